@@ -1,0 +1,685 @@
+/*
+ * table.c - the loader: the store read once into the columnar event table
+ * (table.h) that every analysis uses.
+ *
+ * Events come out of SQLite in row order and are bucketed by object with a
+ * counting sort (objects are few compared to events), then each object's
+ * short run is sorted by time, activity and actor.  Attribute objects are
+ * interned by their stored text, so events sharing the same attributes
+ * (most do) share one decoded set.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/attrs.h"
+#include "core/util.h"
+#include "orgmri/table.h"
+#include "store/internal.h"
+
+typedef struct table_internal {
+	orgmri_arena arena;
+	orgmri_intern types, activities, attr_keys, relations, objects;
+} table_internal;
+
+static int oom(orgmri_error *err)
+{
+	return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory while loading");
+}
+
+/* Grow-on-demand id -> index map for database row ids. */
+typedef struct idx_map {
+	uint32_t *v;
+	size_t n;
+} idx_map;
+
+static int idx_set(idx_map *m, int64_t id, uint32_t idx)
+{
+	if (id < 0 || id > (int64_t)UINT32_MAX)
+		return ORGMRI_ECORRUPT;
+	if ((size_t)id >= m->n) {
+		size_t n = m->n ? m->n : 1024;
+		while (n <= (size_t)id)
+			n *= 2;
+		uint32_t *v = orgmri_reallocarray(m->v, n, sizeof(*v));
+		if (!v)
+			return ORGMRI_ENOMEM;
+		for (size_t i = m->n; i < n; i++)
+			v[i] = ORGMRI_NONE;
+		m->v = v;
+		m->n = n;
+	}
+	m->v[id] = idx;
+	return 0;
+}
+
+static uint32_t idx_get(const idx_map *m, int64_t id)
+{
+	return id >= 0 && (size_t)id < m->n ? m->v[id] : ORGMRI_NONE;
+}
+
+typedef struct okey {
+	const char *key;
+	int64_t id;
+	uint32_t type;
+} okey;
+
+static int cmp_okey(const void *a, const void *b)
+{
+	return strcmp(((const okey *)a)->key, ((const okey *)b)->key);
+}
+
+static int load_objects(orgmri_store *s, orgmri_table *t, table_internal *in,
+                        idx_map *om, orgmri_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = orgmri_store_prepare(s, "SELECT id, type, key FROM objects",
+	                              &st, err);
+	if (rc)
+		return rc;
+	okey *ks = NULL;
+	size_t n = 0, cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			okey *k = orgmri_reallocarray(ks, cap, sizeof(*k));
+			if (!k) {
+				rc = oom(err);
+				goto done;
+			}
+			ks = k;
+		}
+		const char *type = (const char *)sqlite3_column_text(st, 1);
+		int64_t tid = orgmri_intern_add(&in->types, type, strlen(type));
+		ks[n].id = sqlite3_column_int64(st, 0);
+		ks[n].key = orgmri_arena_strdup(&in->arena,
+		                                (const char *)sqlite3_column_text(st, 2));
+		if (tid < 0 || !ks[n].key) {
+			rc = oom(err);
+			goto done;
+		}
+		ks[n].type = (uint32_t)tid;
+		n++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = orgmri_store_sqlerr(s, err, "reading objects");
+		goto done;
+	}
+	qsort(ks, n, sizeof(*ks), cmp_okey);
+	t->nobjects = n;
+	t->obj_key = calloc(n ? n : 1, sizeof(*t->obj_key));
+	t->obj_type = calloc(n ? n : 1, sizeof(*t->obj_type));
+	t->obj_first = calloc(n + 1, sizeof(*t->obj_first));
+	if (!t->obj_key || !t->obj_type || !t->obj_first) {
+		rc = oom(err);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		t->obj_key[i] = ks[i].key;
+		t->obj_type[i] = ks[i].type;
+		if (orgmri_intern_add(&in->objects, ks[i].key, strlen(ks[i].key)) < 0 ||
+		    idx_set(om, ks[i].id, (uint32_t)i)) {
+			rc = oom(err);
+			goto done;
+		}
+	}
+done:
+	free(ks);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Read an id/name table into an intern pool and an id map. */
+static int load_names(orgmri_store *s, const char *sql, orgmri_intern *pool,
+                      idx_map *m, uint8_t **flags, orgmri_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = orgmri_store_prepare(s, sql, &st, err);
+	if (rc)
+		return rc;
+	size_t fcap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		int64_t k = orgmri_intern_add(pool, name ? name : "",
+		                              name ? strlen(name) : 0);
+		if (k < 0 || idx_set(m, sqlite3_column_int64(st, 0), (uint32_t)k)) {
+			rc = oom(err);
+			break;
+		}
+		if (flags) {
+			if ((size_t)k >= fcap) {
+				fcap = fcap ? fcap * 2 : 256;
+				uint8_t *f = realloc(*flags, fcap);
+				if (!f) {
+					rc = oom(err);
+					break;
+				}
+				*flags = f;
+			}
+			(*flags)[k] = (uint8_t)sqlite3_column_int(st, 2);
+		}
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = orgmri_store_sqlerr(s, err, "reading names");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Attribute sets: decoded once per distinct stored text. */
+typedef struct aset_builder {
+	orgmri_intern raw;     /* stored text -> set id - 1 */
+	uint32_t *first, *key;
+	const char **value;
+	size_t nsets, npairs, cap_sets, cap_pairs;
+	orgmri_buf scratch;
+} aset_builder;
+
+static int aset_add(aset_builder *b, table_internal *in, const char *text,
+                    size_t len, uint32_t *out)
+{
+	if (len == 0) {
+		*out = 0;
+		return 0;
+	}
+	uint32_t before = b->raw.count;
+	int64_t k = orgmri_intern_add(&b->raw, text, len);
+	if (k < 0)
+		return ORGMRI_ENOMEM;
+	*out = (uint32_t)k + 1;
+	if ((uint32_t)k < before)
+		return 0;
+	orgmri_attr attrs[256];
+	long na = orgmri_attrs_decode(text, len, &b->scratch, attrs, 256);
+	if (na < 0)
+		return na == ORGMRI_ENOMEM ? ORGMRI_ENOMEM : ORGMRI_ECORRUPT;
+	if (b->nsets + 3 > b->cap_sets) {
+		size_t cap = b->cap_sets ? b->cap_sets * 2 : 1024;
+		uint32_t *f = orgmri_reallocarray(b->first, cap, sizeof(*f));
+		if (!f)
+			return ORGMRI_ENOMEM;
+		b->first = f;
+		b->cap_sets = cap;
+	}
+	if (b->npairs + (size_t)na > b->cap_pairs) {
+		size_t cap = b->cap_pairs ? b->cap_pairs * 2 : 4096;
+		while (cap < b->npairs + (size_t)na)
+			cap *= 2;
+		uint32_t *kk = orgmri_reallocarray(b->key, cap, sizeof(*kk));
+		if (kk)
+			b->key = kk;
+		const char **vv = orgmri_reallocarray((void *)b->value, cap,
+		                                      sizeof(*vv));
+		if (vv)
+			b->value = vv;
+		if (!kk || !vv)
+			return ORGMRI_ENOMEM;
+		b->cap_pairs = cap;
+	}
+	/* set ids start at 1; first[s] for s >= 1 */
+	size_t s = (size_t)k + 1;
+	b->first[s] = (uint32_t)b->npairs;
+	for (long i = 0; i < na; i++) {
+		int64_t kid = orgmri_intern_add(&in->attr_keys, attrs[i].name,
+		                                strlen(attrs[i].name));
+		const char *v = orgmri_arena_strdup(&in->arena, attrs[i].value);
+		if (kid < 0 || !v)
+			return ORGMRI_ENOMEM;
+		b->key[b->npairs] = (uint32_t)kid;
+		b->value[b->npairs] = v;
+		b->npairs++;
+	}
+	b->nsets = s;
+	b->first[s + 1] = (uint32_t)b->npairs;
+	return 0;
+}
+
+/* Ties in time are broken by activity name, then actor name, then row:
+ * ranks of the names are computed once so comparisons stay on integers. */
+typedef struct sort_ctx {
+	const orgmri_table *t;
+	uint32_t *act_rank, *person_rank;
+} sort_ctx;
+
+static int cmp_event(const void *a, const void *b, void *arg)
+{
+	const sort_ctx *c = arg;
+	const orgmri_table *t = c->t;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	if (t->ev_time[x] != t->ev_time[y])
+		return t->ev_time[x] < t->ev_time[y] ? -1 : 1;
+	uint32_t ax = c->act_rank[t->ev_activity[x]];
+	uint32_t ay = c->act_rank[t->ev_activity[y]];
+	if (ax != ay)
+		return ax < ay ? -1 : 1;
+	uint32_t px = c->person_rank[t->ev_actor[x]];
+	uint32_t py = c->person_rank[t->ev_actor[y]];
+	if (px != py)
+		return px < py ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_name_idx(const void *a, const void *b, void *arg)
+{
+	const char *const *names = arg;
+	return strcmp(names[*(const uint32_t *)a], names[*(const uint32_t *)b]);
+}
+
+/* rank[i] = position of names[i] in sorted order. */
+static uint32_t *name_ranks(const char *const *names, size_t n)
+{
+	uint32_t *idx = malloc((n ? n : 1) * sizeof(*idx));
+	uint32_t *rank = malloc((n ? n : 1) * sizeof(*rank));
+	if (!idx || !rank) {
+		free(idx);
+		free(rank);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (uint32_t)i;
+	qsort_r(idx, n, sizeof(*idx), cmp_name_idx, (void *)names);
+	for (size_t i = 0; i < n; i++)
+		rank[idx[i]] = (uint32_t)i;
+	free(idx);
+	return rank;
+}
+
+/* Put events in (object, time, activity, actor, row) order. */
+static int sort_events(orgmri_table *t, orgmri_error *err)
+{
+	size_t n = t->nevents;
+	uint32_t *count = t->obj_first;  /* nobjects + 1, zeroed */
+	for (size_t i = 0; i < n; i++)
+		count[t->ev_object[i] + 1]++;
+	for (size_t o = 0; o < t->nobjects; o++)
+		count[o + 1] += count[o];
+	uint32_t *perm = malloc((n ? n : 1) * sizeof(*perm));
+	uint32_t *pos = malloc((t->nobjects + 1) * sizeof(*pos));
+	if (!perm || !pos) {
+		free(perm);
+		free(pos);
+		return oom(err);
+	}
+	memcpy(pos, count, (t->nobjects + 1) * sizeof(*pos));
+	for (size_t i = 0; i < n; i++)
+		perm[pos[t->ev_object[i]]++] = (uint32_t)i;
+	free(pos);
+	sort_ctx sc = { t, name_ranks(t->activity_names, t->nactivities),
+	                name_ranks(t->person_names, t->npeople) };
+	if (!sc.act_rank || !sc.person_rank) {
+		free(sc.act_rank);
+		free(sc.person_rank);
+		free(perm);
+		return oom(err);
+	}
+	for (size_t o = 0; o < t->nobjects; o++) {
+		size_t lo = count[o], hi = count[o + 1];
+		if (hi - lo > 1)
+			qsort_r(perm + lo, hi - lo, sizeof(*perm), cmp_event, &sc);
+	}
+	free(sc.act_rank);
+	free(sc.person_rank);
+	/* Apply the permutation column by column through one scratch array. */
+	void *tmp = malloc((n ? n : 1) * sizeof(int64_t));
+	if (!tmp) {
+		free(perm);
+		return oom(err);
+	}
+	int64_t *t64 = tmp;
+	for (size_t i = 0; i < n; i++)
+		t64[i] = t->ev_time[perm[i]];
+	memcpy(t->ev_time, t64, n * sizeof(int64_t));
+	uint32_t *cols[] = { t->ev_object, t->ev_activity, t->ev_actor,
+	                     t->ev_attrs };
+	uint32_t *t32 = tmp;
+	for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
+		for (size_t i = 0; i < n; i++)
+			t32[i] = cols[c][perm[i]];
+		memcpy(cols[c], t32, n * sizeof(uint32_t));
+	}
+	free(tmp);
+	free(perm);
+	return 0;
+}
+
+static int load_events(orgmri_store *s, orgmri_table *t, table_internal *in,
+                       const idx_map *om, const idx_map *am,
+                       const idx_map *pm, aset_builder *ab, orgmri_error *err)
+{
+	long long total = 0;
+	sqlite3_stmt *st;
+	int rc = orgmri_store_prepare(s, "SELECT count(*) FROM events", &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (total >= (long long)UINT32_MAX)
+		return orgmri_seterr(err, ORGMRI_ELIMIT, "more than 4 billion events");
+	size_t cap = (size_t)total + 1;
+	t->ev_object = malloc(cap * sizeof(uint32_t));
+	t->ev_activity = malloc(cap * sizeof(uint32_t));
+	t->ev_time = malloc(cap * sizeof(int64_t));
+	t->ev_actor = malloc(cap * sizeof(uint32_t));
+	t->ev_attrs = malloc(cap * sizeof(uint32_t));
+	if (!t->ev_object || !t->ev_activity || !t->ev_time || !t->ev_actor ||
+	    !t->ev_attrs)
+		return oom(err);
+	if ((rc = orgmri_store_prepare(s,
+		"SELECT object_id, activity_id, time, actor_id, attrs FROM events",
+		&st, err)))
+		return rc;
+	size_t n = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n + 1 >= cap)
+			break; /* rows appeared since the count; ignore them */
+		uint32_t o = idx_get(om, sqlite3_column_int64(st, 0));
+		uint32_t a = idx_get(am, sqlite3_column_int64(st, 1));
+		uint32_t p = idx_get(pm, sqlite3_column_int64(st, 3));
+		if (o == ORGMRI_NONE || a == ORGMRI_NONE || p == ORGMRI_NONE) {
+			rc = orgmri_seterr(err, ORGMRI_ECORRUPT,
+			                   "%s: an event refers to a missing object, "
+			                   "activity or person", s->path);
+			break;
+		}
+		t->ev_object[n] = o;
+		t->ev_activity[n] = a;
+		t->ev_time[n] = sqlite3_column_int64(st, 2);
+		t->ev_actor[n] = p;
+		const char *at = (const char *)sqlite3_column_text(st, 4);
+		int arc = aset_add(ab, in, at ? at : "",
+		                   (size_t)sqlite3_column_bytes(st, 4), &t->ev_attrs[n]);
+		if (arc) {
+			rc = arc == ORGMRI_ENOMEM ? oom(err) :
+			     orgmri_seterr(err, ORGMRI_ECORRUPT,
+			                   "%s: damaged event attributes", s->path);
+			break;
+		}
+		n++;
+	}
+	if (!rc && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = orgmri_store_sqlerr(s, err, "reading events");
+	sqlite3_finalize(st);
+	t->nevents = n;
+	return rc;
+}
+
+typedef struct lrow {
+	uint32_t src, dst, rel;
+} lrow;
+
+static int cmp_lrow_src(const void *a, const void *b)
+{
+	const lrow *x = a, *y = b;
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
+	if (x->dst != y->dst)
+		return x->dst < y->dst ? -1 : 1;
+	return x->rel < y->rel ? -1 : x->rel > y->rel;
+}
+
+static int cmp_lrow_dst(const void *a, const void *b)
+{
+	const lrow *x = a, *y = b;
+	if (x->dst != y->dst)
+		return x->dst < y->dst ? -1 : 1;
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
+	return x->rel < y->rel ? -1 : x->rel > y->rel;
+}
+
+static int load_links(orgmri_store *s, orgmri_table *t, table_internal *in,
+                      const idx_map *om, orgmri_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = orgmri_store_prepare(s,
+		"SELECT DISTINCT src_id, dst_id, relation FROM links", &st, err);
+	if (rc)
+		return rc;
+	lrow *rows = NULL;
+	size_t n = 0, cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			lrow *r = orgmri_reallocarray(rows, cap, sizeof(*r));
+			if (!r) {
+				rc = oom(err);
+				goto done;
+			}
+			rows = r;
+		}
+		const char *rel = (const char *)sqlite3_column_text(st, 2);
+		int64_t rid = orgmri_intern_add(&in->relations, rel, strlen(rel));
+		rows[n].src = idx_get(om, sqlite3_column_int64(st, 0));
+		rows[n].dst = idx_get(om, sqlite3_column_int64(st, 1));
+		if (rid < 0) {
+			rc = oom(err);
+			goto done;
+		}
+		if (rows[n].src == ORGMRI_NONE || rows[n].dst == ORGMRI_NONE) {
+			rc = orgmri_seterr(err, ORGMRI_ECORRUPT,
+			                   "%s: a link refers to a missing object",
+			                   s->path);
+			goto done;
+		}
+		rows[n].rel = (uint32_t)rid;
+		n++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = orgmri_store_sqlerr(s, err, "reading links");
+		goto done;
+	}
+	t->nlinks = n;
+	size_t no = t->nobjects;
+	t->link_first = calloc(no + 1, sizeof(uint32_t));
+	t->rlink_first = calloc(no + 1, sizeof(uint32_t));
+	t->link_dst = malloc((n ? n : 1) * sizeof(uint32_t));
+	t->link_rel = malloc((n ? n : 1) * sizeof(uint32_t));
+	t->rlink_src = malloc((n ? n : 1) * sizeof(uint32_t));
+	t->rlink_rel = malloc((n ? n : 1) * sizeof(uint32_t));
+	if (!t->link_first || !t->rlink_first || !t->link_dst || !t->link_rel ||
+	    !t->rlink_src || !t->rlink_rel) {
+		rc = oom(err);
+		goto done;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_lrow_src);
+	for (size_t i = 0; i < n; i++) {
+		t->link_first[rows[i].src + 1]++;
+		t->link_dst[i] = rows[i].dst;
+		t->link_rel[i] = rows[i].rel;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_lrow_dst);
+	for (size_t i = 0; i < n; i++) {
+		t->rlink_first[rows[i].dst + 1]++;
+		t->rlink_src[i] = rows[i].src;
+		t->rlink_rel[i] = rows[i].rel;
+	}
+	for (size_t o = 0; o < no; o++) {
+		t->link_first[o + 1] += t->link_first[o];
+		t->rlink_first[o + 1] += t->rlink_first[o];
+	}
+done:
+	free(rows);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int orgmri_table_load(orgmri_store *s, orgmri_table **out, orgmri_error *err)
+{
+	*out = NULL;
+	orgmri_table *t = calloc(1, sizeof(*t));
+	table_internal *in = calloc(1, sizeof(*in));
+	if (!t || !in) {
+		free(t);
+		free(in);
+		return oom(err);
+	}
+	t->internal = in;
+	orgmri_arena_init(&in->arena, 1 << 20);
+	orgmri_intern_init(&in->types);
+	orgmri_intern_init(&in->activities);
+	orgmri_intern_init(&in->attr_keys);
+	orgmri_intern_init(&in->relations);
+	orgmri_intern_init(&in->objects);
+	orgmri_intern people;
+	orgmri_intern_init(&people);
+	idx_map om = { 0 }, am = { 0 }, pm = { 0 };
+	aset_builder ab;
+	memset(&ab, 0, sizeof(ab));
+	orgmri_intern_init(&ab.raw);
+	uint8_t *bot = NULL;
+	int rc;
+
+	/* One read transaction: a consistent snapshot even while an ingest
+	 * runs in another process (WAL). */
+	if ((rc = orgmri_store_exec(s, "BEGIN", err)))
+		goto fail;
+	if ((rc = load_objects(s, t, in, &om, err)) ||
+	    (rc = load_names(s, "SELECT id, name FROM activities ORDER BY id",
+	                     &in->activities, &am, NULL, err)) ||
+	    (rc = load_names(s, "SELECT id, name, bot FROM people ORDER BY id",
+	                     &people, &pm, &bot, err)) ||
+	    (rc = load_events(s, t, in, &om, &am, &pm, &ab, err)) ||
+	    (rc = load_links(s, t, in, &om, err))) {
+		orgmri_store_exec(s, "ROLLBACK", NULL);
+		goto fail;
+	}
+	orgmri_store_exec(s, "COMMIT", NULL);
+
+	/* People: person 0 must be "" (the store's row 0). */
+	t->npeople = people.count;
+	t->person_names = calloc(people.count + 1, sizeof(char *));
+	t->person_bot = calloc(people.count + 1, 1);
+	if (!t->person_names || !t->person_bot) {
+		rc = oom(err);
+		goto fail;
+	}
+	for (uint32_t i = 0; i < people.count; i++) {
+		t->person_names[i] = orgmri_arena_strdup(&in->arena, people.names[i]);
+		if (!t->person_names[i]) {
+			rc = oom(err);
+			goto fail;
+		}
+		t->person_bot[i] = bot ? bot[i] : 0;
+	}
+	t->ntypes = in->types.count;
+	t->type_names = in->types.names;
+	t->nactivities = in->activities.count;
+	t->activity_names = in->activities.names;
+	t->nrelations = in->relations.count;
+	t->relation_names = in->relations.names;
+	t->nattr_keys = in->attr_keys.count;
+	t->attr_key_names = in->attr_keys.names;
+	t->nasets = ab.nsets + 1;
+	t->aset_first = ab.first ? ab.first : calloc(2, sizeof(uint32_t));
+	ab.first = NULL;
+	if (!t->aset_first) {
+		rc = oom(err);
+		goto fail;
+	}
+	t->aset_first[0] = 0;
+	if (ab.nsets == 0)
+		t->aset_first[1] = 0;
+	t->aset_key = ab.key;
+	t->aset_value = ab.value;
+	ab.key = NULL;
+	ab.value = NULL;
+	if ((rc = sort_events(t, err)))
+		goto fail;
+	*out = t;
+	goto cleanup;
+fail:
+	orgmri_table_free(t);
+cleanup:
+	free(om.v);
+	free(am.v);
+	free(pm.v);
+	free(bot);
+	orgmri_intern_free(&people);
+	orgmri_intern_free(&ab.raw);
+	free(ab.first);
+	free(ab.key);
+	free((void *)ab.value);
+	orgmri_buf_free(&ab.scratch);
+	return rc;
+}
+
+void orgmri_table_free(orgmri_table *t)
+{
+	if (!t)
+		return;
+	table_internal *in = t->internal;
+	free(t->ev_object);
+	free(t->ev_activity);
+	free(t->ev_time);
+	free(t->ev_actor);
+	free(t->ev_attrs);
+	free((void *)t->obj_key);
+	free(t->obj_type);
+	free(t->obj_first);
+	free(t->link_first);
+	free(t->link_dst);
+	free(t->link_rel);
+	free(t->rlink_first);
+	free(t->rlink_src);
+	free(t->rlink_rel);
+	free((void *)t->person_names);
+	free(t->person_bot);
+	free(t->aset_first);
+	free(t->aset_key);
+	free((void *)t->aset_value);
+	if (in) {
+		orgmri_arena_free(&in->arena);
+		orgmri_intern_free(&in->types);
+		orgmri_intern_free(&in->activities);
+		orgmri_intern_free(&in->attr_keys);
+		orgmri_intern_free(&in->relations);
+		orgmri_intern_free(&in->objects);
+		free(in);
+	}
+	free(t);
+}
+
+static uint32_t find(const orgmri_intern *pool, const char *name)
+{
+	return orgmri_intern_find(pool, name, strlen(name));
+}
+
+uint32_t orgmri_table_activity(const orgmri_table *t, const char *name)
+{
+	return find(&((table_internal *)t->internal)->activities, name);
+}
+
+uint32_t orgmri_table_type(const orgmri_table *t, const char *name)
+{
+	return find(&((table_internal *)t->internal)->types, name);
+}
+
+uint32_t orgmri_table_attr_key(const orgmri_table *t, const char *name)
+{
+	return find(&((table_internal *)t->internal)->attr_keys, name);
+}
+
+uint32_t orgmri_table_relation(const orgmri_table *t, const char *name)
+{
+	return find(&((table_internal *)t->internal)->relations, name);
+}
+
+uint32_t orgmri_table_object(const orgmri_table *t, const char *key)
+{
+	/* objects were interned in key order, so the intern id is the index */
+	return find(&((table_internal *)t->internal)->objects, key);
+}
+
+const char *orgmri_table_attr(const orgmri_table *t, size_t ev, uint32_t key)
+{
+	uint32_t s = t->ev_attrs[ev];
+	if (s == 0 || key == ORGMRI_NONE)
+		return NULL;
+	for (uint32_t i = t->aset_first[s]; i < t->aset_first[s + 1]; i++)
+		if (t->aset_key[i] == key)
+			return t->aset_value[i];
+	return NULL;
+}

@@ -1,0 +1,564 @@
+/*
+ * sqlite.c - the SQLite backend of the store (see store.h, docs/store.md).
+ *
+ * Writes: names (objects, activities, people) are interned in memory and
+ * mapped to row ids, so each event costs one INSERT into `events` through
+ * a prepared statement, plus one per related object; batches of
+ * BATCH_EVENTS events share a transaction.  The unique index on
+ * (object_id, time, activity_id, actor_id, disc) makes re-ingestion a
+ * no-op: a conflicting INSERT does nothing and is not counted as added.
+ *
+ * The SQL is kept to what PostgreSQL also accepts (ON CONFLICT DO
+ * NOTHING, no SQLite-only types) so a second backend can reuse it.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/attrs.h"
+#include "core/util.h"
+#include "orgmri/store.h"
+#include "store/internal.h"
+
+#define SCHEMA_VERSION 1
+#define BATCH_EVENTS 50000
+
+/* Forward migrations: migrations[i] takes the schema from version i to
+ * i + 1.  Never edit a released step; append a new one. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the initial schema */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE objects(id INTEGER PRIMARY KEY, type TEXT NOT NULL,"
+	"  key TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE activities(id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE people(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	"  bot INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO people(id, name) VALUES (0, '');"
+	"CREATE TABLE ingest_runs(id INTEGER PRIMARY KEY, source TEXT NOT NULL,"
+	"  kind TEXT NOT NULL, started INTEGER NOT NULL, finished INTEGER,"
+	"  status TEXT NOT NULL, events_read INTEGER NOT NULL DEFAULT 0,"
+	"  events_added INTEGER NOT NULL DEFAULT 0,"
+	"  skipped INTEGER NOT NULL DEFAULT 0, message TEXT);"
+	"CREATE TABLE events(id INTEGER PRIMARY KEY,"
+	"  object_id INTEGER NOT NULL REFERENCES objects(id),"
+	"  activity_id INTEGER NOT NULL REFERENCES activities(id),"
+	"  time INTEGER NOT NULL,"
+	"  actor_id INTEGER NOT NULL REFERENCES people(id),"
+	"  disc TEXT NOT NULL DEFAULT '', attrs TEXT NOT NULL DEFAULT '',"
+	"  run_id INTEGER);"
+	"CREATE UNIQUE INDEX events_key ON events(object_id, time, activity_id,"
+	"  actor_id, disc);"
+	"CREATE TABLE links(id INTEGER PRIMARY KEY,"
+	"  event_id INTEGER NOT NULL REFERENCES events(id),"
+	"  src_id INTEGER NOT NULL REFERENCES objects(id),"
+	"  dst_id INTEGER NOT NULL REFERENCES objects(id),"
+	"  relation TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX links_key ON links(event_id, dst_id);",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* An in-memory name -> row id map in front of one name table. */
+typedef struct idmap {
+	orgmri_intern names;
+	int64_t *ids;
+	size_t cap;
+	sqlite3_stmt *insert, *select;
+} idmap;
+
+struct orgmri_ingest {
+	orgmri_store *store;
+	orgmri_sink sink;
+	int64_t run_id;
+	long pending;
+	int in_txn;
+	orgmri_ingest_counts counts;
+	idmap objects, activities, people;
+	sqlite3_stmt *ins_event, *ins_link, *mark_bot;
+	orgmri_buf attrs;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int orgmri_store_schema_version(void)
+{
+	return SCHEMA_VERSION;
+}
+
+const char *orgmri_store_default_path(void)
+{
+	const char *env = getenv("ORGMRI_DB");
+	return env && *env ? env : ".orgmri.db";
+}
+
+int orgmri_store_sqlerr(orgmri_store *s, orgmri_error *err, const char *what)
+{
+	return orgmri_seterr(err, ORGMRI_ESTORE, "%s: %s: %s", s->path, what,
+	                     sqlite3_errmsg(s->db));
+}
+
+int orgmri_store_exec(orgmri_store *s, const char *sql, orgmri_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		orgmri_seterr(err, ORGMRI_ESTORE, "%s: %s", s->path,
+		              msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return ORGMRI_ESTORE;
+	}
+	return 0;
+}
+
+int orgmri_store_prepare(orgmri_store *s, const char *sql,
+                         sqlite3_stmt **stmt, orgmri_error *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return orgmri_store_sqlerr(s, err, "preparing a statement");
+	return 0;
+}
+
+static int user_version(orgmri_store *s, int *out, orgmri_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = orgmri_store_prepare(s, "PRAGMA user_version", &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return orgmri_store_sqlerr(s, err, "reading the schema version");
+	}
+	*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int migrate(orgmri_store *s, orgmri_error *err)
+{
+	int v = 0, rc;
+	if ((rc = user_version(s, &v, err)))
+		return rc;
+	if (v > SCHEMA_VERSION)
+		return orgmri_seterr(err, ORGMRI_EUNSUPPORTED,
+		                     "%s: schema version %d is newer than this "
+		                     "orgmri understands (%d); upgrade orgmri",
+		                     s->path, v, SCHEMA_VERSION);
+	if (v == SCHEMA_VERSION)
+		return 0;
+	if (s->readonly)
+		return orgmri_seterr(err, ORGMRI_EUNSUPPORTED,
+		                     "%s: schema version %d needs migrating; "
+		                     "open it for writing once", s->path, v);
+	/* Each step and its version bump commit together, so a crash leaves
+	 * the store at one version or the next, never between. */
+	for (; v < NMIGRATIONS; v++) {
+		char bump[64];
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
+		if ((rc = orgmri_store_exec(s, "BEGIN IMMEDIATE", err)))
+			return rc;
+		if ((rc = orgmri_store_exec(s, migrations[v], err)) ||
+		    (rc = orgmri_store_exec(s, bump, err))) {
+			orgmri_store_exec(s, "ROLLBACK", NULL);
+			return rc;
+		}
+		if ((rc = orgmri_store_exec(s, "COMMIT", err)))
+			return rc;
+	}
+	return 0;
+}
+
+int orgmri_store_open(orgmri_store **out, const char *path, unsigned flags,
+                      orgmri_error *err)
+{
+	*out = NULL;
+	if (!path)
+		path = orgmri_store_default_path();
+	orgmri_store *s = calloc(1, sizeof(*s));
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	}
+	s->readonly = (flags & ORGMRI_STORE_READONLY) != 0;
+	int oflags = s->readonly ? SQLITE_OPEN_READONLY
+	                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc;
+	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+		rc = orgmri_seterr(err, s->readonly ? ORGMRI_ENOTFOUND : ORGMRI_ESTORE,
+		                   "%s: cannot open the store: %s", path,
+		                   s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	/* WAL: readers do not block the writer, and a killed writer loses
+	 * at most its open transaction.  synchronous=NORMAL is durable
+	 * against process death (the case we test); an OS crash may lose
+	 * the last transactions but never corrupts the file. */
+	if (!s->readonly &&
+	    (rc = orgmri_store_exec(s, "PRAGMA journal_mode=WAL;"
+	                               "PRAGMA synchronous=NORMAL;", err)))
+		goto fail;
+	if ((rc = orgmri_store_exec(s, "PRAGMA foreign_keys=OFF;"
+	                               "PRAGMA cache_size=-262144;"
+	                               "PRAGMA temp_store=MEMORY;", err)))
+		goto fail;
+	if ((rc = migrate(s, err)))
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	if (rc == ORGMRI_ESTORE && s->db &&
+	    sqlite3_errcode(s->db) == SQLITE_NOTADB)
+		rc = err ? (err->code = ORGMRI_ECORRUPT) : ORGMRI_ECORRUPT;
+	orgmri_store_close(s);
+	return rc;
+}
+
+void orgmri_store_close(orgmri_store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+int orgmri_store_meta_get(orgmri_store *s, const char *key, char *buf,
+                          size_t size, orgmri_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = orgmri_store_prepare(s, "SELECT value FROM meta WHERE key = ?",
+	                              &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		snprintf(buf, size, "%s", v ? v : "");
+		rc = 0;
+	} else if (step == SQLITE_DONE) {
+		rc = ORGMRI_ENOTFOUND;
+		if (size)
+			buf[0] = '\0';
+	} else {
+		rc = orgmri_store_sqlerr(s, err, "reading a setting");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int orgmri_store_meta_set(orgmri_store *s, const char *key, const char *value,
+                          orgmri_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = orgmri_store_prepare(s,
+		"INSERT INTO meta(key, value) VALUES (?, ?) "
+		"ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = orgmri_store_sqlerr(s, err, "saving a setting");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- ingest ------------------------------------------------------------ */
+
+static int idmap_init(orgmri_store *s, idmap *m, const char *table,
+                      const char *col, orgmri_error *err)
+{
+	char sql[256];
+	orgmri_intern_init(&m->names);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO %s(%s) VALUES (?) ON CONFLICT(%s) DO NOTHING",
+	         table, col, col);
+	int rc = orgmri_store_prepare(s, sql, &m->insert, err);
+	if (rc)
+		return rc;
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE %s = ?", table, col);
+	return orgmri_store_prepare(s, sql, &m->select, err);
+}
+
+static void idmap_free(idmap *m)
+{
+	orgmri_intern_free(&m->names);
+	free(m->ids);
+	sqlite3_finalize(m->insert);
+	sqlite3_finalize(m->select);
+}
+
+/* Row id for name, inserting the row when new.  For objects, `type_len`
+ * > 0 also binds the type column (parameter 2 of the insert).  Row ids of
+ * these tables start at 1, so 0 in `ids` means "not known yet" (a failed
+ * earlier attempt), and the database is asked again. */
+static int idmap_get(orgmri_store *s, idmap *m, const char *name,
+                     size_t type_len, int64_t *out, orgmri_error *err)
+{
+	size_t len = strlen(name);
+	if (m->names.count >= m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		int64_t *ids = orgmri_reallocarray(m->ids, cap, sizeof(*ids));
+		if (!ids)
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		m->ids = ids;
+		m->cap = cap;
+	}
+	uint32_t before = m->names.count;
+	int64_t k = orgmri_intern_add(&m->names, name, len);
+	if (k < 0)
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	if ((uint32_t)k < before && m->ids[k] > 0) {
+		*out = m->ids[k];
+		return 0;
+	}
+	m->ids[k] = 0;
+	sqlite3_reset(m->insert);
+	sqlite3_bind_text(m->insert, 1, name, (int)len, SQLITE_STATIC);
+	if (type_len)
+		sqlite3_bind_text(m->insert, 2, name, (int)type_len, SQLITE_STATIC);
+	if (sqlite3_step(m->insert) != SQLITE_DONE)
+		return orgmri_store_sqlerr(s, err, "storing a name");
+	if (sqlite3_changes(s->db) == 1) {
+		m->ids[k] = sqlite3_last_insert_rowid(s->db);
+	} else {
+		sqlite3_reset(m->select);
+		sqlite3_bind_text(m->select, 1, name, (int)len, SQLITE_STATIC);
+		if (sqlite3_step(m->select) != SQLITE_ROW)
+			return orgmri_store_sqlerr(s, err, "looking up a name");
+		m->ids[k] = sqlite3_column_int64(m->select, 0);
+	}
+	*out = m->ids[k];
+	return 0;
+}
+
+static int begin_txn(orgmri_ingest *ing, orgmri_error *err)
+{
+	if (ing->in_txn)
+		return 0;
+	int rc = orgmri_store_exec(ing->store, "BEGIN IMMEDIATE", err);
+	if (!rc)
+		ing->in_txn = 1;
+	return rc;
+}
+
+int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
+{
+	if (!ing->in_txn)
+		return 0;
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+	         "UPDATE ingest_runs SET events_read = %lld, events_added = %lld,"
+	         " skipped = %lld WHERE id = %lld", ing->counts.read,
+	         ing->counts.added, ing->counts.skipped, (long long)ing->run_id);
+	int rc = orgmri_store_exec(ing->store, sql, err);
+	if (!rc)
+		rc = orgmri_store_exec(ing->store, "COMMIT", err);
+	if (rc)
+		return rc;
+	ing->in_txn = 0;
+	ing->pending = 0;
+	return 0;
+}
+
+static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
+                        orgmri_error *err)
+{
+	orgmri_ingest *ing = (orgmri_ingest *)((char *)sink -
+	                                       offsetof(orgmri_ingest, sink));
+	orgmri_store *s = ing->store;
+	int rc;
+	if ((rc = orgmri_event_validate(ev, err)))
+		return rc;
+	if ((rc = begin_txn(ing, err)))
+		return rc;
+	ing->counts.read++;
+
+	int64_t obj, act, actor = 0;
+	size_t tl = orgmri_object_type_len(ev->object);
+	if ((rc = idmap_get(s, &ing->objects, ev->object, tl, &obj, err)) ||
+	    (rc = idmap_get(s, &ing->activities, ev->activity, 0, &act, err)))
+		return rc;
+	if (ev->actor && ev->actor[0] &&
+	    (rc = idmap_get(s, &ing->people, ev->actor, 0, &actor, err)))
+		return rc;
+
+	orgmri_buf_clear(&ing->attrs);
+	if (orgmri_attrs_encode(&ing->attrs, ev->attrs, ev->nattrs))
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	const char *disc = ev->discriminator ? ev->discriminator : "";
+
+	sqlite3_stmt *st = ing->ins_event;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, obj);
+	sqlite3_bind_int64(st, 2, act);
+	sqlite3_bind_int64(st, 3, ev->time);
+	sqlite3_bind_int64(st, 4, actor);
+	sqlite3_bind_text(st, 5, disc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, orgmri_buf_cstr(&ing->attrs),
+	                  (int)ing->attrs.len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, ing->run_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return orgmri_store_sqlerr(s, err, "storing an event");
+	if (sqlite3_changes(s->db) == 0)
+		goto next; /* seen before: its links came with it */
+	ing->counts.added++;
+	int64_t evid = sqlite3_last_insert_rowid(s->db);
+
+	if (actor) {
+		const orgmri_attr *bot = orgmri_event_attr(ev, "bot");
+		if (bot && strcmp(bot->value, "true") == 0) {
+			sqlite3_reset(ing->mark_bot);
+			sqlite3_bind_int64(ing->mark_bot, 1, actor);
+			if (sqlite3_step(ing->mark_bot) != SQLITE_DONE)
+				return orgmri_store_sqlerr(s, err, "marking a bot");
+		}
+	}
+	for (size_t i = 0; i < ev->nrelated; i++) {
+		const char *dst = ev->related[i];
+		size_t dl = orgmri_object_type_len(dst);
+		int64_t dst_id;
+		if ((rc = idmap_get(s, &ing->objects, dst, dl, &dst_id, err)))
+			return rc;
+		sqlite3_stmt *ls = ing->ins_link;
+		sqlite3_reset(ls);
+		sqlite3_bind_int64(ls, 1, evid);
+		sqlite3_bind_int64(ls, 2, obj);
+		sqlite3_bind_int64(ls, 3, dst_id);
+		sqlite3_bind_text(ls, 4, orgmri_relation_name(ev->object, tl, dst, dl),
+		                  -1, SQLITE_STATIC);
+		if (sqlite3_step(ls) != SQLITE_DONE)
+			return orgmri_store_sqlerr(s, err, "storing a link");
+		ing->counts.links += sqlite3_changes(s->db);
+	}
+next:
+	if (++ing->pending >= BATCH_EVENTS)
+		return orgmri_ingest_flush(ing, err);
+	return 0;
+}
+
+int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
+                        orgmri_ingest **out, orgmri_error *err)
+{
+	*out = NULL;
+	if (s->readonly)
+		return orgmri_seterr(err, ORGMRI_EINVAL, "%s: opened read-only",
+		                     s->path);
+	orgmri_ingest *ing = calloc(1, sizeof(*ing));
+	if (!ing)
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	ing->store = s;
+	ing->sink.event = ingest_event;
+	int rc;
+	sqlite3_stmt *st = NULL;
+	if ((rc = idmap_init(s, &ing->activities, "activities", "name", err)) ||
+	    (rc = idmap_init(s, &ing->people, "people", "name", err)))
+		goto fail;
+	/* objects need the type column too */
+	orgmri_intern_init(&ing->objects.names);
+	if ((rc = orgmri_store_prepare(s,
+		"INSERT INTO objects(key, type) VALUES (?, ?) "
+		"ON CONFLICT(key) DO NOTHING", &ing->objects.insert, err)) ||
+	    (rc = orgmri_store_prepare(s, "SELECT id FROM objects WHERE key = ?",
+		&ing->objects.select, err)) ||
+	    (rc = orgmri_store_prepare(s,
+		"INSERT INTO events(object_id, activity_id, time, actor_id, disc,"
+		" attrs, run_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
+		"ON CONFLICT(object_id, time, activity_id, actor_id, disc) "
+		"DO NOTHING", &ing->ins_event, err)) ||
+	    (rc = orgmri_store_prepare(s,
+		"INSERT INTO links(event_id, src_id, dst_id, relation) "
+		"VALUES (?, ?, ?, ?) ON CONFLICT(event_id, dst_id) DO NOTHING",
+		&ing->ins_link, err)) ||
+	    (rc = orgmri_store_prepare(s,
+		"UPDATE people SET bot = 1 WHERE id = ? AND bot = 0",
+		&ing->mark_bot, err)))
+		goto fail;
+	if ((rc = orgmri_store_prepare(s,
+		"INSERT INTO ingest_runs(source, kind, started, status) "
+		"VALUES (?, ?, ?, 'running')", &st, err)))
+		goto fail;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now_ms());
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = orgmri_store_sqlerr(s, err, "recording the ingest run");
+		goto fail;
+	}
+	ing->run_id = sqlite3_last_insert_rowid(s->db);
+	sqlite3_finalize(st);
+	*out = ing;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	orgmri_ingest_finish(ing, 0, NULL, NULL);
+	return rc;
+}
+
+orgmri_sink *orgmri_ingest_sink(orgmri_ingest *ing)
+{
+	return &ing->sink;
+}
+
+void orgmri_ingest_note_skip(orgmri_ingest *ing)
+{
+	ing->counts.skipped++;
+}
+
+const orgmri_ingest_counts *orgmri_ingest_get_counts(const orgmri_ingest *ing)
+{
+	return &ing->counts;
+}
+
+int orgmri_ingest_finish(orgmri_ingest *ing, int ok, const char *message,
+                         orgmri_error *err)
+{
+	if (!ing)
+		return 0;
+	orgmri_store *s = ing->store;
+	int rc = 0;
+	/* A failed run still commits its complete events: each one was
+	 * validated, and keeping them is what "nothing stored is lost" and
+	 * idempotent re-runs need. */
+	if (ing->in_txn && (rc = orgmri_ingest_flush(ing, err))) {
+		orgmri_store_exec(s, "ROLLBACK", NULL);
+		ing->in_txn = 0;
+		ok = 0;
+	}
+	if (ing->run_id) {
+		sqlite3_stmt *st;
+		if (!orgmri_store_prepare(s,
+			"UPDATE ingest_runs SET finished = ?, status = ?,"
+			" events_read = ?, events_added = ?, skipped = ?,"
+			" message = ? WHERE id = ?", &st, rc ? NULL : err)) {
+			sqlite3_bind_int64(st, 1, now_ms());
+			sqlite3_bind_text(st, 2, ok ? "ok" : "failed", -1,
+			                  SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, ing->counts.read);
+			sqlite3_bind_int64(st, 4, ing->counts.added);
+			sqlite3_bind_int64(st, 5, ing->counts.skipped);
+			sqlite3_bind_text(st, 6, message, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 7, ing->run_id);
+			if (sqlite3_step(st) != SQLITE_DONE && !rc)
+				rc = orgmri_store_sqlerr(s, err, "recording the run");
+			sqlite3_finalize(st);
+		}
+	}
+	idmap_free(&ing->objects);
+	idmap_free(&ing->activities);
+	idmap_free(&ing->people);
+	sqlite3_finalize(ing->ins_event);
+	sqlite3_finalize(ing->ins_link);
+	sqlite3_finalize(ing->mark_bot);
+	orgmri_buf_free(&ing->attrs);
+	free(ing);
+	return rc;
+}
