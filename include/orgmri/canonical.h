@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Longest line or CSV record accepted, in bytes (a cap on hostile input). */
-#define ORGMRI_CANONICAL_MAX_RECORD (16u * 1024u * 1024u)
+#define ORGMRI_CANONICAL_MAX_RECORD (1024u * 1024u)
 
 typedef struct orgmri_read_options {
 	int strict;  /* stop at the first bad record */

@@ -69,7 +69,7 @@ typedef struct orgmri_sink {
 /*
  * Check an event before it is stored: object has the form TYPE:KEY with
  * non-empty parts, activity non-empty, every related object well formed,
- * attribute names non-empty, all strings valid UTF-8.  Returns 0 or
+ * attribute names non-empty and distinct, all strings valid UTF-8.  Returns 0 or
  * ORGMRI_EPARSE with a message naming the field.
  */
 int orgmri_event_validate(const orgmri_event *ev, orgmri_error *err);

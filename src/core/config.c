@@ -91,10 +91,22 @@ int orgmri_config_load(orgmri_config **out, const char *path,
 	goto done;
 gitfail:;
 	const git_error *ge = git_error_last();
-	/* libgit2 puts "in FILE:LINE" into its message; keep it whole. */
-	rc = orgmri_seterr(err, ORGMRI_EPARSE, "%s: %s", path,
-	                   ge && ge->message ? ge->message : "cannot read");
-	orgmri_seterr_at(err, path, 0, 0);
+	const char *msg = ge && ge->message ? ge->message : "cannot read";
+	/* libgit2 ends its message with " (in FILE:LINE)": take the line
+	 * number out into the error's location. */
+	long line = 0;
+	size_t ml = strlen(msg);
+	const char *in = strstr(msg, " (in ");
+	if (in && ml && msg[ml - 1] == ')') {
+		const char *colon = msg + ml - 1;
+		while (colon > in && colon[-1] >= '0' && colon[-1] <= '9')
+			colon--;
+		if (colon[-1] == ':')
+			line = strtol(colon, NULL, 10);
+		ml = (size_t)(in - msg);
+	}
+	rc = orgmri_seterr(err, ORGMRI_EPARSE, "%.*s", (int)ml, msg);
+	orgmri_seterr_at(err, path, line, 0);
 done:
 	git_config_iterator_free(it);
 	git_config_free(gc);

@@ -104,6 +104,11 @@ int orgmri_event_validate(const orgmri_event *ev, orgmri_error *err)
 		if (check_utf8(a->name, "attribute name", err) ||
 		    check_utf8(a->value, "attribute value", err))
 			return ORGMRI_EPARSE;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(ev->attrs[k].name, a->name) == 0)
+				return orgmri_seterr(err, ORGMRI_EPARSE,
+				                     "attribute \"%s\" given twice",
+				                     a->name);
 	}
 	return 0;
 }

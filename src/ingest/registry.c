@@ -110,7 +110,7 @@ int orgmri_ingest_source(orgmri_store *store, const char *path,
 	if (counts)
 		memset(counts, 0, sizeof(*counts));
 	struct stat st;
-	if (stat(path, &st) != 0)
+	if (strcmp(path, "-") != 0 && stat(path, &st) != 0)
 		return orgmri_seterr(err, ORGMRI_ENOTFOUND, "%s: no such file or "
 		                     "folder", path);
 	const orgmri_adapter *ad = NULL;

@@ -79,6 +79,7 @@ struct orgmri_ingest {
 	idmap objects, activities, people;
 	sqlite3_stmt *ins_event, *ins_link, *mark_bot;
 	orgmri_buf attrs;
+	orgmri_attr sorted[256];
 };
 
 static int64_t now_ms(void)
@@ -369,6 +370,24 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 	return 0;
 }
 
+static int cmp_attr(const void *a, const void *b)
+{
+	return strcmp(((const orgmri_attr *)a)->name,
+	              ((const orgmri_attr *)b)->name);
+}
+
+/* Attributes are stored sorted by name, so the same event stores the same
+ * bytes whatever order its source listed them in (validation has already
+ * refused duplicate names). */
+static int sorted_attrs(orgmri_ingest *ing, const orgmri_event *ev)
+{
+	if (ev->nattrs > 256)
+		return ORGMRI_ELIMIT;
+	memcpy(ing->sorted, ev->attrs, ev->nattrs * sizeof(*ev->attrs));
+	qsort(ing->sorted, ev->nattrs, sizeof(*ev->attrs), cmp_attr);
+	return 0;
+}
+
 static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
                         orgmri_error *err)
 {
@@ -392,7 +411,10 @@ static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
 		return rc;
 
 	orgmri_buf_clear(&ing->attrs);
-	if (orgmri_attrs_encode(&ing->attrs, ev->attrs, ev->nattrs))
+	if ((rc = sorted_attrs(ing, ev)))
+		return orgmri_seterr(err, rc, "%s", rc == ORGMRI_ELIMIT ?
+		                     "more than 256 attributes" : "out of memory");
+	if (orgmri_attrs_encode(&ing->attrs, ing->sorted, ev->nattrs))
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
 	const char *disc = ev->discriminator ? ev->discriminator : "";
 

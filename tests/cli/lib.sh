@@ -1,0 +1,50 @@
+# lib.sh - helpers for the CLI end-to-end tests (sourced, not run).
+# Each test runs the real binary ($ORGMRI) in a fresh temporary folder.
+set -eu
+: "${ORGMRI:?set ORGMRI to the orgmri binary}"
+ORGMRI_SOURCE_DIR=${ORGMRI_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+ORGMRI_SHARED=${ORGMRI_SHARED:-$ORGMRI_SOURCE_DIR/../shared}
+T=$(mktemp -d "${TMPDIR:-/tmp}/orgmri-cli-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+export ORGMRI_DB="$T/store.db"
+unset ORGMRI_CONFIG NO_COLOR || true
+FAILS=0
+CHECKS=0
+
+fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
+ok() { CHECKS=$((CHECKS + 1)); }
+
+# expect_status N CMD... : run CMD, check its exit status
+expect_status() {
+	want=$1; shift
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	set -e
+	if [ "$got" != "$want" ]; then
+		fail "'$*' exited $got, expected $want; stderr: $(head -c 600 "$T/err")"
+	else
+		ok
+	fi
+}
+
+# expect_grep FILE PATTERN : FILE contains a line matching PATTERN
+expect_grep() {
+	if grep -q -- "$2" "$1"; then ok; else
+		fail "$1 lacks '$2': $(head -c 600 "$1")"; fi
+}
+
+expect_eq() {
+	if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', expected '$2'"; fi
+}
+
+# stat_field NAME : a number from `orgmri stats --format json`
+stat_field() {
+	"$ORGMRI" stats --format json | sed -n "s/^  \"$1\": \([0-9]*\),*$/\1/p"
+}
+
+finish() {
+	echo "$CHECKS checks, $FAILS failures"
+	[ "$FAILS" = 0 ]
+}
