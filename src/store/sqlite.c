@@ -42,17 +42,21 @@ static const char *const migrations[] = {
 	"  status TEXT NOT NULL, events_read INTEGER NOT NULL DEFAULT 0,"
 	"  events_added INTEGER NOT NULL DEFAULT 0,"
 	"  skipped INTEGER NOT NULL DEFAULT 0, message TEXT);"
-	"CREATE TABLE events(id INTEGER PRIMARY KEY,"
-	"  object_id INTEGER NOT NULL REFERENCES objects(id),"
-	"  activity_id INTEGER NOT NULL REFERENCES activities(id),"
-	"  time INTEGER NOT NULL,"
-	"  actor_id INTEGER NOT NULL REFERENCES people(id),"
-	"  disc TEXT NOT NULL DEFAULT '', attrs TEXT NOT NULL DEFAULT '',"
-	"  run_id INTEGER);"
-	"CREATE UNIQUE INDEX events_key ON events(object_id, time, activity_id,"
-	"  actor_id, disc);"
+	/* One B-tree for events, keyed by the uniqueness rule itself: an
+	 * insert is a single ordered B-tree write, and a re-ingested event
+	 * is a key conflict.  `id` is assigned by the writer from
+	 * meta.next_event_id (read and saved inside each write transaction,
+	 * which SQLite serialises) and names the event in `links`. */
+	"CREATE TABLE events(object_id INTEGER NOT NULL,"
+	"  time INTEGER NOT NULL, activity_id INTEGER NOT NULL,"
+	"  actor_id INTEGER NOT NULL, disc TEXT NOT NULL DEFAULT '',"
+	"  id INTEGER NOT NULL, attrs TEXT NOT NULL DEFAULT '',"
+	"  run_id INTEGER,"
+	"  PRIMARY KEY(object_id, time, activity_id, actor_id, disc))"
+	"  WITHOUT ROWID;"
+	"INSERT INTO meta(key, value) VALUES ('next_event_id', '1');"
 	"CREATE TABLE links(id INTEGER PRIMARY KEY,"
-	"  event_id INTEGER NOT NULL REFERENCES events(id),"
+	"  event_id INTEGER NOT NULL,"
 	"  src_id INTEGER NOT NULL REFERENCES objects(id),"
 	"  dst_id INTEGER NOT NULL REFERENCES objects(id),"
 	"  relation TEXT NOT NULL);"
@@ -78,6 +82,8 @@ struct orgmri_ingest {
 	orgmri_ingest_counts counts;
 	idmap objects, activities, people;
 	sqlite3_stmt *ins_event, *ins_link, *mark_bot;
+	sqlite3_stmt *get_next_id, *set_next_id;
+	int64_t next_id;
 	orgmri_buf attrs;
 	orgmri_attr sorted[256];
 };
@@ -187,8 +193,10 @@ int orgmri_store_open(orgmri_store **out, const char *path, unsigned flags,
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
 	}
 	s->readonly = (flags & ORGMRI_STORE_READONLY) != 0;
-	int oflags = s->readonly ? SQLITE_OPEN_READONLY
-	                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* One connection is only ever used by one thread at a time. */
+	int oflags = (s->readonly ? SQLITE_OPEN_READONLY
+	                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+	             SQLITE_OPEN_NOMUTEX;
 	int rc;
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
 		rc = orgmri_seterr(err, s->readonly ? ORGMRI_ENOTFOUND : ORGMRI_ESTORE,
@@ -197,12 +205,15 @@ int orgmri_store_open(orgmri_store **out, const char *path, unsigned flags,
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
-	/* WAL: readers do not block the writer, and a killed writer loses
+	/* page_size only takes effect on a new file: 16 KiB pages cut the
+	 * per-page overhead of bulk ingest by about 10% against 4 KiB
+	 * (bench/ingest.sh) without hurting point reads much.
+	 * WAL: readers do not block the writer, and a killed writer loses
 	 * at most its open transaction.  synchronous=NORMAL is durable
 	 * against process death (the case we test); an OS crash may lose
 	 * the last transactions but never corrupts the file. */
 	if (!s->readonly &&
-	    (rc = orgmri_store_exec(s, "PRAGMA journal_mode=WAL;"
+	    (rc = orgmri_store_exec(s, "PRAGMA page_size=16384;PRAGMA journal_mode=WAL;"
 	                               "PRAGMA synchronous=NORMAL;", err)))
 		goto fail;
 	if ((rc = orgmri_store_exec(s, "PRAGMA foreign_keys=OFF;"
@@ -346,9 +357,15 @@ static int begin_txn(orgmri_ingest *ing, orgmri_error *err)
 	if (ing->in_txn)
 		return 0;
 	int rc = orgmri_store_exec(ing->store, "BEGIN IMMEDIATE", err);
-	if (!rc)
-		ing->in_txn = 1;
-	return rc;
+	if (rc)
+		return rc;
+	ing->in_txn = 1;
+	/* Another writer may have committed since our last batch. */
+	sqlite3_reset(ing->get_next_id);
+	if (sqlite3_step(ing->get_next_id) != SQLITE_ROW)
+		return orgmri_store_sqlerr(ing->store, err, "reading the event id");
+	ing->next_id = sqlite3_column_int64(ing->get_next_id, 0);
+	return 0;
 }
 
 int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
@@ -361,6 +378,12 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 	         " skipped = %lld WHERE id = %lld", ing->counts.read,
 	         ing->counts.added, ing->counts.skipped, (long long)ing->run_id);
 	int rc = orgmri_store_exec(ing->store, sql, err);
+	if (!rc) {
+		sqlite3_reset(ing->set_next_id);
+		sqlite3_bind_int64(ing->set_next_id, 1, ing->next_id);
+		if (sqlite3_step(ing->set_next_id) != SQLITE_DONE)
+			rc = orgmri_store_sqlerr(ing->store, err, "saving the event id");
+	}
 	if (!rc)
 		rc = orgmri_store_exec(ing->store, "COMMIT", err);
 	if (rc)
@@ -428,12 +451,13 @@ static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
 	sqlite3_bind_text(st, 6, orgmri_buf_cstr(&ing->attrs),
 	                  (int)ing->attrs.len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, ing->run_id);
+	sqlite3_bind_int64(st, 8, ing->next_id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return orgmri_store_sqlerr(s, err, "storing an event");
 	if (sqlite3_changes(s->db) == 0)
 		goto next; /* seen before: its links came with it */
 	ing->counts.added++;
-	int64_t evid = sqlite3_last_insert_rowid(s->db);
+	int64_t evid = ing->next_id++;
 
 	if (actor) {
 		const orgmri_attr *bot = orgmri_event_attr(ev, "bot");
@@ -493,7 +517,7 @@ int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
 		&ing->objects.select, err)) ||
 	    (rc = orgmri_store_prepare(s,
 		"INSERT INTO events(object_id, activity_id, time, actor_id, disc,"
-		" attrs, run_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
+		" attrs, run_id, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
 		"ON CONFLICT(object_id, time, activity_id, actor_id, disc) "
 		"DO NOTHING", &ing->ins_event, err)) ||
 	    (rc = orgmri_store_prepare(s,
@@ -502,7 +526,13 @@ int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
 		&ing->ins_link, err)) ||
 	    (rc = orgmri_store_prepare(s,
 		"UPDATE people SET bot = 1 WHERE id = ? AND bot = 0",
-		&ing->mark_bot, err)))
+		&ing->mark_bot, err)) ||
+	    (rc = orgmri_store_prepare(s,
+		"SELECT CAST(value AS INTEGER) FROM meta"
+		" WHERE key = 'next_event_id'", &ing->get_next_id, err)) ||
+	    (rc = orgmri_store_prepare(s,
+		"UPDATE meta SET value = CAST(? AS TEXT)"
+		" WHERE key = 'next_event_id'", &ing->set_next_id, err)))
 		goto fail;
 	if ((rc = orgmri_store_prepare(s,
 		"INSERT INTO ingest_runs(source, kind, started, status) "
@@ -580,6 +610,8 @@ int orgmri_ingest_finish(orgmri_ingest *ing, int ok, const char *message,
 	sqlite3_finalize(ing->ins_event);
 	sqlite3_finalize(ing->ins_link);
 	sqlite3_finalize(ing->mark_bot);
+	sqlite3_finalize(ing->get_next_id);
+	sqlite3_finalize(ing->set_next_id);
 	orgmri_buf_free(&ing->attrs);
 	free(ing);
 	return rc;
