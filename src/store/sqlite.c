@@ -406,6 +406,8 @@ static int sorted_attrs(orgmri_ingest *ing, const orgmri_event *ev)
 {
 	if (ev->nattrs > 256)
 		return ORGMRI_ELIMIT;
+	if (ev->nattrs == 0)
+		return 0;
 	memcpy(ing->sorted, ev->attrs, ev->nattrs * sizeof(*ev->attrs));
 	qsort(ing->sorted, ev->nattrs, sizeof(*ev->attrs), cmp_attr);
 	return 0;
