@@ -79,6 +79,10 @@ static int load_objects(orgmri_store *s, orgmri_table *t, table_internal *in,
 	okey *ks = NULL;
 	size_t n = 0, cap = 0;
 	int step;
+	/* Keys are held here only until sorted and interned (the intern
+	 * pool keeps the one lasting copy). */
+	orgmri_arena tmp;
+	orgmri_arena_init(&tmp, 1 << 20);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
@@ -92,7 +96,7 @@ static int load_objects(orgmri_store *s, orgmri_table *t, table_internal *in,
 		const char *type = (const char *)sqlite3_column_text(st, 1);
 		int64_t tid = orgmri_intern_add(&in->types, type, strlen(type));
 		ks[n].id = sqlite3_column_int64(st, 0);
-		ks[n].key = orgmri_arena_strdup(&in->arena,
+		ks[n].key = orgmri_arena_strdup(&tmp,
 		                                (const char *)sqlite3_column_text(st, 2));
 		if (tid < 0 || !ks[n].key) {
 			rc = oom(err);
@@ -107,15 +111,14 @@ static int load_objects(orgmri_store *s, orgmri_table *t, table_internal *in,
 	}
 	qsort(ks, n, sizeof(*ks), cmp_okey);
 	t->nobjects = n;
-	t->obj_key = calloc(n ? n : 1, sizeof(*t->obj_key));
 	t->obj_type = calloc(n ? n : 1, sizeof(*t->obj_type));
 	t->obj_first = calloc(n + 1, sizeof(*t->obj_first));
-	if (!t->obj_key || !t->obj_type || !t->obj_first) {
+	if (!t->obj_type || !t->obj_first) {
 		rc = oom(err);
 		goto done;
 	}
+	/* Interned in key order, so an object's intern id is its index. */
 	for (size_t i = 0; i < n; i++) {
-		t->obj_key[i] = ks[i].key;
 		t->obj_type[i] = ks[i].type;
 		if (orgmri_intern_add(&in->objects, ks[i].key, strlen(ks[i].key)) < 0 ||
 		    idx_set(om, ks[i].id, (uint32_t)i)) {
@@ -123,7 +126,9 @@ static int load_objects(orgmri_store *s, orgmri_table *t, table_internal *in,
 			goto done;
 		}
 	}
+	t->obj_key = in->objects.names;
 done:
+	orgmri_arena_free(&tmp);
 	free(ks);
 	sqlite3_finalize(st);
 	return rc;
@@ -284,6 +289,30 @@ static uint32_t *name_ranks(const char *const *names, size_t n)
 	return rank;
 }
 
+/* new[j] = old[perm[j]] for a column of `width`-byte elements, in place,
+ * by following the permutation's cycles; `seen` has room for n bits. */
+static void permute(void *column, size_t width, const uint32_t *perm,
+                    uint64_t *seen, size_t n)
+{
+	char *col = column, first[8];
+	memset(seen, 0, ((n + 63) / 64) * sizeof(uint64_t));
+	for (size_t i = 0; i < n; i++) {
+		if (seen[i / 64] >> (i % 64) & 1)
+			continue;
+		memcpy(first, col + i * width, width);
+		size_t j = i;
+		for (;;) {
+			seen[j / 64] |= 1ull << (j % 64);
+			size_t k = perm[j];
+			if (k == i)
+				break;
+			memcpy(col + j * width, col + k * width, width);
+			j = k;
+		}
+		memcpy(col + j * width, first, width);
+	}
+}
+
 /* Put events in (object, time, activity, actor, row) order. */
 static int sort_events(orgmri_table *t, orgmri_error *err)
 {
@@ -319,25 +348,20 @@ static int sort_events(orgmri_table *t, orgmri_error *err)
 	}
 	free(sc.act_rank);
 	free(sc.person_rank);
-	/* Apply the permutation column by column through one scratch array. */
-	void *tmp = malloc((n ? n : 1) * sizeof(int64_t));
-	if (!tmp) {
+	/* Apply the permutation in place, column by column, following its
+	 * cycles (new[j] = old[perm[j]]): a bitmap of n bits instead of a
+	 * scratch column keeps the loader's peak memory near the table's. */
+	uint64_t *seen = malloc(((n + 63) / 64 + 1) * sizeof(uint64_t));
+	if (!seen) {
 		free(perm);
 		return oom(err);
 	}
-	int64_t *t64 = tmp;
-	for (size_t i = 0; i < n; i++)
-		t64[i] = t->ev_time[perm[i]];
-	memcpy(t->ev_time, t64, n * sizeof(int64_t));
-	uint32_t *cols[] = { t->ev_object, t->ev_activity, t->ev_actor,
-	                     t->ev_attrs };
-	uint32_t *t32 = tmp;
-	for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
-		for (size_t i = 0; i < n; i++)
-			t32[i] = cols[c][perm[i]];
-		memcpy(cols[c], t32, n * sizeof(uint32_t));
-	}
-	free(tmp);
+	permute(t->ev_time, sizeof(int64_t), perm, seen, n);
+	permute(t->ev_object, sizeof(uint32_t), perm, seen, n);
+	permute(t->ev_activity, sizeof(uint32_t), perm, seen, n);
+	permute(t->ev_actor, sizeof(uint32_t), perm, seen, n);
+	permute(t->ev_attrs, sizeof(uint32_t), perm, seen, n);
+	free(seen);
 	free(perm);
 	return 0;
 }
@@ -616,7 +640,6 @@ void orgmri_table_free(orgmri_table *t)
 	free(t->ev_time);
 	free(t->ev_actor);
 	free(t->ev_attrs);
-	free((void *)t->obj_key);
 	free(t->obj_type);
 	free(t->obj_first);
 	free(t->link_first);

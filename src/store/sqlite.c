@@ -216,8 +216,10 @@ int orgmri_store_open(orgmri_store **out, const char *path, unsigned flags,
 	    (rc = orgmri_store_exec(s, "PRAGMA page_size=16384;PRAGMA journal_mode=WAL;"
 	                               "PRAGMA synchronous=NORMAL;", err)))
 		goto fail;
+	/* A small page cache for reading (the loader scans once); ingest
+	 * raises it while it writes, where index pages are revisited. */
 	if ((rc = orgmri_store_exec(s, "PRAGMA foreign_keys=OFF;"
-	                               "PRAGMA cache_size=-262144;"
+	                               "PRAGMA cache_size=-8192;"
 	                               "PRAGMA temp_store=MEMORY;", err)))
 		goto fail;
 	if ((rc = migrate(s, err)))
@@ -549,6 +551,10 @@ int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
 	}
 	ing->run_id = sqlite3_last_insert_rowid(s->db);
 	sqlite3_finalize(st);
+	if ((rc = orgmri_store_exec(s, "PRAGMA cache_size=-262144", err))) {
+		st = NULL;
+		goto fail;
+	}
 	*out = ing;
 	return 0;
 fail:
@@ -606,6 +612,7 @@ int orgmri_ingest_finish(orgmri_ingest *ing, int ok, const char *message,
 			sqlite3_finalize(st);
 		}
 	}
+	orgmri_store_exec(s, "PRAGMA cache_size=-8192", NULL);
 	idmap_free(&ing->objects);
 	idmap_free(&ing->activities);
 	idmap_free(&ing->people);
