@@ -81,3 +81,19 @@ void orgmri_arena_free(orgmri_arena *a)
 	a->head = NULL;
 	a->total = 0;
 }
+
+void orgmri_arena_reset(orgmri_arena *a)
+{
+	orgmri_arena_block *keep = a->head;
+	if (!keep)
+		return;
+	orgmri_arena_block *b = keep->next;
+	while (b) {
+		orgmri_arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	keep->next = NULL;
+	keep->used = 0;
+	a->total = 0;
+}

@@ -71,6 +71,8 @@ void *orgmri_arena_alloc(orgmri_arena *a, size_t size);  /* 8-aligned */
 char *orgmri_arena_strndup(orgmri_arena *a, const char *s, size_t len);
 char *orgmri_arena_strdup(orgmri_arena *a, const char *s);
 void orgmri_arena_free(orgmri_arena *a);
+/* Forget everything allocated but keep one block for reuse. */
+void orgmri_arena_reset(orgmri_arena *a);
 
 /* ---- string interning ------------------------------------------------- */
 

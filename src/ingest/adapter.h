@@ -25,7 +25,18 @@ typedef struct orgmri_adapter {
 	/* Does `path` look like this kind?  Higher wins; 0 = no. */
 	int (*detect)(const char *path);
 	int (*run)(orgmri_adapter_ctx *ctx, orgmri_error *err);
+	/* ORGMRI_ADAPTER_STREAM: run only touches ctx->sink, ctx->read and
+	 * progress (never the store), so it may run on a thread of its own
+	 * while the store writes on the caller's (see pipeline.c). */
+	unsigned flags;
 } orgmri_adapter;
+
+#define ORGMRI_ADAPTER_STREAM 0x1
+
+/* Run a STREAM adapter on a second thread, its events handed over in
+ * batches to ctx->sink on this thread.  Same result as ad->run(ctx). */
+int orgmri_pipeline_run(const orgmri_adapter *ad, orgmri_adapter_ctx *ctx,
+                        orgmri_error *err);
 
 /* Helpers adapters share. */
 /* Report progress (throttling is the callback's business). */

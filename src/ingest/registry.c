@@ -158,7 +158,8 @@ int orgmri_ingest_source(orgmri_store *store, const char *path,
 	progress_sink ps = { { progress_event }, ctx.sink, &ctx, 0 };
 	if (opts->progress)
 		ctx.sink = &ps.sink;
-	rc = ad->run(&ctx, err);
+	rc = (ad->flags & ORGMRI_ADAPTER_STREAM) ? orgmri_pipeline_run(ad, &ctx, err)
+	                                         : ad->run(&ctx, err);
 	char msg[ORGMRI_ERROR_MSG_MAX + 64] = "";
 	if (rc && err)
 		orgmri_error_format(err, msg, sizeof(msg));

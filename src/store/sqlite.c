@@ -185,6 +185,14 @@ int orgmri_store_open(orgmri_store **out, const char *path, unsigned flags,
                       orgmri_error *err)
 {
 	*out = NULL;
+	/* SQLite's allocation statistics take a global mutex on every
+	 * malloc; we never read them.  This only works before SQLite is
+	 * initialised and is harmlessly refused afterwards. */
+	static int configured;
+	if (!configured) {
+		configured = 1;
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
 	if (!path)
 		path = orgmri_store_default_path();
 	orgmri_store *s = calloc(1, sizeof(*s));
@@ -551,7 +559,8 @@ int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
 	}
 	ing->run_id = sqlite3_last_insert_rowid(s->db);
 	sqlite3_finalize(st);
-	if ((rc = orgmri_store_exec(s, "PRAGMA cache_size=-262144", err))) {
+	if ((rc = orgmri_store_exec(s, "PRAGMA cache_size=-262144;"
+	                               "PRAGMA wal_autocheckpoint=8192", err))) {
 		st = NULL;
 		goto fail;
 	}
@@ -612,7 +621,8 @@ int orgmri_ingest_finish(orgmri_ingest *ing, int ok, const char *message,
 			sqlite3_finalize(st);
 		}
 	}
-	orgmri_store_exec(s, "PRAGMA cache_size=-8192", NULL);
+	orgmri_store_exec(s, "PRAGMA cache_size=-8192;"
+	                     "PRAGMA wal_autocheckpoint=1000", NULL);
 	idmap_free(&ing->objects);
 	idmap_free(&ing->activities);
 	idmap_free(&ing->people);
