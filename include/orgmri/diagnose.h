@@ -1,0 +1,149 @@
+/*
+ * diagnose.h - the diagnosis: before/after comparison, the constraint,
+ * health indicators and what to fix first (docs/diagnosis.md).
+ *
+ * The building blocks work on plain arrays so that each can be checked on
+ * small hand-made cases; orgmri_diagnose (diagnosis.h's glue, in
+ * src/diagnose/diagnose.c) fills them from the value-stream model.
+ */
+#ifndef ORGMRI_DIAGNOSE_H
+#define ORGMRI_DIAGNOSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- comparing two periods ------------------------------------------- */
+
+/* A before/after figure with a bootstrap interval for the change. */
+typedef struct orgmri_diff {
+	double before, after;   /* the statistic in each period (NAN: no data) */
+	double delta;           /* after - before */
+	double lo, hi;          /* 95% percentile-bootstrap interval of delta */
+	size_t n_before, n_after;
+	int significant;        /* the interval excludes 0 */
+} orgmri_diff;
+
+typedef enum orgmri_diff_stat {
+	ORGMRI_DIFF_MEDIAN = 0,
+	ORGMRI_DIFF_MEAN = 1
+} orgmri_diff_stat;
+
+/*
+ * Compare samples a (before) and b (after) on their median or mean, with
+ * `reps` bootstrap resamples seeded by `seed` (same inputs and seed, same
+ * interval).  NaN values in the samples are ignored.  Returns 0, or
+ * ORGMRI_ENOMEM.
+ */
+int orgmri_diff_compute(const double *a, size_t na, const double *b,
+                        size_t nb, orgmri_diff_stat stat, int reps,
+                        uint64_t seed, orgmri_diff *out);
+
+/*
+ * Additive decomposition of the change in mean lead time: with each
+ * item's lead time the sum of its stage spans (a missing span counts 0),
+ * mean(lead) = sum over stages of mean(span), so
+ *   contribution[s] = mean_after(span_s) - mean_before(span_s)
+ * adds up exactly to the change in mean lead time.  `before` and `after`
+ * are row-major [item * nstages + stage] in hours, NaN = missing.
+ * total_before/after receive the mean lead times.
+ */
+int orgmri_decompose_means(const double *before, size_t nb,
+                           const double *after, size_t na, size_t nstages,
+                           double *contribution, double *total_before,
+                           double *total_after);
+
+/* ---- the constraint ---------------------------------------------------- */
+
+/* One pass of one work item through one stage. */
+typedef struct orgmri_visit {
+	int64_t arrive;   /* the stage started (ms) */
+	int64_t depart;   /* the stage ended (ms) */
+	uint32_t server;  /* who completed it, 0 = unknown */
+} orgmri_visit;
+
+/* What a stage's visits say about its load within one period. */
+typedef struct orgmri_stage_load {
+	size_t visits;               /* visits departing in the period */
+	size_t served;               /* of which with a known server */
+	double weeks;                /* period length */
+	double arrivals_per_week;
+	double departures_per_week;
+	double queue_growth_per_week;/* (wip at end - wip at start) / weeks */
+	double wip_mean;             /* time-weighted, in the period */
+	int servers;                 /* distinct people completing visits */
+	double service_h_mean;       /* estimated work per visit, hours */
+	double service_h_p50;
+	double wait_h_mean;          /* span minus estimated work, hours */
+	double span_h_p50;
+	double utilisation;          /* busy time / (servers x period), or
+	                                NAN without servers */
+	double wait_load_corr;       /* Spearman rank correlation of weekly
+	                                arrivals and weekly mean wait, NAN when
+	                                under 4 weeks have both */
+} orgmri_stage_load;
+
+/*
+ * Load of one stage in [from, to) from its visits (any order).  Work per
+ * visit is estimated from departures, assuming each person finishes one
+ * item at a time: work = depart - max(arrive, that person's previous
+ * departure).  This is exact for a work-conserving first-come queue and
+ * an upper bound on work otherwise (docs/diagnosis.md).
+ */
+int orgmri_stage_load_compute(const orgmri_visit *v, size_t n, int64_t from,
+                              int64_t to, orgmri_stage_load *out);
+
+typedef enum orgmri_confidence {
+	ORGMRI_CONF_CANNOT_TELL = 0,
+	ORGMRI_CONF_LOW,
+	ORGMRI_CONF_MEDIUM,
+	ORGMRI_CONF_HIGH
+} orgmri_confidence;
+
+const char *orgmri_confidence_name(orgmri_confidence c);
+
+/* The verdict over candidate stages. */
+typedef struct orgmri_constraint {
+	int stage;                  /* index of the constraint, -1 = none */
+	int next;                   /* what would limit next, -1 = none */
+	orgmri_confidence confidence;
+	char reason[256];           /* one sentence: why, or why not */
+} orgmri_constraint;
+
+/* Thresholds of the verdict (defaults in ORGMRI_CONSTRAINT_RULES_INIT). */
+typedef struct orgmri_constraint_rules {
+	size_t min_visits;          /* fewer: the stage cannot be judged (20) */
+	double saturated;           /* utilisation counted as saturated (0.85) */
+	double busy;                /* utilisation worth naming at all (0.6) */
+	double clear_gap;           /* lead over the runner-up for HIGH (0.15) */
+} orgmri_constraint_rules;
+
+#define ORGMRI_CONSTRAINT_RULES_INIT { 20, 0.85, 0.6, 0.15 }
+
+/*
+ * Name the constraint among `n` stages (loads[i], names[i]; a stage with
+ * no servers is not a candidate).  Utilisation ranks the candidates;
+ * queue growth and wait share back the verdict; confidence falls when the
+ * evidence is thin or the lead is small (docs/diagnosis.md).
+ */
+void orgmri_constraint_find(const orgmri_stage_load *loads,
+                            const char *const *names, size_t n,
+                            const orgmri_constraint_rules *rules,
+                            orgmri_constraint *out);
+
+/* ---- health --------------------------------------------------------- */
+
+/* Gini coefficient of non-negative counts (0 = even, ->1 = one person
+ * does everything); NAN for n == 0 or all zero. */
+double orgmri_gini(const double *v, size_t n);
+/* Share of the total held by the `k` largest values; NAN when empty. */
+double orgmri_top_share(const double *v, size_t n, size_t k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,117 @@
+/*
+ * stats.c - quantiles, means, splitmix64 and the percentile bootstrap.
+ *
+ * The bootstrap answers "could this difference be noise?" without
+ * assuming a distribution: delivery times are heavy-tailed, so normal
+ * approximations mislead.  It resamples both periods independently,
+ * which is right when items in a period are exchangeable; it does not
+ * model week-to-week correlation (docs/diagnosis.md says so).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stats.h"
+
+void orgmri_rng_seed(orgmri_rng *r, uint64_t seed)
+{
+	r->s = seed;
+}
+
+uint64_t orgmri_rng_next(orgmri_rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+uint64_t orgmri_rng_below(orgmri_rng *r, uint64_t n)
+{
+	if (n <= 1)
+		return 0;
+	uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+	uint64_t x;
+	do
+		x = orgmri_rng_next(r);
+	while (x >= limit);
+	return x % n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+void orgmri_sort_doubles(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+}
+
+double orgmri_quantile_sorted(const double *v, size_t n, double q)
+{
+	if (n == 0)
+		return NAN;
+	if (q <= 0)
+		return v[0];
+	if (q >= 1)
+		return v[n - 1];
+	double h = (double)(n - 1) * q;
+	size_t lo = (size_t)h;
+	double frac = h - (double)lo;
+	if (lo + 1 >= n)
+		return v[n - 1];
+	return v[lo] + frac * (v[lo + 1] - v[lo]);
+}
+
+double orgmri_mean(const double *v, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += v[i];
+	return s / (double)n;
+}
+
+/* The statistic of one resample of v into scratch. */
+static double resample_stat(const double *v, size_t n, double *scratch,
+                            orgmri_statistic stat, orgmri_rng *r)
+{
+	for (size_t i = 0; i < n; i++)
+		scratch[i] = v[orgmri_rng_below(r, n)];
+	if (stat == ORGMRI_STAT_MEAN)
+		return orgmri_mean(scratch, n);
+	orgmri_sort_doubles(scratch, n);
+	return orgmri_quantile_sorted(scratch, n, 0.5);
+}
+
+int orgmri_bootstrap_diff(const double *a, size_t na, const double *b,
+                          size_t nb, orgmri_statistic stat, int reps,
+                          uint64_t seed, double *lo, double *hi)
+{
+	*lo = *hi = NAN;
+	if (na == 0 || nb == 0 || reps < 2)
+		return -1;
+	double *scratch = malloc((na > nb ? na : nb) * sizeof(double));
+	double *d = malloc((size_t)reps * sizeof(double));
+	if (!scratch || !d) {
+		free(scratch);
+		free(d);
+		return -1;
+	}
+	orgmri_rng r;
+	orgmri_rng_seed(&r, seed);
+	for (int i = 0; i < reps; i++) {
+		double sa = resample_stat(a, na, scratch, stat, &r);
+		double sb = resample_stat(b, nb, scratch, stat, &r);
+		d[i] = sb - sa;
+	}
+	orgmri_sort_doubles(d, (size_t)reps);
+	*lo = orgmri_quantile_sorted(d, (size_t)reps, 0.025);
+	*hi = orgmri_quantile_sorted(d, (size_t)reps, 0.975);
+	free(scratch);
+	free(d);
+	return 0;
+}

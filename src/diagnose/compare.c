@@ -1,0 +1,99 @@
+/*
+ * compare.c - before/after figures with bootstrap intervals, and the
+ * additive decomposition of a change in mean lead time into stages.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stats.h"
+#include "core/util.h"
+#include "orgmri/diagnose.h"
+
+/* Copy the non-NaN values of v into a new array; *m gets their count. */
+static double *finite_copy(const double *v, size_t n, size_t *m)
+{
+	double *out = malloc((n ? n : 1) * sizeof(*out));
+	*m = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(v[i]))
+			out[(*m)++] = v[i];
+	return out;
+}
+
+static double statistic(double *v, size_t n, orgmri_diff_stat stat)
+{
+	if (stat == ORGMRI_DIFF_MEAN)
+		return orgmri_mean(v, n);
+	orgmri_sort_doubles(v, n);
+	return orgmri_quantile_sorted(v, n, 0.5);
+}
+
+int orgmri_diff_compute(const double *a, size_t na, const double *b,
+                        size_t nb, orgmri_diff_stat stat, int reps,
+                        uint64_t seed, orgmri_diff *out)
+{
+	memset(out, 0, sizeof(*out));
+	size_t ma, mb;
+	double *fa = finite_copy(a, na, &ma), *fb = finite_copy(b, nb, &mb);
+	if (!fa || !fb) {
+		free(fa);
+		free(fb);
+		return ORGMRI_ENOMEM;
+	}
+	out->n_before = ma;
+	out->n_after = mb;
+	out->before = statistic(fa, ma, stat);
+	out->after = statistic(fb, mb, stat);
+	out->delta = out->after - out->before;
+	out->lo = out->hi = NAN;
+	int rc = 0;
+	if (ma && mb &&
+	    orgmri_bootstrap_diff(fa, ma, fb, mb, stat == ORGMRI_DIFF_MEAN ?
+	                          ORGMRI_STAT_MEAN : ORGMRI_STAT_MEDIAN,
+	                          reps, seed, &out->lo, &out->hi) != 0)
+		rc = ORGMRI_ENOMEM;
+	out->significant = !isnan(out->lo) && (out->lo > 0 || out->hi < 0);
+	free(fa);
+	free(fb);
+	return rc;
+}
+
+static void stage_means(const double *rows, size_t n, size_t nstages,
+                        double *means, double *total)
+{
+	*total = 0;
+	for (size_t s = 0; s < nstages; s++) {
+		double sum = 0;
+		for (size_t i = 0; i < n; i++) {
+			double v = rows[i * nstages + s];
+			if (!isnan(v))
+				sum += v;
+		}
+		means[s] = n ? sum / (double)n : NAN;
+		*total += means[s];
+	}
+}
+
+int orgmri_decompose_means(const double *before, size_t nb,
+                           const double *after, size_t na, size_t nstages,
+                           double *contribution, double *total_before,
+                           double *total_after)
+{
+	double *mb = malloc((nstages ? nstages : 1) * sizeof(double));
+	double *ma = malloc((nstages ? nstages : 1) * sizeof(double));
+	if (!mb || !ma) {
+		free(mb);
+		free(ma);
+		return ORGMRI_ENOMEM;
+	}
+	stage_means(before, nb, nstages, mb, total_before);
+	stage_means(after, na, nstages, ma, total_after);
+	for (size_t s = 0; s < nstages; s++)
+		contribution[s] = ma[s] - mb[s];
+	free(mb);
+	free(ma);
+	return 0;
+}
