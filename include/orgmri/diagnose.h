@@ -143,6 +143,81 @@ double orgmri_gini(const double *v, size_t n);
 /* Share of the total held by the `k` largest values; NAN when empty. */
 double orgmri_top_share(const double *v, size_t n, size_t k);
 
+/* ---- the whole diagnosis ------------------------------------------ */
+
+#define ORGMRI_DIAG_MAX_ROWS 24
+#define ORGMRI_DIAG_MAX_STAGES 16
+#define ORGMRI_DIAG_MAX_ADVICE 8
+#define ORGMRI_DIAG_MAX_NOTES 12
+
+/* Which way is better for a figure. */
+enum { ORGMRI_BETTER_LOWER = -1, ORGMRI_BETTER_NEITHER = 0,
+       ORGMRI_BETTER_HIGHER = 1 };
+
+typedef struct orgmri_metric_row {
+	char name[48];          /* "coding time per change" */
+	char unit[16];          /* "h", "/week", "%", "lines" */
+	char stat[16];          /* "median", "mean", "rate", "share" */
+	char source[32];        /* the command that shows it: "orgmri dora" */
+	int better;             /* ORGMRI_BETTER_* */
+	orgmri_diff diff;
+	char note[128];         /* why a value is missing, conventions */
+} orgmri_metric_row;
+
+typedef struct orgmri_stage_row {
+	char name[32];
+	int work;               /* stage kind: 1 work, 0 wait */
+	orgmri_diff span;       /* median span in hours, before vs after */
+	double mean_before, mean_after;  /* mean span, missing counted 0 */
+	double contribution;    /* mean_after - mean_before (adds up) */
+	double wait_before, wait_after;  /* mean waiting hours per item */
+	double work_before, work_after;  /* mean working hours per item */
+	int has_load;           /* someone identifiable finishes this stage */
+	orgmri_stage_load load_before, load_after;
+} orgmri_stage_row;
+
+typedef struct orgmri_health_row {
+	char name[48];
+	char unit[16];
+	double value;           /* NAN when not available */
+	double threshold;       /* the line that makes it a concern */
+	int higher_is_worse;    /* value beyond threshold in this direction */
+	int concern;
+	char detail[192];       /* what it means here, or what data is missing */
+} orgmri_health_row;
+
+typedef struct orgmri_advice {
+	char stage[32];         /* the stage it acts on */
+	char lever[96];         /* what to do */
+	char why[256];          /* the evidence that points at it */
+	char expect[192];       /* what it would likely buy */
+} orgmri_advice;
+
+typedef struct orgmri_diagnosis {
+	int64_t before_from, before_to, after_from, after_to;  /* ms */
+	char split_source[64];  /* "--split", "compare.split in .orgmri", ... */
+	size_t items_before, items_after;
+	size_t nindividual, norganisational, nstages, nhealth, nadvice, nnotes;
+	orgmri_metric_row individual[ORGMRI_DIAG_MAX_ROWS];
+	orgmri_metric_row organisational[ORGMRI_DIAG_MAX_ROWS];
+	orgmri_stage_row stages[ORGMRI_DIAG_MAX_STAGES];
+	double lead_mean_before, lead_mean_after;  /* sum of stage means */
+	orgmri_constraint constraint_before, constraint_after;
+	orgmri_health_row health[ORGMRI_DIAG_MAX_ROWS];
+	orgmri_advice advice[ORGMRI_DIAG_MAX_ADVICE];
+	char notes[ORGMRI_DIAG_MAX_NOTES][192];  /* missing data, conventions */
+	int bootstrap_reps;
+	uint64_t seed;
+} orgmri_diagnosis;
+
+/*
+ * Recommendations ordered by Theory of Constraints from a diagnosis whose
+ * stages, constraint and health are filled: the constraint's levers first
+ * (chosen by its evidence), then what would become the constraint next.
+ * Fills d->advice and d->nadvice.
+ */
+void orgmri_advise(orgmri_diagnosis *d);
+
 #ifdef __cplusplus
 }
 #endif
