@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/stats.h"
+#include "diagnose/stats.h"
+#include "orgmri/metrics.h"
 #include "core/util.h"
 #include "orgmri/diagnose.h"
 
@@ -28,7 +29,7 @@ static double statistic(double *v, size_t n, orgmri_diff_stat stat)
 	if (stat == ORGMRI_DIFF_MEAN)
 		return orgmri_mean(v, n);
 	orgmri_sort_doubles(v, n);
-	return orgmri_quantile_sorted(v, n, 0.5);
+	return orgmri_quantile(v, n, 0.5);
 }
 
 int orgmri_diff_compute(const double *a, size_t na, const double *b,
@@ -52,7 +53,7 @@ int orgmri_diff_compute(const double *a, size_t na, const double *b,
 	int rc = 0;
 	if (ma && mb &&
 	    orgmri_bootstrap_diff(fa, ma, fb, mb, stat == ORGMRI_DIFF_MEAN ?
-	                          ORGMRI_STAT_MEAN : ORGMRI_STAT_MEDIAN,
+	                          ORGMRI_BOOT_MEAN : ORGMRI_BOOT_MEDIAN,
 	                          reps, seed, &out->lo, &out->hi) != 0)
 		rc = ORGMRI_ENOMEM;
 	out->significant = !isnan(out->lo) && (out->lo > 0 || out->hi < 0);

@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/stats.h"
+#include "diagnose/stats.h"
+#include "orgmri/metrics.h"
 #include "core/util.h"
 #include "orgmri/diagnose.h"
 
@@ -211,13 +212,13 @@ int orgmri_stage_load_compute(const orgmri_visit *v, size_t n, int64_t from,
 	 * in place: index ms <= i always) */
 	out->served = ms;
 	orgmri_sort_doubles(tmp, m);
-	out->span_h_p50 = orgmri_quantile_sorted(tmp, m, 0.5);
+	out->span_h_p50 = orgmri_quantile(tmp, m, 0.5);
 	if (m)
 		out->wait_h_mean = wait_sum / (double)m / MS_PER_HOUR;
 	if (ms) {
 		out->service_h_mean = svc_sum / (double)ms / MS_PER_HOUR;
 		orgmri_sort_doubles(service_ms, ms);
-		out->service_h_p50 = orgmri_quantile_sorted(service_ms, ms, 0.5) /
+		out->service_h_p50 = orgmri_quantile(service_ms, ms, 0.5) /
 		                     MS_PER_HOUR;
 	}
 	out->arrivals_per_week = (double)arrivals / out->weeks;

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/stats.h"
+#include "diagnose/stats.h"
+#include "orgmri/metrics.h"
 #include "orgmri/diagnose.h"
 
 /* Gini = sum_i (2i - n - 1) x_(i) / (n sum x), x sorted ascending,

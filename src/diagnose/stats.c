@@ -1,5 +1,5 @@
 /*
- * stats.c - quantiles, means, splitmix64 and the percentile bootstrap.
+ * stats.c - means, splitmix64 and the percentile bootstrap.
  *
  * The bootstrap answers "could this difference be noise?" without
  * assuming a distribution: delivery times are heavy-tailed, so normal
@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/stats.h"
+#include "diagnose/stats.h"
+#include "orgmri/metrics.h"
 
 void orgmri_rng_seed(orgmri_rng *r, uint64_t seed)
 {
@@ -49,22 +50,6 @@ void orgmri_sort_doubles(double *v, size_t n)
 	qsort(v, n, sizeof(*v), cmp_double);
 }
 
-double orgmri_quantile_sorted(const double *v, size_t n, double q)
-{
-	if (n == 0)
-		return NAN;
-	if (q <= 0)
-		return v[0];
-	if (q >= 1)
-		return v[n - 1];
-	double h = (double)(n - 1) * q;
-	size_t lo = (size_t)h;
-	double frac = h - (double)lo;
-	if (lo + 1 >= n)
-		return v[n - 1];
-	return v[lo] + frac * (v[lo + 1] - v[lo]);
-}
-
 double orgmri_mean(const double *v, size_t n)
 {
 	if (n == 0)
@@ -77,18 +62,18 @@ double orgmri_mean(const double *v, size_t n)
 
 /* The statistic of one resample of v into scratch. */
 static double resample_stat(const double *v, size_t n, double *scratch,
-                            orgmri_statistic stat, orgmri_rng *r)
+                            orgmri_boot_stat stat, orgmri_rng *r)
 {
 	for (size_t i = 0; i < n; i++)
 		scratch[i] = v[orgmri_rng_below(r, n)];
-	if (stat == ORGMRI_STAT_MEAN)
+	if (stat == ORGMRI_BOOT_MEAN)
 		return orgmri_mean(scratch, n);
 	orgmri_sort_doubles(scratch, n);
-	return orgmri_quantile_sorted(scratch, n, 0.5);
+	return orgmri_quantile(scratch, n, 0.5);
 }
 
 int orgmri_bootstrap_diff(const double *a, size_t na, const double *b,
-                          size_t nb, orgmri_statistic stat, int reps,
+                          size_t nb, orgmri_boot_stat stat, int reps,
                           uint64_t seed, double *lo, double *hi)
 {
 	*lo = *hi = NAN;
@@ -109,8 +94,8 @@ int orgmri_bootstrap_diff(const double *a, size_t na, const double *b,
 		d[i] = sb - sa;
 	}
 	orgmri_sort_doubles(d, (size_t)reps);
-	*lo = orgmri_quantile_sorted(d, (size_t)reps, 0.025);
-	*hi = orgmri_quantile_sorted(d, (size_t)reps, 0.975);
+	*lo = orgmri_quantile(d, (size_t)reps, 0.025);
+	*hi = orgmri_quantile(d, (size_t)reps, 0.975);
 	free(scratch);
 	free(d);
 	return 0;

@@ -1,10 +1,10 @@
 /*
- * stats.h - the few statistics every analysis needs, defined once:
- * quantiles, means, a seeded random generator and the percentile
- * bootstrap.  Internal to the library.
+ * stats.h - what the diagnosis adds to the metrics' statistics
+ * (orgmri_quantile in metrics.h): a seeded random generator and the
+ * percentile bootstrap.  Internal to the library.
  */
-#ifndef ORGMRI_CORE_STATS_H
-#define ORGMRI_CORE_STATS_H
+#ifndef ORGMRI_DIAGNOSE_STATS_H
+#define ORGMRI_DIAGNOSE_STATS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,18 +23,12 @@ uint64_t orgmri_rng_below(orgmri_rng *r, uint64_t n);
 /* Sort ascending in place (NaNs must have been removed). */
 void orgmri_sort_doubles(double *v, size_t n);
 
-/*
- * Quantile q (0..1) of sorted v by linear interpolation between closest
- * ranks (Hyndman & Fan type 7, what numpy and R default to).  NAN for
- * n == 0.
- */
-double orgmri_quantile_sorted(const double *v, size_t n, double q);
 double orgmri_mean(const double *v, size_t n);
 
-typedef enum orgmri_statistic {
-	ORGMRI_STAT_MEDIAN = 0,
-	ORGMRI_STAT_MEAN
-} orgmri_statistic;
+typedef enum orgmri_boot_stat {
+	ORGMRI_BOOT_MEDIAN = 0,
+	ORGMRI_BOOT_MEAN
+} orgmri_boot_stat;
 
 /*
  * Percentile bootstrap of stat(b) - stat(a): `reps` resamples of each
@@ -43,7 +37,7 @@ typedef enum orgmri_statistic {
  * 0, or -1 when a sample is empty or memory runs out (lo/hi set to NAN).
  */
 int orgmri_bootstrap_diff(const double *a, size_t na, const double *b,
-                          size_t nb, orgmri_statistic stat, int reps,
+                          size_t nb, orgmri_boot_stat stat, int reps,
                           uint64_t seed, double *lo, double *hi);
 
 #endif

@@ -1,0 +1,217 @@
+/*
+ * metrics.h - the metric families computed over a value-stream model:
+ * DORA, stage statistics, flow, people and rework.
+ *
+ * Every function takes a computed orgmri_model (model.h) and returns a
+ * plain result struct owned by the caller and freed with one call.  All
+ * durations are milliseconds (double, so that means and interpolated
+ * quantiles keep their fraction); NaN means "no data".  The exact
+ * definitions are in docs/metrics.md; each result carries a `conventions`
+ * text naming the choices it was computed with, which every output prints.
+ */
+#ifndef ORGMRI_METRICS_H
+#define ORGMRI_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+#include "model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ORGMRI_MS_HOUR 3600000.0
+#define ORGMRI_MS_DAY 86400000.0
+#define ORGMRI_MS_WEEK 604800000.0
+
+/* ---- shared ----------------------------------------------------------- */
+
+typedef enum orgmri_statistic {
+	ORGMRI_STAT_MEDIAN = 0,       /* interpolated (PERCENTILE_CONT) */
+	ORGMRI_STAT_LOWER_MEDIAN = 1, /* DevLake: max x with percent_rank <= .5 */
+	ORGMRI_STAT_MEAN = 2
+} orgmri_statistic;
+
+typedef enum orgmri_cohort {
+	ORGMRI_COHORT_ALL = 0,
+	ORGMRI_COHORT_AI = 1,     /* AI-assisted items / deployments only */
+	ORGMRI_COHORT_OTHER = 2   /* the rest */
+} orgmri_cohort;
+
+/* Which work items and deployments a metric looks at. */
+typedef struct orgmri_filter {
+	int64_t since, until;    /* [since, until); INT64_MIN/MAX = the data */
+	const char *team, *repo; /* NULL = all */
+	orgmri_cohort cohort;
+} orgmri_filter;
+
+#define ORGMRI_FILTER_INIT { INT64_MIN, INT64_MAX, NULL, NULL, 0 }
+
+/* A distribution summary; values in ms (or the unit of the input). */
+typedef struct orgmri_summary {
+	long long n;
+	double p50, p85, p95, mean;
+	double value;             /* the statistic asked for */
+} orgmri_summary;
+
+/* Quantile q in [0,1] of sorted values, linear interpolation between
+ * closest ranks (PERCENTILE_CONT, R type 7).  NaN when n == 0. */
+double orgmri_quantile(const double *sorted, size_t n, double q);
+/* DevLake's lower median: sorted[(n - 1) / 2].  NaN when n == 0. */
+double orgmri_lower_median(const double *sorted, size_t n);
+/* Sort `v` in place and summarise it. */
+void orgmri_summarize(double *v, size_t n, orgmri_statistic st,
+                      orgmri_summary *out);
+const char *orgmri_statistic_name(orgmri_statistic st);
+
+/* Resolve an unset since/until to the table's first/last event time
+ * (until = last + 1 ms). */
+void orgmri_filter_window(const orgmri_model *m, const orgmri_filter *f,
+                          int64_t *since, int64_t *until);
+/* Does work item i of m pass the filter's team/repo/cohort? (not time) */
+int orgmri_filter_item(const orgmri_model *m, const orgmri_filter *f,
+                       size_t i);
+/* Does deployment d pass the filter's team/repo/cohort? (not time) */
+int orgmri_filter_deployment(const orgmri_filter *f,
+                             const orgmri_deployment *d);
+
+/* Monday 00:00 UTC of the week holding t. */
+int64_t orgmri_week_start(int64_t t);
+
+/* ---- DORA ------------------------------------------------------------- */
+
+typedef enum orgmri_lead_unit {
+	ORGMRI_LEAD_PR = 0,      /* per change: first commit -> first prod deploy */
+	ORGMRI_LEAD_COMMIT = 1   /* Four Keys: per commit -> its first prod deploy */
+} orgmri_lead_unit;
+
+/* Incident -> deployment linkage, tried in this order. */
+#define ORGMRI_LINK_EXPLICIT 0x1  /* caused_by link (deployment, change, commit) */
+#define ORGMRI_LINK_REVERT 0x2    /* a revert commit: the reverted one failed */
+#define ORGMRI_LINK_PREVIOUS 0x4  /* DevLake: last prod deploy finished < opened */
+#define ORGMRI_LINK_WINDOW 0x8    /* Middleware: deploy_i <= opened < deploy_i+1 */
+
+typedef enum orgmri_group {
+	ORGMRI_GROUP_NONE = 0,
+	ORGMRI_GROUP_REPO,
+	ORGMRI_GROUP_TEAM,
+	ORGMRI_GROUP_ENVIRONMENT,
+	ORGMRI_GROUP_WEEK,
+	ORGMRI_GROUP_MONTH
+} orgmri_group;
+
+typedef struct orgmri_dora_options {
+	unsigned version;
+	orgmri_filter filter;
+	orgmri_lead_unit lead_unit;
+	orgmri_statistic statistic;
+	unsigned linkage;        /* ORGMRI_LINK_* bits */
+	/* DevLake's per-PR cycle time: ceil-minute coding + (merged - opened)
+	 * + deploy, each part dropped when missing or negative, instead of
+	 * one span first commit -> deployment */
+	int devlake_parts;
+	orgmri_group group;
+} orgmri_dora_options;
+
+#define ORGMRI_DORA_OPTIONS_VERSION 1
+#define ORGMRI_DORA_OPTIONS_INIT \
+	{ ORGMRI_DORA_OPTIONS_VERSION, ORGMRI_FILTER_INIT, ORGMRI_LEAD_PR, \
+	  ORGMRI_STAT_MEDIAN, ORGMRI_LINK_EXPLICIT | ORGMRI_LINK_PREVIOUS, 0, \
+	  ORGMRI_GROUP_NONE }
+
+enum { ORGMRI_DORA_DF = 0, ORGMRI_DORA_LT, ORGMRI_DORA_CFR,
+       ORGMRI_DORA_FDRT, ORGMRI_DORA_NMETRICS };
+enum { ORGMRI_BANDS_2023 = 0, ORGMRI_BANDS_2024, ORGMRI_NBANDS };
+
+typedef struct orgmri_dora_row {
+	char group[64];             /* "all", a repo, team, environment,
+	                               "2026-W09"-style week or "2026-03" */
+	int64_t since, until;
+	double weeks;
+	long long deployments;      /* successful production deployments */
+	long long deploy_days;      /* distinct UTC days with one */
+	long long failed;           /* of those, failed (incident or rollback) */
+	long long rework;           /* of those, unplanned (hotfix) */
+	long long incidents;        /* opened in the window */
+	long long incidents_linked; /* of those, linked to a deployment */
+	double deploys_per_week;
+	double deploy_days_per_week;   /* median over the weeks */
+	double deploy_days_per_month;  /* median over the months */
+	orgmri_summary lead;        /* ms */
+	orgmri_summary recovery;    /* DORA 2023: deployment -> restored, ms */
+	orgmri_summary restore;     /* DORA 2021: incident opened -> resolved */
+	double change_failure_rate; /* failed / deployments, NaN if none */
+	double rework_rate;         /* rework / deployments, NaN if none */
+	const char *tier[ORGMRI_NBANDS][ORGMRI_DORA_NMETRICS]; /* "elite" ...,
+	                               NULL when the figure is missing */
+} orgmri_dora_row;
+
+/* How one incident was linked. */
+typedef struct orgmri_incident_link {
+	uint32_t incident;          /* object index; revert links: the commit */
+	uint32_t deployment;        /* index into model deployments or NONE */
+	unsigned how;               /* the ORGMRI_LINK_* bit that linked it */
+	int64_t opened, resolved;   /* ORGMRI_NO_TIME when unknown */
+} orgmri_incident_link;
+
+typedef struct orgmri_dora {
+	orgmri_dora_options opts;
+	char conventions[512];
+	size_t nrows;
+	orgmri_dora_row *rows;
+	size_t nlinks;
+	orgmri_incident_link *links;
+	long long lead_dropped;     /* non-positive or incomplete lead times */
+} orgmri_dora;
+
+int orgmri_dora_compute(const orgmri_model *m, const orgmri_dora_options *o,
+                        orgmri_dora **out, orgmri_error *err);
+void orgmri_dora_free(orgmri_dora *d);
+
+/* The tier of `value` for metric ORGMRI_DORA_* by bands ORGMRI_BANDS_*.
+ * For ORGMRI_DORA_DF the value is the median deployment days per week
+ * and `per_month` the median per month.  NULL for NaN. */
+const char *orgmri_dora_tier(int bands, int metric, double value,
+                             double per_month);
+const char *orgmri_dora_metric_name(int metric);
+
+/* ---- stages ----------------------------------------------------------- */
+
+typedef struct orgmri_stage_stats {
+	char name[ORGMRI_STAGE_NAME_MAX];
+	orgmri_stage_kind kind;
+	long long n;               /* spans ending in the window */
+	long long errors;          /* negative spans (data errors) */
+	long long open;            /* started, not ended, item still open */
+	double p50, p85, p95, mean, total;  /* ms */
+	double share;              /* total / sum of all stages' totals */
+	long long arrivals, departures;     /* starts / ends in the window */
+	double arrivals_per_week, departures_per_week;
+	double wip;                /* time-weighted average items in stage */
+	double little;             /* wip / (departure rate * mean); 1 = exact */
+} orgmri_stage_stats;
+
+typedef struct orgmri_stages {
+	char conventions[256];
+	int64_t since, until;
+	double weeks;
+	size_t nstages;
+	orgmri_stage_stats *stages;
+	double wait_ms, work_ms;   /* totals by stage kind */
+	size_t nitems;             /* items passing the filter */
+	size_t nweeks;             /* when weekly: rows of weekly[] */
+	int64_t *week_start;
+	orgmri_stage_stats *weekly; /* [week * nstages + stage] */
+} orgmri_stages;
+
+/* Per-stage statistics; `weekly` adds the same per week. */
+int orgmri_stages_compute(const orgmri_model *m, const orgmri_filter *f,
+                          int weekly, orgmri_stages **out,
+                          orgmri_error *err);
+void orgmri_stages_free(orgmri_stages *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
