@@ -11,7 +11,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "config.h"
 #include "error.h"
+#include "model.h"
+#include "table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -217,6 +220,38 @@ typedef struct orgmri_diagnosis {
  * Fills d->advice and d->nadvice.
  */
 void orgmri_advise(orgmri_diagnosis *d);
+
+typedef struct orgmri_diagnose_options {
+	unsigned version;          /* ORGMRI_DIAGNOSE_OPTIONS_VERSION */
+	int64_t split;             /* INT64_MIN: compare.split from config, else
+	                              the middle of the data's time span */
+	const char *split_source;  /* how the split was chosen, for the report */
+	int64_t from, to;          /* the whole window (INT64_MIN/MAX: all) */
+	/* two explicit periods instead of a split (after_from INT64_MIN:
+	 * not given) */
+	int64_t before_from, before_to, after_from, after_to;
+	int reps;                  /* bootstrap resamples, 0 = 2000 */
+	uint64_t seed;             /* bootstrap seed, 0 = 1 */
+	const char *team, *repo;   /* only items of this team / repository */
+	const orgmri_config *config;
+	orgmri_constraint_rules rules;
+} orgmri_diagnose_options;
+
+#define ORGMRI_DIAGNOSE_OPTIONS_VERSION 1
+#define ORGMRI_DIAGNOSE_OPTIONS_INIT \
+	{ ORGMRI_DIAGNOSE_OPTIONS_VERSION, INT64_MIN, NULL, INT64_MIN, \
+	  INT64_MAX, INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN, 0, 0, NULL, \
+	  NULL, NULL, ORGMRI_CONSTRAINT_RULES_INIT }
+
+/*
+ * The whole diagnosis of the work items of model `m` (a "pr" stream
+ * computed over t): before/after figures, stages, the constraint in each
+ * period, health, advice, and notes naming missing data.  `out` is plain
+ * data owned by the caller (it is large: allocate it).
+ */
+int orgmri_diagnose(const orgmri_table *t, const orgmri_model *m,
+                    const orgmri_diagnose_options *opts,
+                    orgmri_diagnosis *out, orgmri_error *err);
 
 #ifdef __cplusplus
 }

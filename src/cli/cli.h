@@ -80,5 +80,16 @@ extern const cli_command cmd_ingest;
 extern const cli_command cmd_stats;
 extern const cli_command cmd_export;
 extern const cli_command cmd_demo;
+extern const cli_command cmd_compare;
+extern const cli_command cmd_scan;
+
+/* compare and scan (diagnosis_run.c) */
+struct orgmri_diagnose_options;
+extern const struct option diag_options[];
+int diag_on_opt(cli_ctx *ctx, int opt, const char *arg, void *st);
+int diag_check_periods(cli_ctx *ctx,
+                       const struct orgmri_diagnose_options *o);
+int diag_run(cli_ctx *ctx, orgmri_store *store,
+             struct orgmri_diagnose_options *o, unsigned render_flags);
 
 #endif

@@ -15,6 +15,8 @@ static const cli_command *const commands[] = {
 	&cmd_ingest,
 	&cmd_stats,
 	&cmd_export,
+	&cmd_scan,
+	&cmd_compare,
 	&cmd_demo,
 };
 
