@@ -16,7 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/stats.h"
+#include "diagnose/stats.h"
+#include "orgmri/metrics.h"
 #include "core/util.h"
 #include "orgmri/diagnose.h"
 #include "orgmri/time.h"
@@ -131,8 +132,11 @@ static void fill_row(ctx *c, orgmri_metric_row *r, dvec *a, dvec *b,
 	    orgmri_diff_compute(a->v, a->n, b->v, b->n, stat, c->d->bootstrap_reps,
 	                        c->d->seed, &r->diff))
 		c->oom = 1;
-	if ((a->n == 0 || b->n == 0) && empty_note)
+	if (a->n == 0 && b->n == 0 && empty_note)
 		snprintf(r->note, sizeof(r->note), "%s", empty_note);
+	else if (a->n == 0 || b->n == 0)
+		snprintf(r->note, sizeof(r->note), "no data %s the split",
+		         a->n == 0 ? "before" : "after");
 }
 
 /* Per whole week of one period [p0, p1): the count of `times` in that
@@ -452,8 +456,7 @@ static void lead_time_row(ctx *c, dvec *a, dvec *b)
 		dpush(c->period[i] == BEFORE ? a : b,
 		      (double)(m->item_deployed[i] - start) / MS_H);
 	}
-	orgmri_metric_row *r = new_row(c, 0, "lead time (first commit to "
-	                               "production)", "h", "median", "orgmri dora",
+	orgmri_metric_row *r = new_row(c, 0, "lead time, commit to production", "h", "median", "orgmri dora",
 	                               ORGMRI_BETTER_LOWER);
 	fill_row(c, r, a, b, ORGMRI_DIFF_MEDIAN, "no production deployment "
 	         "linked to changes");
@@ -876,7 +879,7 @@ static void health_rows(ctx *c)
 		snprintf(h->detail, sizeof(h->detail), "%zu of %zu changes had no "
 		         "review request", unassigned, items);
 	orgmri_sort_doubles(sizes.v, sizes.n);
-	h = health(c, "PR size", "lines", orgmri_quantile_sorted(sizes.v, sizes.n,
+	h = health(c, "PR size", "lines", orgmri_quantile(sizes.v, sizes.n,
 	           0.5), 400, 1);
 	if (h)
 		snprintf(h->detail, sizeof(h->detail), "median lines changed per "
@@ -905,7 +908,7 @@ static void health_rows(ctx *c)
 		         "deployments were hotfixes", hot, deps);
 	orgmri_sort_doubles(batch.v, batch.n);
 	h = health(c, "deployment batch size", "changes",
-	           orgmri_quantile_sorted(batch.v, batch.n, 0.5), 10, 1);
+	           orgmri_quantile(batch.v, batch.n, 0.5), 10, 1);
 	if (h)
 		snprintf(h->detail, sizeof(h->detail), "median changes shipped per "
 		         "production deployment");

@@ -113,7 +113,7 @@ static void metric_rows(const out *o, const char *title,
 		const orgmri_metric_row *r = &rows[i];
 		char b[32], a[32], ch[32], iv[48], label[64];
 		snprintf(label, sizeof(label), "%s (%s)", r->name, r->stat);
-		fprintf(o->fp, "    %-38s %10s %10s %7s %-18s ", label,
+		fprintf(o->fp, "    %-44s %10s %10s %7s %-18s ", label,
 		        orgmri_format_value(r->diff.before, r->unit, b, sizeof(b)),
 		        orgmri_format_value(r->diff.after, r->unit, a, sizeof(a)),
 		        (change_text(r, ch, sizeof(ch)), ch),
@@ -233,10 +233,13 @@ static void health_section(const out *o, const orgmri_diagnosis *d)
 		orgmri_format_value(h->value, h->unit, v, sizeof(v));
 		orgmri_format_value(h->threshold, h->unit, t, sizeof(t));
 		const char *mark = isnan(h->value) ? "n/a" : h->concern ? "concern" : "ok";
-		fprintf(o->fp, "    %-28s %10s  %s%-7s%s (%s %s)  %s\n", h->name, v,
+		char limit[48] = "";
+		if (!isnan(h->threshold))
+			snprintf(limit, sizeof(limit), "(%s %s)",
+			         h->higher_is_worse ? ">" : "<", t);
+		fprintf(o->fp, "    %-26s %10s  %s%-7s%s %-16s %s\n", h->name, v,
 		        c_on(o, isnan(h->value) ? DIM : h->concern ? RED : GREEN),
-		        mark, c_on(o, RESET), h->higher_is_worse ? ">" : "<", t,
-		        h->detail);
+		        mark, c_on(o, RESET), limit, h->detail);
 	}
 }
 
@@ -258,7 +261,7 @@ int orgmri_render_diagnosis_text(FILE *fp, const orgmri_diagnosis *d,
 	fprintf(fp, "\n%s1. Are we faster?%s  (%d bootstrap resamples, seed %llu; "
 	        "95%% intervals of the change)\n", c_on(&o, BOLD), c_on(&o, RESET),
 	        d->bootstrap_reps, (unsigned long long)d->seed);
-	fprintf(fp, "    %-38s %10s %10s %7s %-18s\n", "", "before", "after",
+	fprintf(fp, "    %-44s %10s %10s %7s %-18s\n", "", "before", "after",
 	        "change", "95% interval");
 	metric_rows(&o, "Individual", d->individual, d->nindividual);
 	metric_rows(&o, "Organisation", d->organisational, d->norganisational);
