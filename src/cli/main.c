@@ -16,6 +16,7 @@ static const cli_command *const commands[] = {
 	&cmd_stats,
 	&cmd_export,
 	&cmd_demo,
+	&cmd_generate,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
