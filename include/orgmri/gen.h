@@ -133,7 +133,7 @@ typedef struct orgmri_gen_stage_truth {
 
 typedef struct orgmri_gen_period_truth {
 	int64_t from, to;             /* [from, to) in ms */
-	long changes;                 /* changes whose first commit is here */
+	long changes;                 /* PRs whose first commit is here */
 	long deployed;                /* ... of them deployed to production */
 	long deployments, incidents;
 	double lead_median_h;         /* first commit -> production */

@@ -728,5 +728,16 @@ int orgmri_gen_params_scale(orgmri_gen_params *p, long long events,
 	p->days *= (double)events / (units * base);
 	p->rollout = p->start + (int64_t)(frac * p->days * (double)DAY_MS);
 	p->rollout -= p->rollout % 1000;
+	if (units > 1)
+		return 0;
+	/* A short run is not proportional (queues and the deployment train
+	 * start empty): measure once more and correct the length. */
+	if ((rc = orgmri_gen_run(p, NULL, &t, err)))
+		return rc;
+	if (t.events > 0) {
+		p->days *= (double)events / (double)t.events;
+		p->rollout = p->start + (int64_t)(frac * p->days * (double)DAY_MS);
+		p->rollout -= p->rollout % 1000;
+	}
 	return 0;
 }

@@ -4,7 +4,8 @@
  * Definitions (the same as docs/generator.md; tests recompute them from
  * the events alone):
  *   - a change belongs to the period (before / after ai.rollout) in which
- *     its first commit was authored; changes never started are left out;
+ *     its first commit was authored; changes without a pull request at
+ *     the end are left out (their commits are written when it opens);
  *   - stage intervals per change, counted only when both ends happened:
  *       coding   first commit authored -> opened
  *       pickup   opened -> first code review (approved or changes_requested
@@ -153,7 +154,7 @@ int gen_truth_fill(const gen_sim *g, orgmri_gen_truth *t, orgmri_error *err)
 	}
 	for (size_t i = 0; i < g->nchanges; i++) {
 		const gen_change *c = &g->changes[i];
-		if (!c->first_commit)
+		if (!c->opened)
 			continue;
 		int per = gen_period(g, c->first_commit);
 		orgmri_gen_period_truth *pt = &t->period[per];
