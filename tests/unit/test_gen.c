@@ -4,6 +4,7 @@
  * paradox shape of the bundled organisation, planting, and that the
  * output goes through the real store and CSV reader unchanged in number.
  */
+#include <jansson.h>
 #include <math.h>
 #include <search.h>
 #include <stdio.h>
@@ -515,6 +516,124 @@ static void test_store_and_csv(void **state)
 	free(dir);
 }
 
+/* ---- the GitHub export and webhooks agree with the events ------------- */
+
+typedef struct tally {
+	orgmri_sink sink;
+	orgmri_sink *next;
+	long opened, review_requested, reviews, pushed, merged, ci_done;
+	long deploy_started, deploy_done, incidents;
+} tally;
+
+static int tally_event(orgmri_sink *s, const orgmri_event *ev,
+                       orgmri_error *err)
+{
+	tally *t = (tally *)s;
+	const char *a = ev->activity;
+	if (strncmp(ev->object, "change:", 7) == 0) {
+		t->opened += strcmp(a, "opened") == 0;
+		t->review_requested += strcmp(a, "review_requested") == 0;
+		t->reviews += strcmp(a, "approved") == 0 ||
+		              strcmp(a, "changes_requested") == 0;
+		t->pushed += strcmp(a, "pushed") == 0;
+		t->merged += strcmp(a, "merged") == 0;
+	}
+	t->ci_done += strcmp(a, "ci_passed") == 0 || strcmp(a, "ci_failed") == 0;
+	t->deploy_started += strcmp(a, "deploy_started") == 0;
+	t->deploy_done += strcmp(a, "deployed") == 0 ||
+	                  strcmp(a, "deploy_failed") == 0;
+	t->incidents += strncmp(a, "incident_", 9) == 0;
+	return t->next->event(t->next, ev, err);
+}
+
+static json_t *load(const char *dir, const char *rel)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/github/acme/shop/%s", dir, rel);
+	json_error_t je;
+	json_t *v = json_load_file(path, 0, &je);
+	if (!v)
+		fail_msg("%s: %s", path, je.text);
+	return v;
+}
+
+static void test_github_export(void **state)
+{
+	(void)state;
+	orgmri_gen_params p;
+	orgmri_error err;
+	orgmri_error_clear(&err);
+	small_params(&p);
+	char *dir = tu_tempdir();
+	char gh[4096], hooks[4096];
+	snprintf(gh, sizeof(gh), "%s/github", dir);
+	snprintf(hooks, sizeof(hooks), "%s/webhooks.jsonl", dir);
+	FILE *hf = fopen(hooks, "w");
+	orgmri_gen_github *g;
+	assert_int_equal(orgmri_gen_github_new(&g, gh, hf, &err), 0);
+	tally t;
+	memset(&t, 0, sizeof(t));
+	t.sink.event = tally_event;
+	t.next = orgmri_gen_github_sink(g);
+	if (orgmri_gen_run(&p, &t.sink, NULL, &err))
+		fail_msg("%s", err.message);
+	assert_int_equal(orgmri_gen_github_close(g, &err), 0);
+	fclose(hf);
+
+	json_t *pulls = load(dir, "pulls.json");
+	assert_int_equal((long)json_array_size(pulls), t.opened);
+	long reviews = 0, merged = 0;
+	for (size_t i = 0; i < json_array_size(pulls); i++) {
+		json_t *pr = json_array_get(pulls, i);
+		assert_int_equal(json_integer_value(json_object_get(pr, "number")),
+		                 (json_int_t)i + 1);
+		merged += json_is_string(json_object_get(pr, "merged_at"));
+		char rel[64];
+		snprintf(rel, sizeof(rel), "pulls/%zu/reviews.json", i + 1);
+		json_t *rv = load(dir, rel);
+		for (size_t k = 0; k < json_array_size(rv); k++) {
+			const char *st = json_string_value(json_object_get(
+			    json_array_get(rv, k), "state"));
+			/* REST spells review states in upper case */
+			assert_true(strcmp(st, "APPROVED") == 0 ||
+			            strcmp(st, "CHANGES_REQUESTED") == 0);
+		}
+		reviews += (long)json_array_size(rv);
+		json_decref(rv);
+	}
+	assert_int_equal(reviews, t.reviews);
+	assert_int_equal(merged, t.merged);
+	json_decref(pulls);
+	json_t *runs = load(dir, "actions/runs.json");
+	assert_int_equal(json_integer_value(json_object_get(runs, "total_count")),
+	                 t.ci_done);
+	json_decref(runs);
+	json_t *deps = load(dir, "deployments.json");
+	assert_int_equal((long)json_array_size(deps), t.deploy_started);
+	json_decref(deps);
+
+	/* one delivery per GitHub-visible event, each {event, delivery, payload} */
+	long lines = 0;
+	char line[1 << 16];
+	hf = fopen(hooks, "r");
+	while (fgets(line, sizeof(line), hf)) {
+		json_error_t je;
+		json_t *d = json_loads(line, 0, &je);
+		assert_non_null(d);
+		assert_true(json_is_string(json_object_get(d, "event")));
+		assert_int_equal(strlen(json_string_value(json_object_get(d, "delivery"))), 36);
+		assert_true(json_is_object(json_object_get(d, "payload")));
+		json_decref(d);
+		lines++;
+	}
+	fclose(hf);
+	assert_int_equal(lines, t.opened + t.review_requested + t.reviews +
+	                        t.pushed + t.merged + t.ci_done + t.deploy_started +
+	                        t.deploy_done + t.incidents);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_paradox),
 		cmocka_unit_test(test_plant),
 		cmocka_unit_test(test_store_and_csv),
+		cmocka_unit_test(test_github_export),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
