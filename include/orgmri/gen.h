@@ -118,6 +118,16 @@ int orgmri_gen_params_from_config(orgmri_gen_params *p,
 int orgmri_gen_params_write(const orgmri_gen_params *p, FILE *fp,
                             orgmri_error *err);
 
+/*
+ * Write the organisation's people as .orgmri configuration (git-config
+ * syntax): one [team "NAME"] section per pool (developers, reviewers,
+ * security, qa) with a `member` line per person, and [ai] rollout, so an
+ * analysis of a GitHub export (where reviews carry no team) can tell
+ * security approvals from code reviews.
+ */
+int orgmri_gen_teams_write(const orgmri_gen_params *p, FILE *fp,
+                           orgmri_error *err);
+
 /* What one stage really did in one period. */
 typedef struct orgmri_gen_stage_truth {
 	long n;               /* completed intervals of the stage */

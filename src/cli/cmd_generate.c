@@ -281,6 +281,10 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 			rc = orgmri_gen_params_write(&p, tf, &err);
 			status = close_file(ctx, tf, dir, "org.conf");
 		}
+		if (!rc && !status && (tf = open_in(ctx, dir, "teams.conf"))) {
+			rc = orgmri_gen_teams_write(&p, tf, &err);
+			status = close_file(ctx, tf, dir, "teams.conf");
+		}
 	}
 	if (!rc && !ctx->quiet)
 		fprintf(stderr, "orgmri: generated %lld events (%lld changes, "
@@ -324,8 +328,9 @@ const cli_command cmd_generate = {
 	"it is the bundled sample organisation (data/sample/org.conf).\n"
 	"\n"
 	"Into DIR (-o) go events.jsonl (or events.csv), truth.json (the\n"
-	"planted constraint, true utilisation and stage medians per period)\n"
-	"and org.conf (the parameters used).\n"
+	"planted constraint, true utilisation and stage medians per period),\n"
+	"org.conf (the parameters used) and teams.conf (who is in which team,\n"
+	"as .orgmri configuration).\n"
 	"\n"
 	"  --org FILE        generator parameters, git-config syntax\n"
 	"  --seed N          random seed (same seed, same bytes)\n"

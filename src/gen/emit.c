@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "gen/sim.h"
+#include "orgmri/time.h"
 
 static const char *const pool_prefix[NPOOLS] = { "dev", "rev", "sec", "qa" };
 
@@ -346,6 +347,32 @@ void gen_emit_incident(gen_sim *g, const gen_deployment *d, uint32_t number,
 	                        A_STR("title", title) };
 	emit(g, opened, key, "incident_opened", actor, NULL, rel, 1, attrs, 2);
 	emit(g, resolved, key, "incident_resolved", actor, NULL, NULL, 0, NULL, 0);
+}
+
+int orgmri_gen_teams_write(const orgmri_gen_params *p, FILE *fp,
+                           orgmri_error *err)
+{
+	static const char *const teams[NPOOLS] = { "developers", "reviewers",
+	                                           "security", "qa" };
+	const int caps[NPOOLS] = { p->coding.capacity, p->review.capacity,
+	                           p->security.capacity, p->qa.capacity };
+	char tb[ORGMRI_TIME_BUFSZ];
+	fprintf(fp, "# People of the generated organisation (orgmri generate).\n"
+	            "[ai]\n\trollout = %s\n", orgmri_time_format(p->rollout, tb));
+	for (int q = 0; q < NPOOLS; q++) {
+		fprintf(fp, "[team \"%s\"]\n", teams[q]);
+		for (int u = 0; u < p->units; u++)
+			for (int i = 0; i < caps[q]; i++) {
+				char suffix[16] = "";
+				if (u)
+					snprintf(suffix, sizeof(suffix), ".u%d", u + 1);
+				fprintf(fp, "\tmember = %s%02d%s\n", pool_prefix[q], i + 1,
+				        suffix);
+			}
+	}
+	if (fflush(fp) != 0 || ferror(fp))
+		return orgmri_seterr(err, ORGMRI_EIO, "write failed");
+	return 0;
 }
 
 static const char *const attr_names[] = {

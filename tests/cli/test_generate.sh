@@ -23,6 +23,12 @@ n=$(jq .counts.events "$T/a/truth.json")
 "$ORGMRI" generate -q -o "$T/d" --org "$T/a/org.conf"
 cmp "$T/a/events.jsonl" "$T/d/events.jsonl" || fail "org.conf does not reproduce"
 
+# teams.conf lists each pool's people in git-config syntax
+[ "$(git config -f "$T/a/teams.conf" --get-all team.security.member | tr '\n' ' ')" = "sec01 sec02 " ] ||
+	fail "teams.conf security members"
+[ "$(git config -f "$T/a/teams.conf" --get-all team.developers.member | wc -l)" -eq 14 ] ||
+	fail "teams.conf developers"
+
 # ingest of the JSONL stores exactly the events the truth counts
 "$ORGMRI" --db "$T/i.db" ingest -q "$T/a/events.jsonl"
 stored=$("$ORGMRI" --db "$T/i.db" stats --format json | jq .events)
