@@ -26,6 +26,9 @@
 
 #define HOUR_MS 3600000.0
 #define DAY_MS 86400000LL
+/* Caps on what one run may hold (ids are 32-bit; memory stays < ~4 GB). */
+#define MAX_CHANGES 20000000u
+#define MAX_COMMITS 200000000u
 
 enum {
 	K_ARRIVAL, K_CODED, K_REVIEWED, K_REWORKED, K_SECURED, K_SEC_REWORKED,
@@ -193,6 +196,12 @@ static void account(gen_sim *g, gen_pool *pl, int64_t enq, int64_t t0,
 
 static uint32_t new_commit(gen_sim *g, gen_change *c)
 {
+	if (g->ncommits >= MAX_COMMITS) {
+		if (!g->rc)
+			g->rc = orgmri_seterr(g->err, ORGMRI_ELIMIT, "more than %u commits: "
+			                      "ask for fewer events", MAX_COMMITS);
+		return GEN_NONE;
+	}
 	if (grow((void **)&g->commits, &g->commits_cap, g->ncommits + 1,
 	         sizeof(gen_commit))) {
 		fail(g, ORGMRI_ENOMEM);
@@ -281,6 +290,12 @@ static void start_work(gen_sim *g, gen_pool *pl, uint32_t cid, uint32_t who,
 static void arrival(gen_sim *g, uint32_t unit, int64_t t)
 {
 	gen_unit *u = &g->units[unit];
+	if (g->nchanges >= MAX_CHANGES) {
+		if (!g->rc)
+			g->rc = orgmri_seterr(g->err, ORGMRI_ELIMIT, "more than %u work "
+			                      "items: ask for fewer events", MAX_CHANGES);
+		return;
+	}
 	if (grow((void **)&g->changes, &g->changes_cap, g->nchanges + 1,
 	         sizeof(gen_change))) {
 		fail(g, ORGMRI_ENOMEM);
@@ -639,6 +654,13 @@ static int sim_init(gen_sim *g, const orgmri_gen_params *p, orgmri_sink *sink,
 	if (!strchr(p->repo, '/') || p->units < 1)
 		return orgmri_seterr(err, ORGMRI_EINVAL,
 		                     "gen.repo must be OWNER/NAME and gen.units >= 1");
+	double people = (double)p->units * (p->coding.capacity + p->review.capacity +
+	                                    p->security.capacity + p->qa.capacity);
+	if (people > 1e7)
+		return orgmri_seterr(err, ORGMRI_ELIMIT,
+		                     "%.0f people (gen.units x pool capacities) is "
+		                     "more than the generator holds (10 million)",
+		                     people);
 	gen_rng_seed(&g->rng, p->seed);
 	g->units = calloc((size_t)p->units, sizeof(*g->units));
 	if (!g->units)

@@ -163,6 +163,14 @@ static void test_params(void **state)
 	assert_int_equal(orgmri_gen_params_set(&p, "ai.rollout", "2030-01-01",
 	                                       &err), 0);
 	assert_int_equal(orgmri_gen_run(&p, NULL, NULL, &err), ORGMRI_EINVAL);
+	/* hostile sizes are refused before anything is allocated */
+	orgmri_gen_params_default(&p);
+	assert_int_equal(orgmri_gen_params_set(&p, "gen.units", "100000", &err), 0);
+	assert_int_equal(orgmri_gen_params_set(&p, "stage.coding.capacity",
+	                                       "10000", &err), 0);
+	assert_int_equal(orgmri_gen_run(&p, NULL, NULL, &err), ORGMRI_ELIMIT);
+	assert_int_equal(orgmri_gen_params_set(&p, "stage.coding.capacity",
+	                                       "10001", &err), ORGMRI_EINVAL);
 }
 
 /* ---- ground truth, recomputed from the events alone ------------------- */
