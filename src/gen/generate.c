@@ -52,9 +52,13 @@ static int grow(void **arr, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-/* A duration of `hours`, in ms rounded to whole seconds, at least 1 s. */
+/* A duration of `hours`, in ms rounded to whole seconds, at least 1 s and
+ * at most 10^6 hours (a wide log-normal can draw absurd values; they must
+ * not overflow the clock). */
 static int64_t dur(double hours)
 {
+	if (!(hours < 1e6))  /* also NaN */
+		hours = 1e6;
 	double s = floor(hours * 3600.0 + 0.5);
 	return (int64_t)(s < 1 ? 1 : s) * 1000;
 }

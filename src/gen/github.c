@@ -581,7 +581,7 @@ orgmri_sink *orgmri_gen_github_sink(orgmri_gen_github *g)
 	return &g->sink;
 }
 
-/* mkdir -p for the parts of `path` below the export folder. */
+/* mkdir -p: every folder of `path` (modified in place, then restored). */
 static int make_dirs(char *path)
 {
 	for (char *p = path + 1; *p; p++) {
@@ -596,56 +596,64 @@ static int make_dirs(char *path)
 	return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int dump(const char *dir, const char *rel, json_t *v, orgmri_error *err)
+/* Write v as base/rel; with `mkdirs`, make its folder first. */
+static int dump(const char *base, const char *rel, json_t *v, int mkdirs,
+                orgmri_error *err)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	snprintf(path, sizeof(path), "%s/%s", base, rel);
 	char *slash = strrchr(path, '/');
-	*slash = '\0';
-	if (make_dirs(path))
-		return orgmri_seterr(err, ORGMRI_EIO, "%s: cannot make folder: %s",
-		                     path, strerror(errno));
-	*slash = '/';
+	if (mkdirs) {
+		*slash = '\0';
+		/* usually only the last folder is new */
+		int made = mkdir(path, 0777) == 0 || errno == EEXIST;
+		if (!made && (errno != ENOENT || make_dirs(path)))
+			return orgmri_seterr(err, ORGMRI_EIO, "%s: cannot make folder: %s",
+			                     path, strerror(errno));
+		*slash = '/';
+	}
 	if (json_dump_file(v, path, JSON_INDENT(1)) != 0)
 		return orgmri_seterr(err, ORGMRI_EIO, "%s: cannot write", path);
 	return 0;
 }
 
+/* One folder per PR (pulls/N, issues/N) and per deployment, each made
+ * once: the parents exist by then. */
 static int write_repo(const char *dir, gh_repo *r, orgmri_error *err)
 {
 	char base[4096], rel[256];
 	snprintf(base, sizeof(base), "%s/%s", dir, r->name);
-	int rc = dump(base, "pulls.json", r->pulls, err);
+	int rc = dump(base, "pulls.json", r->pulls, 1, err);
 	for (size_t i = 0; !rc && i < json_array_size(r->pulls); i++) {
 		if (json_is_null(json_array_get(r->pulls, i)))
 			continue;
 		snprintf(rel, sizeof(rel), "pulls/%zu/reviews.json", i + 1);
-		rc = dump(base, rel, json_array_get(r->reviews, i), err);
+		rc = dump(base, rel, json_array_get(r->reviews, i), 1, err);
 		snprintf(rel, sizeof(rel), "pulls/%zu/commits.json", i + 1);
 		if (!rc)
-			rc = dump(base, rel, json_array_get(r->commits, i), err);
+			rc = dump(base, rel, json_array_get(r->commits, i), 0, err);
 		snprintf(rel, sizeof(rel), "issues/%zu/timeline.json", i + 1);
 		if (!rc)
-			rc = dump(base, rel, json_array_get(r->timeline, i), err);
+			rc = dump(base, rel, json_array_get(r->timeline, i), 1, err);
 	}
 	if (!rc)
-		rc = dump(base, "deployments.json", r->deployments, err);
+		rc = dump(base, "deployments.json", r->deployments, 0, err);
 	for (size_t i = 0; !rc && i < json_array_size(r->deployments); i++) {
 		json_t *d = json_array_get(r->deployments, i);
 		snprintf(rel, sizeof(rel), "deployments/%lld/statuses.json",
 		         (long long)json_integer_value(json_object_get(d, "id")));
-		rc = dump(base, rel, json_array_get(r->statuses, i), err);
+		rc = dump(base, rel, json_array_get(r->statuses, i), 1, err);
 	}
 	if (!rc) {
 		json_t *runs = json_pack("{s:I, s:O}", "total_count",
 		                         (json_int_t)json_array_size(r->runs),
 		                         "workflow_runs", r->runs);
-		rc = runs ? dump(base, "actions/runs.json", runs, err)
+		rc = runs ? dump(base, "actions/runs.json", runs, 1, err)
 		          : orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
 		json_decref(runs);
 	}
 	if (!rc)
-		rc = dump(base, "issues.json", r->issues, err);
+		rc = dump(base, "issues.json", r->issues, 0, err);
 	return rc;
 }
 

@@ -572,6 +572,10 @@ static void test_github_export(void **state)
 	orgmri_error err;
 	orgmri_error_clear(&err);
 	small_params(&p);
+	/* 20 days: a few hundred PRs, so a few hundred small files */
+	assert_int_equal(orgmri_gen_params_set(&p, "gen.days", "20", &err), 0);
+	assert_int_equal(orgmri_gen_params_set(&p, "ai.rollout", "2026-01-15",
+	                                       &err), 0);
 	char *dir = tu_tempdir();
 	char gh[4096], hooks[4096];
 	snprintf(gh, sizeof(gh), "%s/github", dir);
