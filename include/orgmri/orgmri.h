@@ -16,6 +16,7 @@
 #include "orgmri/table.h"
 #include "orgmri/model.h"
 #include "orgmri/metrics.h"
+#include "orgmri/gen.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -91,5 +91,6 @@ int diag_check_periods(cli_ctx *ctx,
                        const struct orgmri_diagnose_options *o);
 int diag_run(cli_ctx *ctx, orgmri_store *store,
              struct orgmri_diagnose_options *o, unsigned render_flags);
+extern const cli_command cmd_generate;
 
 #endif

@@ -18,6 +18,7 @@ static const cli_command *const commands[] = {
 	&cmd_scan,
 	&cmd_compare,
 	&cmd_demo,
+	&cmd_generate,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
