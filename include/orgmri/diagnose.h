@@ -191,7 +191,7 @@ typedef struct orgmri_health_row {
 
 typedef struct orgmri_advice {
 	char stage[32];         /* the stage it acts on */
-	char lever[96];         /* what to do */
+	char lever[160];        /* what to do */
 	char why[256];          /* the evidence that points at it */
 	char expect[192];       /* what it would likely buy */
 } orgmri_advice;

@@ -61,6 +61,36 @@ static void test_diff(void **state)
 	assert_false(d.significant);
 }
 
+/* The bootstrap's selection-based median agrees with sorting: a
+ * resample of one value repeated n times has that value as median, and
+ * the interval of b - a for constant samples is exactly the shift. */
+static void test_bootstrap_median(void **state)
+{
+	(void)state;
+	double a[7] = { 5, 1, 4, 1, 5, 9, 2 }, b[6] = { 3, 3, 3, 3, 3, 3 };
+	double lo, hi;
+	assert_int_equal(orgmri_bootstrap_diff(b, 6, b, 6, ORGMRI_BOOT_MEDIAN, 200,
+	                                       3, &lo, &hi), 0);
+	assert_float_equal(lo, 0, 0);
+	assert_float_equal(hi, 0, 0);
+	/* every resample median of a lies within [min, max] of a */
+	assert_int_equal(orgmri_bootstrap_diff(a, 7, b, 6, ORGMRI_BOOT_MEDIAN, 500,
+	                                       9, &lo, &hi), 0);
+	assert_true(lo >= 3 - 9 && hi <= 3 - 1);
+	/* with many distinct values, the interval brackets the true shift */
+	double x[1000], y[1000];
+	orgmri_rng r;
+	orgmri_rng_seed(&r, 11);
+	for (int i = 0; i < 1000; i++) {
+		x[i] = (double)(orgmri_rng_next(&r) % 100000) / 1000.0;
+		y[i] = x[i] + 2.5;
+	}
+	assert_int_equal(orgmri_bootstrap_diff(x, 1000, y, 1000, ORGMRI_BOOT_MEDIAN,
+	                                       400, 5, &lo, &hi), 0);
+	assert_true(lo < 2.5 + 1e-9 && hi > 2.5 - 1e-9);
+	assert_true(hi - lo < 10);
+}
+
 static void test_decompose(void **state)
 {
 	(void)state;
@@ -201,6 +231,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quantile),
 		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_bootstrap_median),
 		cmocka_unit_test(test_decompose),
 		cmocka_unit_test(test_load_light),
 		cmocka_unit_test(test_load_saturated),
