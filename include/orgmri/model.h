@@ -16,6 +16,9 @@
  *   "first commented,changes_requested,approved !author"   first review by
  *                                                someone else than the author
  *   "first approved[team=security]"              the security approval
+ *   "last approved[team=]"                       the last approval not given
+ *                                                for a team ([KEY=] matches
+ *                                                events without KEY)
  *   "first authored@commits"                     over the contained commits
  *   "first deployed@deploy"                      first successful production
  *                                                deployment containing the item

@@ -56,8 +56,9 @@ int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s %s--help' for more information.\n",
-	        ctx->prog, ctx->command ? ctx->command : "");
+	fprintf(stderr, "\nTry '%s%s%s --help' for more information.\n",
+	        ctx->prog, ctx->command ? " " : "",
+	        ctx->command ? ctx->command : "");
 	return EXIT_USAGE;
 }
 

@@ -662,6 +662,10 @@ static int stage_rows(ctx *c)
 		int resource = is_resource(c, s);
 		int authors = m->stream.stages[s].kind == ORGMRI_STAGE_WORK &&
 		              strcmp(row->name, "coding") == 0;
+		/* A wait stage right before a resource is its queue (pickup is
+		 * the queue of review): a visit arrives when that wait began. */
+		int queue = s > 0 && !is_resource(c, s - 1) &&
+		            m->stream.stages[s - 1].kind == ORGMRI_STAGE_WAIT;
 		for (size_t i = 0; resource && i < m->nitems; i++) {
 			size_t cell = i * m->nstages + s;
 			if (m->state[cell] != ORGMRI_SPAN_OK)
@@ -671,6 +675,9 @@ static int stage_rows(ctx *c)
 					continue;
 			}
 			v[nv].arrive = m->start[cell];
+			if (queue && m->state[cell - 1] == ORGMRI_SPAN_OK &&
+			    m->end[cell - 1] == m->start[cell])
+				v[nv].arrive = m->start[cell - 1];
 			v[nv].depart = m->end[cell];
 			v[nv].server = end_actor(c, i, m->end[cell], authors);
 			nv++;

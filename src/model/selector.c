@@ -44,7 +44,8 @@ static int parse_term(const char *s, size_t len, sel_term *t,
 	int rc = copy_name(t->activity, s, (size_t)(br - s), "an activity", err);
 	if (!rc)
 		rc = copy_name(t->key, in, (size_t)(eq - in), "a key", err);
-	if (!rc)
+	/* an empty value is allowed: [KEY=] means "without KEY" */
+	if (!rc && close > eq + 1)
 		rc = copy_name(t->value, eq + 1, (size_t)(close - eq - 1), "a value",
 		               err);
 	return rc;
@@ -192,6 +193,10 @@ static int term_matches(const sel_term *term, const orgmri_table *t, size_t ev)
 	if (!term->key[0])
 		return 1;
 	const char *v = orgmri_table_attr(t, ev, term->akey);
+	/* [KEY=] matches events without that attribute (or with it empty):
+	 * "approved[team=]" is an approval not given for a team. */
+	if (!term->value[0])
+		return !v || !v[0];
 	return v && strcmp(v, term->value) == 0;
 }
 

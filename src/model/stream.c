@@ -41,7 +41,7 @@ static const stage_row builtin[] = {
 	{ "pr", "change", "pickup", ORGMRI_STAGE_WAIT,
 	  "first ready_for_review|opened", "first " REVIEW_ACTS " !author" },
 	{ "pr", "change", "review", ORGMRI_STAGE_WORK,
-	  "first " REVIEW_ACTS " !author", "last approved" },
+	  "first " REVIEW_ACTS " !author", "last approved[team=]" },
 	{ "pr", "change", "security", ORGMRI_STAGE_WAIT,
 	  "first review_requested[team=security]",
 	  "first approved[team=security]" },
