@@ -7,7 +7,7 @@ expect_grep "$T/out" '^orgmri [0-9]'
 expect_status 0 "$ORGMRI" --help
 expect_grep "$T/out" 'ingest'
 expect_grep "$T/out" 'Exit status'
-for cmd in ingest stats export demo; do
+for cmd in ingest stats export demo scan compare generate; do
 	expect_status 0 "$ORGMRI" help "$cmd"
 	expect_grep "$T/out" "usage: orgmri $cmd"
 	expect_status 0 "$ORGMRI" "$cmd" --help
@@ -38,5 +38,9 @@ expect_grep "$T/out" "jsonl"
 expect_status 0 "$ORGMRI" --db "$T/other.db" ingest -q "$ORGMRI_SOURCE_DIR/data/sample/events.jsonl"
 [ -e "$T/other.db" ] && ok || fail "--db ignored"
 expect_status 0 "$ORGMRI" demo
-expect_grep "$T/out" "events"
+expect_grep "$T/out" "Are we faster"
+# the sample organisation's planted constraint, named with confidence
+expect_grep "$T/out" "^  security (confidence: high)"
+expect_grep "$T/err" "simulated the sample organisation"
+[ -z "$(ls "$T" | grep -v '^out$\|^err$')" ] && ok || fail "demo left files: $(ls "$T")"
 finish
