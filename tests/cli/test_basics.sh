@@ -37,10 +37,12 @@ expect_grep "$T/out" "jsonl"
 # --db before the command and $ORGMRI_DB
 expect_status 0 "$ORGMRI" --db "$T/other.db" ingest -q "$ORGMRI_SOURCE_DIR/data/sample/events.jsonl"
 [ -e "$T/other.db" ] && ok || fail "--db ignored"
+mkdir "$T/demo" && cd "$T/demo"
 expect_status 0 "$ORGMRI" demo
+cd "$T"
 expect_grep "$T/out" "Are we faster"
 # the sample organisation's planted constraint, named with confidence
 expect_grep "$T/out" "^  security (confidence: high)"
 expect_grep "$T/err" "simulated the sample organisation"
-[ -z "$(ls "$T" | grep -v '^out$\|^err$')" ] && ok || fail "demo left files: $(ls "$T")"
+[ -z "$(ls -A "$T/demo")" ] && ok || fail "demo left files: $(ls -A "$T/demo")"
 finish
