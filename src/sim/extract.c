@@ -159,7 +159,7 @@ typedef struct facts {
 	uint32_t merger, coder, deployer;
 	uint32_t loops, size, files;
 	int64_t rework_ms, pending_change;
-	int closed, sensitive;
+	int closed, sensitive, own_size;
 } facts;
 
 static void change_event(const orgmri_table *t, const ids *d, size_t e,
@@ -177,6 +177,7 @@ static void change_event(const orgmri_table *t, const ids *d, size_t e,
 		f->opened = ts;
 		f->opener = who;
 		f->size = attr_u32(t, e, d->k_add) + attr_u32(t, e, d->k_del);
+		f->own_size = attr(t, e, d->k_add) || attr(t, e, d->k_del);
 		f->files = attr_u32(t, e, d->k_files);
 		f->sensitive = sensitive_paths(attr(t, e, d->k_paths));
 	} else if (a == d->a_ready && !f->ready) {
@@ -261,7 +262,7 @@ static void linked_object(const orgmri_table *t, const ids *d, uint32_t o,
 	}
 	if (authored && (!f->first_commit || authored < f->first_commit))
 		f->first_commit = authored;
-	if (!f->size) {   /* size from commits when the change has none */
+	if (!f->own_size) {   /* size from commits when the change has none */
 		for (uint32_t e = t->obj_first[o]; e < t->obj_first[o + 1]; e++)
 			if (t->ev_activity[e] == d->a_authored) {
 				f->files += attr_u32(t, e, d->k_files);
