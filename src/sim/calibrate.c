@@ -9,11 +9,14 @@
  *    stage in a week, median over the weeks with any; when no actor is
  *    known, 1 + the mean number of items in the stage (Little's law);
  *  - work time per stage: the observed stage interval minus the part of
- *    it explained by queueing behind the c people of the stage.  With the
- *    stage's items ordered by end time, item i cannot have started work
- *    before the c-th earlier end, so work_i = end_i - max(start_i,
- *    end_{i-c}) (exact for a FIFO single server, an approximation for c >
- *    1).  The review stage's work is further divided over its passes:
+ *    it explained by queueing.  A person works on one item at a time, so
+ *    an item ended by actor A cannot have been started before A ended the
+ *    previous item: work_i = end_i - max(start_i, previous end by A).
+ *    Items with no known actor use the stage's c people instead: ordered
+ *    by end, item i cannot have started before the c-th earlier end, so
+ *    work_i = end_i - max(start_i, end_{i-c}).  Both are exact for FIFO
+ *    servers that are the actors (c = 1 for the second).  The review
+ *    stage's work is further divided over its passes:
  *    (work - rework hours) / (loops + 1);
  *  - routing: each finished item becomes a profile (the stages it
  *    visited, its risk tier, rework loops and size), resampled whole so
@@ -81,6 +84,14 @@ static int cmp_visit(const void *a, const void *b)
 	if (x->end != y->end)
 		return (x->end > y->end) - (x->end < y->end);
 	return (x->item > y->item) - (x->item < y->item);
+}
+
+static int cmp_actor_end(const void *a, const void *b)
+{
+	const visit *x = a, *y = b;
+	if (x->actor != y->actor)
+		return (x->actor > y->actor) - (x->actor < y->actor);
+	return cmp_visit(a, b);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -167,10 +178,17 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 		               (n ? n : 1)) / ORGMRI_SIM_HOURS_PER_WEEK : 0);
 	fit->capacity = cap;
 	st->servers = cap < 1 ? 1 : (int)lround(cap);
+	/* person by person: an actor works on one item at a time */
+	qsort(v, n, sizeof(*v), cmp_actor_end);
 	double wait_sum = 0;
 	for (size_t i = 0; i < n; i++) {
-		int64_t free_at = i >= (size_t)st->servers ?
-		                  v[i - (size_t)st->servers].end : INT64_MIN;
+		int64_t free_at;
+		if (v[i].actor)
+			free_at = i > 0 && v[i - 1].actor == v[i].actor ?
+			          v[i - 1].end : INT64_MIN;
+		else   /* unknown actors sort first, by end: the c-th rule */
+			free_at = i >= (size_t)st->servers ?
+			          v[i - (size_t)st->servers].end : INT64_MIN;
 		int64_t begin = v[i].start > free_at ? v[i].start : free_at;
 		double w = (double)(v[i].end - begin) / MS_PER_HOUR;
 		double span = (double)(v[i].end - v[i].start) / MS_PER_HOUR;
