@@ -103,6 +103,10 @@ int orgmri_sim_input_from_table(const orgmri_table *t, int64_t since,
                                 int64_t until, orgmri_sim_input *in,
                                 orgmri_error *err);
 void orgmri_sim_input_free(orgmri_sim_input *in);
+/* The same, loading the event table from `store` first (and freeing it). */
+int orgmri_sim_input_from_store(orgmri_store *store, int64_t since,
+                                int64_t until, orgmri_sim_input *in,
+                                orgmri_error *err);
 
 /* ---- 2. model and calibration ------------------------------------------ */
 

@@ -415,3 +415,17 @@ void orgmri_sim_input_free(orgmri_sim_input *in)
 	free(in->incidents);
 	memset(in, 0, sizeof(*in));
 }
+
+int orgmri_sim_input_from_store(orgmri_store *store, int64_t since,
+                                int64_t until, orgmri_sim_input *in,
+                                orgmri_error *err)
+{
+	orgmri_table *t;
+	memset(in, 0, sizeof(*in));
+	int rc = orgmri_table_load(store, &t, err);
+	if (rc)
+		return rc;
+	rc = orgmri_sim_input_from_table(t, since, until, in, err);
+	orgmri_table_free(t);
+	return rc;
+}
