@@ -10,7 +10,8 @@
 
 #include "cli/cli.h"
 
-#define MS_PER_WEEK (3600000LL * 168)
+#define MS_PER_DAY (3600000LL * 24)
+#define MS_PER_WEEK (MS_PER_DAY * 7)
 
 enum { OPT_ITEMS = 2100, OPT_BY, OPT_WINDOW, OPT_TRIALS, OPT_FSEED };
 
@@ -164,12 +165,16 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 	status = EXIT_FAIL;
 	if (orgmri_sim_input_from_store(store, ctx->since, ctx->until, &in, &err))
 		goto fail;
-	/* the window ends at --until, else just after the last finished item */
+	/* the window ends at --until, else at the midnight after the last
+	 * finished item */
 	int64_t end = ctx->until != INT64_MAX ? ctx->until : INT64_MIN;
 	if (end == INT64_MIN) {
 		for (size_t i = 0; i < in.nitems; i++)
-			if (in.items[i].done && in.items[i].done + 1 > end)
-				end = in.items[i].done + 1;
+			if (in.items[i].done && in.items[i].done > end)
+				end = in.items[i].done;
+		/* the next UTC midnight, so weeks start at midnight */
+		if (end != INT64_MIN)
+			end = (end / MS_PER_DAY + 1) * MS_PER_DAY;
 		if (end == INT64_MIN) {
 			cli_errorf(ctx, "forecast: no finished change in the store");
 			goto done;
@@ -214,7 +219,8 @@ const cli_command cmd_forecast = {
 	"\n"
 	"Resamples the weekly throughput (changes finished: deployed, else\n"
 	"merged) of the last WEEKS whole weeks (default 12) before the end of\n"
-	"the history (--until, else the last finished change):\n"
+	"the history (--until, else the midnight after the last finished\n"
+	"change):\n"
 	"  --items N   when will N more items be done, at 50/85/95%\n"
 	"  --by DATE   how many items will be done by DATE (whole weeks), at\n"
 	"              50/85/95% confidence (at least that many)\n"

@@ -495,22 +495,15 @@ static void on_deploy(rep_state *s, double t)
 
 /* ---- one replication ---------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static void summarise(rep_state *s, rep_out *o)
 {
 	workspace *w = s->w;
 	const orgmri_sim_model *m = s->m;
 	double win = s->w1 - s->w0;
 	memset(o, 0, sizeof(*o));
-	qsort(w->leads, w->nleads, sizeof(double), cmp_double);
-	o->lead_p50 = sim_quantile(w->leads, w->nleads, 0.50);
-	o->lead_p85 = sim_quantile(w->leads, w->nleads, 0.85);
-	o->lead_p95 = sim_quantile(w->leads, w->nleads, 0.95);
+	o->lead_p50 = sim_quantile_unsorted(w->leads, w->nleads, 0.50);
+	o->lead_p85 = sim_quantile_unsorted(w->leads, w->nleads, 0.85);
+	o->lead_p95 = sim_quantile_unsorted(w->leads, w->nleads, 0.95);
 	double sum = 0;
 	for (size_t i = 0; i < w->nleads; i++)
 		sum += w->leads[i];

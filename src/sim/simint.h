@@ -13,4 +13,7 @@ void sim_sort(double *x, size_t n);
  * of R and NumPy).  0 when n == 0. */
 double sim_quantile(const double *sorted, size_t n, double p);
 
+/* The same quantile without sorting first (O(n) expected); reorders x. */
+double sim_quantile_unsorted(double *x, size_t n, double p);
+
 #endif

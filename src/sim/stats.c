@@ -33,3 +33,55 @@ double sim_quantile(const double *sorted, size_t n, double p)
 		return sorted[n - 1];
 	return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
 }
+
+/* Hoare's selection: afterwards x[k] holds the value it would have if x
+ * were sorted, smaller-or-equal values before it, larger-or-equal after. */
+static void select_kth(double *x, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		/* median of three as the pivot */
+		size_t mid = lo + (hi - lo) / 2;
+		double a = x[lo], b = x[mid], c = x[hi];
+		double pivot = a < b ? (b < c ? b : (a < c ? c : a))
+		                     : (a < c ? a : (b < c ? c : b));
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (x[i] < pivot)
+				i++;
+			while (x[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = x[i];
+				x[i] = x[j];
+				x[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+double sim_quantile_unsorted(double *x, size_t n, double p)
+{
+	if (n == 0)
+		return 0;
+	double h = (double)(n - 1) * (p < 0 ? 0 : p > 1 ? 1 : p);
+	size_t lo = (size_t)floor(h);
+	select_kth(x, n, lo);
+	if (lo + 1 >= n || h == (double)lo)
+		return x[lo];
+	double next = x[lo + 1];   /* the smallest value after x[lo] */
+	for (size_t i = lo + 2; i < n; i++)
+		if (x[i] < next)
+			next = x[i];
+	return x[lo] + (h - (double)lo) * (next - x[lo]);
+}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/simint.h"
 #include "testutil.h"
 
 #define WEEK 168.0
@@ -258,6 +259,28 @@ static void test_backtest_synthetic(void **state)
 	free(lead);
 }
 
+static void test_quantile_select(void **state)
+{
+	(void)state;
+	unsigned st = 5;
+	for (size_t n = 1; n < 300; n += 7) {
+		double *a = malloc(n * sizeof(double)), *b = malloc(n * sizeof(double));
+		for (size_t i = 0; i < n; i++)
+			a[i] = b[i] = (double)(rand_r(&st) % 50);   /* with ties */
+		sim_sort(b, n);
+		const double ps[] = { 0, 0.15, 0.5, 0.85, 0.95, 1 };
+		for (size_t k = 0; k < 6; k++)
+			assert_true(sim_quantile_unsorted(a, n, ps[k]) ==
+			            sim_quantile(b, n, ps[k]));
+		free(a);
+		free(b);
+	}
+	/* type 7 by hand: 1..4, p = 0.5 -> 2.5; p = 0.85 -> 3.55 */
+	double x[4] = { 4, 1, 3, 2 };
+	assert_true(fabs(sim_quantile_unsorted(x, 4, 0.5) - 2.5) < 1e-12);
+	assert_true(fabs(sim_quantile_unsorted(x, 4, 0.85) - 3.55) < 1e-12);
+}
+
 /* ---- scenarios ------------------------------------------------------- */
 
 static void test_scenario_parse_apply(void **state)
@@ -422,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_mmc_matches_erlang_c),
 		cmocka_unit_test(test_threads_do_not_change_results),
 		cmocka_unit_test(test_backtest_synthetic),
+		cmocka_unit_test(test_quantile_select),
 		cmocka_unit_test(test_scenario_parse_apply),
 		cmocka_unit_test(test_forecast),
 		cmocka_unit_test(test_extract_sample),
