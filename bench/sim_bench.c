@@ -1,8 +1,10 @@
 /*
  * sim_bench.c - speed of the simulation engine (run by bench/sim.sh).
  *
- *   sim_bench mmc CUSTOMERS        one M/M/c run (lambda 240/h, mu 100/h,
- *                                  c 3) on one thread: events/s and Wq
+ *   sim_bench mmc CUSTOMERS REPS   an M/M/c queue (lambda 240/h, mu 100/h,
+ *                                  c 3), CUSTOMERS in all over REPS
+ *                                  replications, on one thread: events/s,
+ *                                  customers/s and the mean wait Wq
  *   sim_bench org REPS THREADS     REPS replications of a year of a
  *                                  200-person organisation (below)
  *
@@ -39,7 +41,7 @@ static void base(orgmri_sim_model *m)
 	m->cadence_scale = 1;
 }
 
-static int mmc(long customers)
+static int mmc(long customers, unsigned reps)
 {
 	orgmri_sim_model m;
 	base(&m);
@@ -51,12 +53,12 @@ static int mmc(long customers)
 	m.p_visit[ORGMRI_STAGE_REVIEW] = 1;
 	m.rate = lambda * 168;
 	m.warmup_weeks = 1;
-	m.horizon_weeks = (double)customers / (lambda * 168);
+	m.horizon_weeks = (double)customers / reps / (lambda * 168);
 	if (m.horizon_weeks > 520) {
 		fprintf(stderr, "too many customers\n");
 		return 1;
 	}
-	orgmri_sim_options o = { 1, 1, 1 };
+	orgmri_sim_options o = { reps, 1, 1 };
 	orgmri_sim_result r;
 	orgmri_error err;
 	double t0 = now();
@@ -65,9 +67,11 @@ static int mmc(long customers)
 		return 1;
 	}
 	double dt = now() - t0;
-	printf("mmc customers=%ld events=%lld seconds=%.3f events_per_s=%.0f "
-	       "wq_sim=%.4f wq_erlang=%.4f\n", customers, r.events, dt,
-	       (double)r.events / dt, r.wait[ORGMRI_STAGE_REVIEW].mean,
+	printf("mmc customers=%ld reps=%u events=%lld seconds=%.3f "
+	       "customers_per_s=%.0f events_per_s=%.0f wq_sim=%.4f "
+	       "wq_erlang=%.4f\n", customers, reps, r.events, dt,
+	       (double)customers / dt, (double)r.events / dt,
+	       r.wait[ORGMRI_STAGE_REVIEW].mean,
 	       orgmri_sim_erlang_c_wait(lambda, mu, 3));
 	return 0;
 }
@@ -155,10 +159,10 @@ static int org(unsigned reps, unsigned threads)
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && strcmp(argv[1], "mmc") == 0)
-		return mmc(atol(argv[2]));
+	if (argc == 4 && strcmp(argv[1], "mmc") == 0)
+		return mmc(atol(argv[2]), (unsigned)atoi(argv[3]));
 	if (argc == 4 && strcmp(argv[1], "org") == 0)
 		return org((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]));
-	fprintf(stderr, "usage: sim_bench mmc CUSTOMERS | org REPS THREADS\n");
+	fprintf(stderr, "usage: sim_bench mmc CUSTOMERS REPS | org REPS THREADS\n");
 	return 2;
 }

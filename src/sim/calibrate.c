@@ -284,7 +284,7 @@ static int fit_routing(const orgmri_sim_input *in, orgmri_sim_calibration *cal,
 		for (int s = 0; s < NS; s++)
 			if (it->end[s])
 				p->visits |= (uint8_t)(1u << s);
-		p->tier = it->tier;
+		p->tier = it->tier < ORGMRI_SIM_NTIERS ? it->tier : ORGMRI_TIER_MEDIUM;
 		p->rework_loops = (uint16_t)(it->rework_loops > 1000 ? 1000 :
 		                             it->rework_loops);
 		p->size = it->size;

@@ -85,6 +85,8 @@ typedef struct workspace {
 	size_t nheap, capheap;
 	item *items;
 	size_t nitems, capitems;
+	uint32_t *freelist;          /* slots of completed items, reused */
+	size_t nfree, capfree;
 	qheap q[NSTATIONS];
 	fifo backlog, deploybuf;
 	double *leads;
@@ -101,6 +103,9 @@ typedef struct rep_state {
 	double wait_sum[NS], work_sum[NS];
 	double nwait[NS], nwork[NS];
 	double backlog_sum;
+	double week_end, rate_now, inv_rate;   /* next_poisson's cache */
+	unsigned skipmask[ORGMRI_SIM_NTIERS];  /* stages each tier skips */
+	uint8_t always, sometimes;   /* stages with p_visit >= 1, in (0, 1) */
 	size_t nmeasured, done_in_window, deploys, incidents;
 	size_t in_wip, in_system, next_arrival;
 	uint64_t seq;
@@ -233,6 +238,7 @@ static void workspace_free(workspace *w)
 {
 	free(w->heap);
 	free(w->items);
+	free(w->freelist);
 	for (int i = 0; i < NSTATIONS; i++)
 		free(w->q[i].e);
 	free(w->backlog.e);
@@ -255,9 +261,16 @@ static void busy_account(rep_state *s, int st, double t)
 
 static int visits(const rep_state *s, const item *it, int st)
 {
-	if (!(it->visits & (1u << st)))
-		return 0;
-	return (int)it->tier > s->m->stage[st].skip_tier;
+	return (it->visits & ~s->skipmask[it->tier] & (1u << st)) != 0;
+}
+
+/* The first stage after `from` that the item visits among the stations,
+ * or NSTATIONS when none. */
+static int next_station(const rep_state *s, const item *it, int from)
+{
+	unsigned after = (unsigned)it->visits & ~s->skipmask[it->tier] &
+	                 ((1u << NSTATIONS) - 1) & ~((1u << (from + 1)) - 1);
+	return after ? __builtin_ctz(after) : NSTATIONS;
 }
 
 static double draw_work(rep_state *s, const item *it, int st)
@@ -307,19 +320,22 @@ static void enter_station(rep_state *s, uint32_t id, int st, double t)
 
 static void complete(rep_state *s, uint32_t id, double t)
 {
-	item *it = &s->w->items[id];
+	workspace *w = s->w;
+	item *it = &w->items[id];
 	s->in_system--;
 	if (t >= s->w0 && t < s->w1)
 		s->done_in_window++;
-	if (!(it->flags & IT_MEASURED))
-		return;
-	workspace *w = s->w;
-	if (grow((void **)&w->leads, &w->capleads, w->nleads + 1,
-	         sizeof(double))) {
-		s->oom = 1;
-		return;
+	if (it->flags & IT_MEASURED) {
+		if (grow((void **)&w->leads, &w->capleads, w->nleads + 1,
+		         sizeof(double))) {
+			s->oom = 1;
+			return;
+		}
+		w->leads[w->nleads++] = t - it->start;
 	}
-	w->leads[w->nleads++] = t - it->start;
+	/* no event refers to the item any more: its slot can be reused
+	 * (capfree >= capitems always, so this cannot fail) */
+	w->freelist[w->nfree++] = id;
 }
 
 static void admit(rep_state *s, uint32_t id, double t);
@@ -328,11 +344,11 @@ static void admit(rep_state *s, uint32_t id, double t);
 static void route(rep_state *s, uint32_t id, int from, double t)
 {
 	item *it = &s->w->items[id];
-	for (int st = from + 1; st < NSTATIONS; st++)
-		if (visits(s, it, st)) {
-			enter_station(s, id, st, t);
-			return;
-		}
+	int st = next_station(s, it, from);
+	if (st < NSTATIONS) {
+		enter_station(s, id, st, t);
+		return;
+	}
 	/* past merge: leave the WIP-limited part, let the backlog in */
 	s->in_wip--;
 	while (s->w->backlog.n &&
@@ -369,10 +385,10 @@ static void draw_profile(rep_state *s, item *it)
 		it->size = p->size;
 		return;
 	}
-	it->visits = 0;
-	for (int st = 0; st < NS; st++)
-		if (m->p_visit[st] >= 1 ||
-		    (m->p_visit[st] > 0 && sim_rng_uniform(&s->rng) < m->p_visit[st]))
+	it->visits = s->always;
+	for (int st = 0; st < NS && s->sometimes; st++)
+		if ((s->sometimes & (1u << st)) &&
+		    sim_rng_uniform(&s->rng) < m->p_visit[st])
 			it->visits |= (uint8_t)(1u << st);
 	it->tier = ORGMRI_TIER_MEDIUM;
 	it->loops = 0;
@@ -381,20 +397,25 @@ static void draw_profile(rep_state *s, item *it)
 
 /* Time of the next Poisson arrival after t, or a time >= w1 when there is
  * none: the weekly rate is constant within a week, so an Exp(1) budget is
- * spent week by week (memorylessness makes this exact). */
+ * spent week by week (memorylessness makes this exact).  The current
+ * week's end and rate are cached: most arrivals fall in the same week. */
 static double next_poisson(rep_state *s, double t)
 {
 	const orgmri_sim_model *m = s->m;
 	double e = sim_rng_exp(&s->rng, 1.0);
+	if (t < s->week_end && s->rate_now > 0 && t + e * s->inv_rate < s->week_end)
+		return t + e * s->inv_rate;
 	while (t < s->w1) {
 		double week = floor(t / WEEK);
 		double rate = (m->rate + m->trend * week) * m->arrival_scale / WEEK;
-		double boundary = (week + 1) * WEEK;
-		if (rate > 0 && t + e / rate < boundary)
-			return t + e / rate;
+		s->week_end = (week + 1) * WEEK;
+		s->rate_now = rate;
+		s->inv_rate = rate > 0 ? 1 / rate : 0;
+		if (rate > 0 && t + e / rate < s->week_end)
+			return t + e * s->inv_rate;
 		if (rate > 0)
-			e -= (boundary - t) * rate;
-		t = boundary;
+			e -= (s->week_end - t) * rate;
+		t = s->week_end;
 	}
 	return t;
 }
@@ -421,11 +442,19 @@ static void schedule_arrival(rep_state *s, double t)
 static void on_arrival(rep_state *s, double t)
 {
 	workspace *w = s->w;
-	if (grow((void **)&w->items, &w->capitems, w->nitems + 1, sizeof(item))) {
-		s->oom = 1;
-		return;
+	uint32_t id;
+	if (w->nfree) {
+		id = w->freelist[--w->nfree];
+	} else {
+		if (grow((void **)&w->items, &w->capitems, w->nitems + 1,
+		         sizeof(item)) ||
+		    grow((void **)&w->freelist, &w->capfree, w->capitems,
+		         sizeof(uint32_t))) {
+			s->oom = 1;
+			return;
+		}
+		id = (uint32_t)w->nitems++;
 	}
-	uint32_t id = (uint32_t)w->nitems++;
 	item *it = &w->items[id];
 	memset(it, 0, sizeof(*it));
 	it->arrival = t;
@@ -501,9 +530,12 @@ static void summarise(rep_state *s, rep_out *o)
 	const orgmri_sim_model *m = s->m;
 	double win = s->w1 - s->w0;
 	memset(o, 0, sizeof(*o));
-	o->lead_p50 = sim_quantile_unsorted(w->leads, w->nleads, 0.50);
-	o->lead_p85 = sim_quantile_unsorted(w->leads, w->nleads, 0.85);
-	o->lead_p95 = sim_quantile_unsorted(w->leads, w->nleads, 0.95);
+	static const double ps[3] = { 0.50, 0.85, 0.95 };
+	double q[3];
+	sim_quantiles_unsorted(w->leads, w->nleads, ps, q, 3);
+	o->lead_p50 = q[0];
+	o->lead_p85 = q[1];
+	o->lead_p95 = q[2];
 	double sum = 0;
 	for (size_t i = 0; i < w->nleads; i++)
 		sum += w->leads[i];
@@ -537,7 +569,16 @@ static int run_one(const orgmri_sim_model *m, workspace *w, uint64_t seed,
 	s.w0 = m->warmup_weeks * WEEK;
 	s.w1 = m->horizon_weeks * WEEK;
 	s.stop = 2 * s.w1 + 4 * WEEK;
-	w->nheap = w->nitems = w->nleads = 0;
+	for (int st = 0; st < NS; st++) {
+		for (int tier = 0; tier < ORGMRI_SIM_NTIERS; tier++)
+			if (tier <= m->stage[st].skip_tier)
+				s.skipmask[tier] |= 1u << st;
+		if (m->p_visit[st] >= 1)
+			s.always |= (uint8_t)(1u << st);
+		else if (m->p_visit[st] > 0)
+			s.sometimes |= (uint8_t)(1u << st);
+	}
+	w->nheap = w->nitems = w->nleads = w->nfree = 0;
 	for (int i = 0; i < NSTATIONS; i++)
 		w->q[i].n = 0;
 	w->backlog.n = w->backlog.head = 0;
@@ -664,6 +705,7 @@ int orgmri_sim_run(const orgmri_sim_model *model,
 	int rc = check_model(model, err);
 	if (rc)
 		return rc;
+	sim_rng_init();
 	unsigned n = opts && opts->replications ? opts->replications : 200;
 	unsigned nt = opts && opts->threads ? opts->threads : 2;
 	if (n > 1000000)

@@ -56,10 +56,26 @@ static inline size_t sim_rng_below(sim_rng *r, size_t n)
 	return (size_t)(((sim_u128)sim_rng_next(r) * n) >> 64);
 }
 
-/* Exponential with the given mean: -mean * ln(1 - U), U in [0, 1). */
+/* Ziggurat tables for Exp(1) (Marsaglia and Tsang, "The ziggurat method
+ * for generating random variables", 2000), 256 layers; filled once by
+ * sim_rng_init() before any draw. */
+extern uint32_t sim_zig_k[256];
+extern double sim_zig_w[256], sim_zig_f[256];
+/* Fill the tables (thread-safe, idempotent). */
+void sim_rng_init(void);
+/* The rare slow path of the ziggurat (the tail and layer edges). */
+double sim_rng_exp_slow(sim_rng *r, uint64_t bits);
+
+/* Exp(1) times mean.  The low 8 bits of a draw pick a layer and the top
+ * 32 bits a position in it; about 98.9% of draws end at the first test. */
 static inline double sim_rng_exp(sim_rng *r, double mean)
 {
-	return -mean * log1p(-sim_rng_uniform(r));
+	uint64_t bits = sim_rng_next(r);
+	unsigned layer = (unsigned)(bits & 255);
+	uint32_t j = (uint32_t)(bits >> 32);
+	if (j < sim_zig_k[layer])
+		return mean * (double)j * sim_zig_w[layer];
+	return mean * sim_rng_exp_slow(r, bits);
 }
 
 #endif

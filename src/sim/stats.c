@@ -70,13 +70,17 @@ static void select_kth(double *x, size_t n, size_t k)
 	}
 }
 
-double sim_quantile_unsorted(double *x, size_t n, double p)
+/* The type-7 quantile p of x, given that x[0, from) are all <= the
+ * rest (an earlier selection), so only x[from, n) is searched. */
+static double quantile_from(double *x, size_t n, size_t from, double p)
 {
 	if (n == 0)
 		return 0;
 	double h = (double)(n - 1) * (p < 0 ? 0 : p > 1 ? 1 : p);
 	size_t lo = (size_t)floor(h);
-	select_kth(x, n, lo);
+	if (lo < from)
+		from = 0;
+	select_kth(x + from, n - from, lo - from);
 	if (lo + 1 >= n || h == (double)lo)
 		return x[lo];
 	double next = x[lo + 1];   /* the smallest value after x[lo] */
@@ -84,4 +88,22 @@ double sim_quantile_unsorted(double *x, size_t n, double p)
 		if (x[i] < next)
 			next = x[i];
 	return x[lo] + (h - (double)lo) * (next - x[lo]);
+}
+
+double sim_quantile_unsorted(double *x, size_t n, double p)
+{
+	return quantile_from(x, n, 0, p);
+}
+
+void sim_quantiles_unsorted(double *x, size_t n, const double *ps,
+                            double *out, size_t m)
+{
+	size_t from = 0;
+	for (size_t i = 0; i < m; i++) {
+		out[i] = quantile_from(x, n, from, ps[i]);
+		if (n) {
+			double h = (double)(n - 1) * (ps[i] < 0 ? 0 : ps[i] > 1 ? 1 : ps[i]);
+			from = (size_t)floor(h);
+		}
+	}
 }
