@@ -274,14 +274,19 @@ int orgmri_sim_run(const orgmri_sim_model *model,
                    orgmri_error *err);
 
 /*
- * The constraint's migration: starting from `model`, repeatedly find the
- * constraint and add one server to it, up to `steps` times.  order[0] is
- * the model's constraint, order[i] the constraint after i additions.
- * Returns the number of entries written.
+ * The constraint's migration (Goldratt's "elevate, repeat"): starting from
+ * `model`, add people to the constraint one at a time until another stage
+ * has the highest utilisation; that stage is the next constraint.  Up to
+ * `steps` migrations.  order[0] is the model's constraint (-1 if none);
+ * order[i] the constraint after added[i] people were added to order[i-1].
+ * Stops early when ORGMRI_SIM_MIGRATE_MAX_ADD people do not move it.
+ * Both arrays need steps + 1 entries.  Returns the entries written, or a
+ * negative error.
  */
+#define ORGMRI_SIM_MIGRATE_MAX_ADD 10
 int orgmri_sim_migration(const orgmri_sim_model *model,
                          const orgmri_sim_options *opts, int steps,
-                         int *order, orgmri_error *err);
+                         int *order, int *added, orgmri_error *err);
 
 /* Erlang C: the mean queue wait of an M/M/c queue with arrival rate
  * lambda and service rate mu per server (same time unit), or -1 when

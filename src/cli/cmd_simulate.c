@@ -193,7 +193,7 @@ typedef struct run_out {
 	const char *name;
 	orgmri_sim_model model;
 	orgmri_sim_result res;
-	int order[8];
+	int order[8], added[8];
 	int norder;
 } run_out;
 
@@ -244,9 +244,13 @@ static void print_run_text(FILE *fp, const run_out *r)
 	}
 	fprintf(fp, "  constraint  %s", stage_or_none(x->constraint));
 	if (r->norder > 1) {
-		fprintf(fp, "; adding one person at a time it moves:");
+		fprintf(fp, "; relieved, it moves:");
 		for (int i = 0; i < r->norder; i++)
-			fprintf(fp, "%s %s", i ? " ->" : "", stage_or_none(r->order[i]));
+			if (i)
+				fprintf(fp, " -(+%d)-> %s", r->added[i],
+				        stage_or_none(r->order[i]));
+			else
+				fprintf(fp, " %s", stage_or_none(r->order[i]));
 	}
 	fputc('\n', fp);
 }
@@ -296,8 +300,13 @@ static json_t *run_json(const run_out *r)
 	json_object_set_new(o, "constraint", x->constraint >= 0 ?
 	                    json_string(stage_or_none(x->constraint)) : json_null());
 	json_t *mig = json_array();
-	for (int i = 0; i < r->norder; i++)
-		json_array_append_new(mig, json_string(stage_or_none(r->order[i])));
+	for (int i = 0; i < r->norder; i++) {
+		json_t *y = json_object();
+		json_object_set_new(y, "constraint",
+		                    json_string(stage_or_none(r->order[i])));
+		json_object_set_new(y, "people_added_before", json_integer(r->added[i]));
+		json_array_append_new(mig, y);
+	}
 	json_object_set_new(o, "constraint_migration", mig);
 	json_object_set_new(o, "events", json_integer(x->events));
 	return o;
@@ -371,7 +380,7 @@ static int simulate_all(cli_ctx *ctx, const sim_args *a,
 		r->norder = 0;
 		if (a->migrate > 0) {
 			int k = orgmri_sim_migration(&r->model, &om, (int)a->migrate,
-			                             r->order, &err);
+			                             r->order, r->added, &err);
 			if (k < 0)
 				goto fail;
 			r->norder = k;
@@ -500,8 +509,8 @@ const cli_command cmd_simulate = {
 	"incidents) to the changes in the store, then simulates the baseline and\n"
 	"each scenario and compares lead time (p50/p85/p95 with 95% intervals\n"
 	"across replications), throughput, each stage's utilisation and wait,\n"
-	"and the constraint, with the order in which it moves as one person at a\n"
-	"time is added to the current constraint.\n"
+	"and the constraint, with the order in which it moves when the current\n"
+	"constraint gets people one at a time until another stage limits flow.\n"
 	"\n"
 	"  --calibration      print what was fitted, with sample sizes (alone:\n"
 	"                     only that)\n"

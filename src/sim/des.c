@@ -752,19 +752,29 @@ done:
 
 int orgmri_sim_migration(const orgmri_sim_model *model,
                          const orgmri_sim_options *opts, int steps,
-                         int *order, orgmri_error *err)
+                         int *order, int *added, orgmri_error *err)
 {
 	orgmri_sim_model m = *model;
-	int k = 0;
-	for (; k <= steps; k++) {
-		orgmri_sim_result r;
-		int rc = orgmri_sim_run(&m, opts, &r, err);
-		if (rc)
-			return rc;
+	orgmri_sim_result r;
+	int rc = orgmri_sim_run(&m, opts, &r, err);
+	if (rc)
+		return rc;
+	order[0] = r.constraint;
+	added[0] = 0;
+	int k = 1;
+	for (; k <= steps && r.constraint >= 0; k++) {
+		int c = r.constraint, n = 0;
+		/* elevate c until another stage limits the flow */
+		while (r.constraint == c && n < ORGMRI_SIM_MIGRATE_MAX_ADD) {
+			m.stage[c].servers++;
+			n++;
+			if ((rc = orgmri_sim_run(&m, opts, &r, err)))
+				return rc;
+		}
+		if (r.constraint == c)
+			break;   /* still c after the maximum: stop here */
 		order[k] = r.constraint;
-		if (r.constraint < 0)
-			return k + 1;
-		m.stage[r.constraint].servers++;
+		added[k] = n;
 	}
 	return k;
 }
