@@ -296,6 +296,94 @@ static void test_quantile_select(void **state)
 	assert_true(fabs(sim_quantile_unsorted(x, 4, 0.85) - 3.55) < 1e-12);
 }
 
+/* Median lead time of the truth's items arriving in weeks [12, 24). */
+static double truth_median(const truth_stage *st, double lambda,
+                           uint64_t seed)
+{
+	orgmri_sim_item *all;
+	double *lead;
+	tr_state = seed;
+	size_t n = make_history(st, lambda, 24 * WEEK, &all, &lead);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (all[i].arrival >= (int64_t)(12 * WEEK * MS_H))
+			lead[k++] = lead[i];
+	qsort(lead, k, sizeof(double), cmp_d);
+	double med = k % 2 ? lead[k / 2] : (lead[k / 2 - 1] + lead[k / 2]) / 2;
+	free(all);
+	free(lead);
+	return med;
+}
+
+/* Against ground truth: calibrate on the first 12 weeks of an
+ * organisation, simulate a change, then regenerate the organisation with
+ * that change applied and compare median lead times. */
+static void test_ground_truth_scenarios(void **state)
+{
+	(void)state;
+	truth_stage st[ORGMRI_SIM_NSTAGES] = {
+		{ 20, 16, 1 }, { 6, 2, 1 }, { 4, 5.5, 1 }, { 2, 7, 0.3 },
+		{ 1, 1, 0 }, { 3, 1, 1 }, { 0, 0, 1 },
+	};
+	double lambda = 0.6;
+	orgmri_sim_item *all;
+	double *lead;
+	tr_state = 42;
+	size_t n = make_history(st, lambda, 24 * WEEK, &all, &lead);
+	orgmri_sim_input in;
+	memset(&in, 0, sizeof(in));
+	in.items = all;
+	in.end = (int64_t)(12 * WEEK * MS_H);
+	while (in.nitems < n && all[in.nitems].arrival < in.end)
+		in.nitems++;
+	int64_t deps[12 * 7];
+	for (int d = 0; d < 12 * 7; d++)
+		deps[d] = (int64_t)((24.0 * d + 10) * MS_H);
+	in.deploys = deps;
+	in.ndeploys = 12 * 7;
+	orgmri_sim_calibration cal;
+	assert_int_equal(orgmri_sim_calibrate(&in, &cal, NULL), 0);
+	static const struct {
+		const char *scenario;
+		int stage;          /* truth change: stage servers/time, or -1 */
+		int add;
+		double time_scale, arrival_scale;
+	} cases[] = {
+		{ "review.capacity+1", ORGMRI_STAGE_REVIEW, 1, 1, 1 },
+		{ "coding.time*0.6", ORGMRI_STAGE_CODING, 0, 0.6, 1 },
+		{ "arrivals*1.08", -1, 0, 1, 1.08 },
+		/* overloads security (rho 1.26); the median item skips it */
+		{ "security.capacity-1", ORGMRI_STAGE_SECURITY, -1, 1, 1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		truth_stage t2[ORGMRI_SIM_NSTAGES];
+		memcpy(t2, st, sizeof(t2));
+		if (cases[i].stage >= 0) {
+			t2[cases[i].stage].c += cases[i].add;
+			t2[cases[i].stage].mean *= cases[i].time_scale;
+		}
+		double truth = truth_median(t2, lambda * cases[i].arrival_scale, 43);
+		orgmri_sim_scenario sc;
+		orgmri_sim_model m = cal.model;
+		assert_int_equal(orgmri_sim_scenario_parse(cases[i].scenario, &sc,
+		                 NULL), 0);
+		assert_int_equal(orgmri_sim_scenario_apply(&sc, &m, NULL), 0);
+		m.warmup_weeks = 4;
+		m.horizon_weeks = 16;
+		orgmri_sim_options o = { 60, 2, 5 };
+		orgmri_sim_result r;
+		assert_int_equal(orgmri_sim_run(&m, &o, &r, NULL), 0);
+		double e = 100 * (r.lead_p50.mean / truth - 1);
+		print_message("ground truth %-20s regenerated median %.2f h, "
+		              "predicted %.2f h, error %+.1f%%\n", cases[i].scenario,
+		              truth, r.lead_p50.mean, e);
+		assert_true(fabs(e) < 15);
+	}
+	orgmri_sim_calibration_free(&cal);
+	free(all);
+	free(lead);
+}
+
 /* ---- scenarios ------------------------------------------------------- */
 
 static void test_scenario_parse_apply(void **state)
@@ -460,6 +548,7 @@ int main(void)
 		cmocka_unit_test(test_mmc_matches_erlang_c),
 		cmocka_unit_test(test_threads_do_not_change_results),
 		cmocka_unit_test(test_backtest_synthetic),
+		cmocka_unit_test(test_ground_truth_scenarios),
 		cmocka_unit_test(test_quantile_select),
 		cmocka_unit_test(test_scenario_parse_apply),
 		cmocka_unit_test(test_forecast),
