@@ -190,13 +190,13 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 		}
 		by_weeks = (long)((a.by - end) / MS_PER_WEEK);
 	}
-	if (orgmri_forecast_weekly(&in, end, (size_t)a.window, &weekly, &err))
+	if (orgmri_sim_forecast_weekly(&in, end, (size_t)a.window, &weekly, &err))
 		goto fail;
-	if (a.items && orgmri_forecast_when(weekly, (size_t)a.window, a.items,
+	if (a.items && orgmri_sim_forecast_when(weekly, (size_t)a.window, a.items,
 	                                    (unsigned)a.trials, (uint64_t)a.seed,
 	                                    when, &err))
 		goto fail;
-	if (a.has_by && orgmri_forecast_how_many(weekly, (size_t)a.window,
+	if (a.has_by && orgmri_sim_forecast_how_many(weekly, (size_t)a.window,
 	                                         by_weeks, (unsigned)a.trials,
 	                                         (uint64_t)a.seed, howmany, &err))
 		goto fail;

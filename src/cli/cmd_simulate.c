@@ -226,6 +226,10 @@ static void print_run_text(FILE *fp, const run_out *r)
 	        x->throughput.mean, x->throughput.lo, x->throughput.hi,
 	        x->deploys_per_week.mean, x->incidents_per_week.mean,
 	        100 * x->unfinished_share);
+	if (x->unfinished_share > 0.01)
+		fprintf(fp, "  warning     %.0f%% of the measured items were not done "
+		        "when the simulation stopped (overloaded?); lead times cover "
+		        "the finished ones only\n", 100 * x->unfinished_share);
 	if (r->model.wip > 0)
 		fprintf(fp, "  backlog     %.1f h waiting for one of %d WIP slots\n",
 		        x->backlog_wait.mean, r->model.wip);

@@ -110,8 +110,13 @@ typedef struct rep_state {
 	size_t in_wip, in_system, next_arrival;
 	uint64_t seq;
 	long long events;
-	int arrivals_over, oom;
+	size_t narrived;
+	int arrivals_over, oom, limit;
 } rep_state;
+
+/* Arrivals per replication are capped so that a scenario such as
+ * arrivals*1000000 fails clearly instead of exhausting memory and time. */
+#define MAX_ARRIVALS 2000000u
 
 /* ---- containers -------------------------------------------------------- */
 
@@ -442,6 +447,10 @@ static void schedule_arrival(rep_state *s, double t)
 static void on_arrival(rep_state *s, double t)
 {
 	workspace *w = s->w;
+	if (++s->narrived > MAX_ARRIVALS) {
+		s->limit = 1;
+		return;
+	}
 	uint32_t id;
 	if (w->nfree) {
 		id = w->freelist[--w->nfree];
@@ -588,7 +597,7 @@ static int run_one(const orgmri_sim_model *m, workspace *w, uint64_t seed,
 	if (m->ndeploy_intervals)
 		heap_push(&s, m->deploy_intervals[sim_rng_below(&s.rng,
 		          m->ndeploy_intervals)] * m->cadence_scale, 0, EV_DEPLOY, 0);
-	while (w->nheap && !s.oom) {
+	while (w->nheap && !s.oom && !s.limit) {
 		event e = heap_pop(w);
 		if (e.t > s.stop)
 			break;
@@ -601,6 +610,8 @@ static int run_one(const orgmri_sim_model *m, workspace *w, uint64_t seed,
 	}
 	if (s.oom)
 		return ORGMRI_ENOMEM;
+	if (s.limit)
+		return ORGMRI_ELIMIT;
 	summarise(&s, o);
 	return 0;
 }
@@ -739,7 +750,12 @@ int orgmri_sim_run(const orgmri_sim_model *model,
 		pthread_join(th[i], NULL);
 	rc = atomic_load(&p.rc);
 	if (rc) {
-		orgmri_seterr(err, rc, "simulation: out of memory");
+		if (rc == ORGMRI_ELIMIT)
+			orgmri_seterr(err, rc, "simulation: more than %u arrivals in "
+			              "one replication (lower arrivals or --weeks)",
+			              MAX_ARRIVALS);
+		else
+			orgmri_seterr(err, rc, "simulation: out of memory");
 		goto done;
 	}
 	memset(res, 0, sizeof(*res));

@@ -342,8 +342,10 @@ static int collect_times(const orgmri_table *t, const ids *d, int64_t since,
 		free(inc.v);
 		return rc;
 	}
-	qsort(dep.v, dep.n, sizeof(int64_t), cmp_i64);
-	qsort(inc.v, inc.n, sizeof(int64_t), cmp_i64);
+	if (dep.n > 1)
+		qsort(dep.v, dep.n, sizeof(int64_t), cmp_i64);
+	if (inc.n > 1)
+		qsort(inc.v, inc.n, sizeof(int64_t), cmp_i64);
 	in->deploys = dep.v;
 	in->ndeploys = dep.n;
 	in->incidents = inc.v;

@@ -29,7 +29,7 @@
 
 static const double levels[3] = { 0.50, 0.85, 0.95 };
 
-int orgmri_forecast_weekly(const orgmri_sim_input *in, int64_t end,
+int orgmri_sim_forecast_weekly(const orgmri_sim_input *in, int64_t end,
                            size_t nweeks, double **out, orgmri_error *err)
 {
 	*out = NULL;
@@ -62,7 +62,7 @@ static int check(const double *weekly, size_t n, unsigned trials,
 	return 0;
 }
 
-int orgmri_forecast_when(const double *weekly, size_t nweeks, long items,
+int orgmri_sim_forecast_when(const double *weekly, size_t nweeks, long items,
                          unsigned trials, uint64_t seed, double out[3],
                          orgmri_error *err)
 {
@@ -99,7 +99,7 @@ int orgmri_forecast_when(const double *weekly, size_t nweeks, long items,
 	return 0;
 }
 
-int orgmri_forecast_how_many(const double *weekly, size_t nweeks,
+int orgmri_sim_forecast_how_many(const double *weekly, size_t nweeks,
                              long weeks, unsigned trials, uint64_t seed,
                              double out[3], orgmri_error *err)
 {

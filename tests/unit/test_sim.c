@@ -438,7 +438,8 @@ static void test_scenario_parse_apply(void **state)
 	assert_int_equal(orgmri_sim_scenario_load(path, &list, &nl, &err),
 	                 ORGMRI_EINVAL);
 	assert_int_equal(err.line, 5);
-	tu_write(dir, "s.txt", "sec: security.capacity+2\nai: coding.time*0.6\n");
+	free(tu_write(dir, "s.txt", "sec: security.capacity+2\nai: "
+	              "coding.time*0.6\n"));
 	assert_int_equal(orgmri_sim_scenario_load(path, &list, &nl, &err), 0);
 	assert_int_equal(nl, 2);
 	assert_string_equal(list[1].name, "ai");
@@ -455,25 +456,25 @@ static void test_forecast(void **state)
 	(void)state;
 	double out[3];
 	const double five[4] = { 5, 5, 5, 5 };
-	assert_int_equal(orgmri_forecast_when(five, 4, 20, 1000, 1, out, NULL), 0);
+	assert_int_equal(orgmri_sim_forecast_when(five, 4, 20, 1000, 1, out, NULL), 0);
 	assert_true(out[0] == 4 && out[1] == 4 && out[2] == 4);
-	assert_int_equal(orgmri_forecast_how_many(five, 4, 3, 1000, 1, out,
+	assert_int_equal(orgmri_sim_forecast_how_many(five, 4, 3, 1000, 1, out,
 	                 NULL), 0);
 	assert_true(out[0] == 15 && out[1] == 15 && out[2] == 15);
 	/* weeks of 0 or 10: "when 10" needs the first 10-week; P(done in k
 	 * weeks) = 1 - 0.5^k, so p50 = 1, p85 = 3 (0.875), p95 = 5 (0.969) */
 	const double two[2] = { 0, 10 };
-	assert_int_equal(orgmri_forecast_when(two, 2, 10, 200000, 3, out, NULL), 0);
+	assert_int_equal(orgmri_sim_forecast_when(two, 2, 10, 200000, 3, out, NULL), 0);
 	assert_true(out[0] == 1 && out[1] == 3 && out[2] == 5);
 	/* how many in 4 weeks: 10 * Binomial(4, 0.5); the 15th percentile
 	 * is 10 (P(<=1) = 5/16 = 0.31), the 5th is 0 or 10 (P(0) = 1/16 =
 	 * 0.0625 > 0.05 so 0), the median 20 */
-	assert_int_equal(orgmri_forecast_how_many(two, 2, 4, 200000, 3, out,
+	assert_int_equal(orgmri_sim_forecast_how_many(two, 2, 4, 200000, 3, out,
 	                 NULL), 0);
 	assert_true(out[0] == 20 && out[1] == 10 && out[2] == 0);
 	const double none[2] = { 0, 0 };
 	orgmri_error err;
-	assert_int_equal(orgmri_forecast_when(none, 2, 10, 100, 1, out, &err),
+	assert_int_equal(orgmri_sim_forecast_when(none, 2, 10, 100, 1, out, &err),
 	                 ORGMRI_EINVAL);
 }
 
