@@ -298,21 +298,22 @@ double orgmri_sim_erlang_c_wait(double lambda, double mu, int c);
 /* Items done per week over the `nweeks` whole weeks ending at `end` (ms),
  * oldest first, from item done times.  *out is malloc'ed. */
 int orgmri_sim_forecast_weekly(const orgmri_sim_input *in, int64_t end,
-                           size_t nweeks, double **out, orgmri_error *err);
+                               size_t nweeks, double **out,
+                               orgmri_error *err);
 
 /*
  * Monte Carlo from resampled weekly throughput (docs/simulation.md):
  * "when": weeks needed to finish `items`, at 50/85/95% (p-th percentile
  * of trials);  "how many": items done within `weeks` whole weeks, at
  * 50/85/95% confidence (the 50th/15th/5th percentile of trials).
- * Weeks beyond max_weeks (520) count as 521 in "when".
+ * Trials needing more than 520 weeks count as 521 in "when".
  */
-int orgmri_sim_forecast_when(const double *weekly, size_t nweeks, long items,
-                         unsigned trials, uint64_t seed, double out[3],
-                         orgmri_error *err);
-int orgmri_sim_forecast_how_many(const double *weekly, size_t nweeks,
-                             long weeks, unsigned trials, uint64_t seed,
+int orgmri_sim_forecast_when(const double *weekly, size_t nweeks,
+                             long items, unsigned trials, uint64_t seed,
                              double out[3], orgmri_error *err);
+int orgmri_sim_forecast_how_many(const double *weekly, size_t nweeks,
+                                 long weeks, unsigned trials, uint64_t seed,
+                                 double out[3], orgmri_error *err);
 
 #ifdef __cplusplus
 }

@@ -30,7 +30,8 @@
 static const double levels[3] = { 0.50, 0.85, 0.95 };
 
 int orgmri_sim_forecast_weekly(const orgmri_sim_input *in, int64_t end,
-                           size_t nweeks, double **out, orgmri_error *err)
+                               size_t nweeks, double **out,
+                               orgmri_error *err)
 {
 	*out = NULL;
 	if (nweeks == 0 || nweeks > 100000)
@@ -62,9 +63,9 @@ static int check(const double *weekly, size_t n, unsigned trials,
 	return 0;
 }
 
-int orgmri_sim_forecast_when(const double *weekly, size_t nweeks, long items,
-                         unsigned trials, uint64_t seed, double out[3],
-                         orgmri_error *err)
+int orgmri_sim_forecast_when(const double *weekly, size_t nweeks,
+                             long items, unsigned trials, uint64_t seed,
+                             double out[3], orgmri_error *err)
 {
 	int rc = check(weekly, nweeks, trials, err);
 	if (rc)
@@ -100,8 +101,8 @@ int orgmri_sim_forecast_when(const double *weekly, size_t nweeks, long items,
 }
 
 int orgmri_sim_forecast_how_many(const double *weekly, size_t nweeks,
-                             long weeks, unsigned trials, uint64_t seed,
-                             double out[3], orgmri_error *err)
+                                 long weeks, unsigned trials, uint64_t seed,
+                                 double out[3], orgmri_error *err)
 {
 	int rc = check(weekly, nweeks, trials, err);
 	if (rc)
