@@ -85,6 +85,68 @@ static void test_threads_do_not_change_results(void **state)
 	assert_true(a.lead_p50.mean != b.lead_p50.mean);
 }
 
+/* The engine's knobs on a small model with fixed work times: coding 1 h,
+ * review 0.5 h, security 2 h, arrivals 0.2 per hour, daily deployments. */
+static void test_engine_knobs(void **state)
+{
+	(void)state;
+	static const double one[1] = { 1 }, half[1] = { 0.5 }, two[1] = { 2 };
+	static const double rework[1] = { 3 }, daily[1] = { 24 };
+	const uint8_t path = 1u << ORGMRI_STAGE_CODING | 1u << ORGMRI_STAGE_REVIEW |
+	                     1u << ORGMRI_STAGE_SECURITY | 1u << ORGMRI_STAGE_DEPLOY;
+	orgmri_sim_profile prof[2] = {
+		{ path, ORGMRI_TIER_LOW, 0, 10 }, { path, ORGMRI_TIER_HIGH, 0, 900 },
+	};
+	orgmri_sim_model m;
+	mmc_model(&m, 0.2, 1, 1, 60);
+	m.stage[ORGMRI_STAGE_REVIEW].dist = ORGMRI_SIM_EMPIRICAL;
+	m.stage[ORGMRI_STAGE_CODING].samples = one;
+	m.stage[ORGMRI_STAGE_REVIEW].samples = half;
+	m.stage[ORGMRI_STAGE_SECURITY].samples = two;
+	for (int s = 0; s <= ORGMRI_STAGE_SECURITY; s++)
+		m.stage[s].nsamples = 1;
+	m.profiles = prof;
+	m.nprofiles = 2;
+	m.rework_samples = rework;
+	m.nrework = 1;
+	m.deploy_intervals = daily;
+	m.ndeploy_intervals = 1;
+	orgmri_sim_options o = { 8, 2, 3 };
+	orgmri_sim_result base, r;
+	assert_int_equal(orgmri_sim_run(&m, &o, &base, NULL), 0);
+	/* utilisation = rate x work: security 0.2 x 2 = 0.4 */
+	assert_true(fabs(base.util[ORGMRI_STAGE_SECURITY].mean - 0.4) < 0.02);
+	assert_true(fabs(base.work[ORGMRI_STAGE_CODING].mean - 1) < 1e-9);
+	/* trains every 24 h: merged items wait 12 h on average */
+	assert_true(fabs(base.wait[ORGMRI_STAGE_DEPLOY].mean - 12) < 0.6);
+	assert_true(fabs(base.deploys_per_week.mean - 7) < 0.1);
+	assert_true(base.backlog_wait.mean == 0);
+
+	orgmri_sim_model k = m;   /* low-risk changes skip security */
+	k.stage[ORGMRI_STAGE_SECURITY].skip_tier = ORGMRI_TIER_LOW;
+	assert_int_equal(orgmri_sim_run(&k, &o, &r, NULL), 0);
+	assert_true(fabs(r.util[ORGMRI_STAGE_SECURITY].mean - 0.2) < 0.02);
+
+	k = m;                    /* twice as many trains: 6 h wait */
+	k.cadence_scale = 0.5;
+	assert_int_equal(orgmri_sim_run(&k, &o, &r, NULL), 0);
+	assert_true(fabs(r.wait[ORGMRI_STAGE_DEPLOY].mean - 6) < 0.3);
+
+	k = m;                    /* one item at a time: a backlog forms */
+	k.wip = 1;
+	assert_int_equal(orgmri_sim_run(&k, &o, &r, NULL), 0);
+	assert_true(r.backlog_wait.mean > 0.1);
+	assert_true(r.wait[ORGMRI_STAGE_SECURITY].mean == 0);
+
+	/* one rework loop: coding visited twice (1 h, then 3 h of rework),
+	 * review twice */
+	prof[0].rework_loops = prof[1].rework_loops = 1;
+	assert_int_equal(orgmri_sim_run(&m, &o, &r, NULL), 0);
+	assert_true(fabs(r.work[ORGMRI_STAGE_CODING].mean - 2) < 1e-9);
+	assert_true(fabs(r.util[ORGMRI_STAGE_REVIEW].mean - 0.2) < 0.01);
+	assert_true(r.lead_p50.mean > base.lead_p50.mean + 3.4);
+}
+
 /* ---- an independent history: FIFO c-server stations in series --------- */
 
 typedef struct truth_stage {
@@ -548,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_erlang_formula),
 		cmocka_unit_test(test_mmc_matches_erlang_c),
 		cmocka_unit_test(test_threads_do_not_change_results),
+		cmocka_unit_test(test_engine_knobs),
 		cmocka_unit_test(test_backtest_synthetic),
 		cmocka_unit_test(test_ground_truth_scenarios),
 		cmocka_unit_test(test_quantile_select),
