@@ -135,10 +135,12 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-static int heap_push(rep_state *s, double t, uint32_t it, int kind, int st)
+static inline int heap_push(rep_state *s, double t, uint32_t it, int kind,
+                            int st)
 {
 	workspace *w = s->w;
-	if (grow((void **)&w->heap, &w->capheap, w->nheap + 1, sizeof(event))) {
+	if (__builtin_expect(w->nheap == w->capheap, 0) &&
+	    grow((void **)&w->heap, &w->capheap, w->nheap + 1, sizeof(event))) {
 		s->oom = 1;
 		return -1;
 	}
@@ -155,7 +157,7 @@ static int heap_push(rep_state *s, double t, uint32_t it, int kind, int st)
 	return 0;
 }
 
-static event heap_pop(workspace *w)
+static inline event heap_pop(workspace *w)
 {
 	event top = w->heap[0];
 	event last = w->heap[--w->nheap];
