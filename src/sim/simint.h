@@ -15,8 +15,8 @@ double sim_quantile(const double *sorted, size_t n, double p);
 
 /* The same quantile without sorting first (O(n) expected); reorders x. */
 double sim_quantile_unsorted(double *x, size_t n, double p);
-/* Several quantiles, ps ascending, into out; each selection searches only
- * above the previous one. */
+/* Several quantiles (ps ascending) into out, with one multiple
+ * selection; reorders x. */
 void sim_quantiles_unsorted(double *x, size_t n, const double *ps,
                             double *out, size_t m);
 

@@ -34,18 +34,21 @@ double sim_quantile(const double *sorted, size_t n, double p)
 	return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
 }
 
-/* Hoare's selection: afterwards x[k] holds the value it would have if x
- * were sorted, smaller-or-equal values before it, larger-or-equal after. */
-static void select_kth(double *x, size_t n, size_t k)
+/* Multiple selection (Hoare's FIND for several ranks at once): afterwards
+ * each x[k[i]] holds the value it would have if x were sorted.  k is
+ * ascending; partitions holding no wanted rank are left alone, so finding
+ * several ranks costs little more than finding one. */
+static void multiselect(double *x, size_t lo, size_t hi, const size_t *k,
+                        size_t nk)
 {
-	size_t lo = 0, hi = n - 1;
-	while (lo < hi) {
+	while (nk && lo < hi) {
 		/* median of three as the pivot */
 		size_t mid = lo + (hi - lo) / 2;
 		double a = x[lo], b = x[mid], c = x[hi];
 		double pivot = a < b ? (b < c ? b : (a < c ? c : a))
 		                     : (a < c ? a : (b < c ? c : b));
 		size_t i = lo, j = hi;
+		int under = 0;   /* j went below 0 */
 		while (i <= j) {
 			while (x[i] < pivot)
 				i++;
@@ -56,54 +59,63 @@ static void select_kth(double *x, size_t n, size_t k)
 				x[i] = x[j];
 				x[j] = t;
 				i++;
-				if (j == 0)
+				if (j == 0) {
+					under = 1;
 					break;
+				}
 				j--;
 			}
 		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			return;
+		/* now x[lo..j] <= pivot, x[i..hi] >= pivot, between: == pivot */
+		size_t nl = 0, nmid;
+		while (!under && nl < nk && k[nl] <= j)
+			nl++;
+		nmid = nl;
+		while (nmid < nk && k[nmid] < i)
+			nmid++;
+		if (nl)
+			multiselect(x, lo, j, k, nl);
+		k += nmid;
+		nk -= nmid;
+		lo = i;
 	}
-}
-
-/* The type-7 quantile p of x, given that x[0, from) are all <= the
- * rest (an earlier selection), so only x[from, n) is searched. */
-static double quantile_from(double *x, size_t n, size_t from, double p)
-{
-	if (n == 0)
-		return 0;
-	double h = (double)(n - 1) * (p < 0 ? 0 : p > 1 ? 1 : p);
-	size_t lo = (size_t)floor(h);
-	if (lo < from)
-		from = 0;
-	select_kth(x + from, n - from, lo - from);
-	if (lo + 1 >= n || h == (double)lo)
-		return x[lo];
-	double next = x[lo + 1];   /* the smallest value after x[lo] */
-	for (size_t i = lo + 2; i < n; i++)
-		if (x[i] < next)
-			next = x[i];
-	return x[lo] + (h - (double)lo) * (next - x[lo]);
 }
 
 double sim_quantile_unsorted(double *x, size_t n, double p)
 {
-	return quantile_from(x, n, 0, p);
+	double q;
+	sim_quantiles_unsorted(x, n, &p, &q, 1);
+	return q;
 }
 
 void sim_quantiles_unsorted(double *x, size_t n, const double *ps,
                             double *out, size_t m)
 {
-	size_t from = 0;
-	for (size_t i = 0; i < m; i++) {
-		out[i] = quantile_from(x, n, from, ps[i]);
-		if (n) {
-			double h = (double)(n - 1) * (ps[i] < 0 ? 0 : ps[i] > 1 ? 1 : ps[i]);
-			from = (size_t)floor(h);
+	size_t k[16], nk = 0;
+	if (n == 0 || m > 8) {
+		for (size_t i = 0; i < m; i++)
+			out[i] = 0;
+		if (n && m > 8) {   /* many quantiles: sorting is as good */
+			sim_sort(x, n);
+			for (size_t i = 0; i < m; i++)
+				out[i] = sim_quantile(x, n, ps[i]);
 		}
+		return;
+	}
+	/* each type-7 quantile needs ranks floor(h) and floor(h) + 1 */
+	for (size_t i = 0; i < m; i++) {
+		double p = ps[i] < 0 ? 0 : ps[i] > 1 ? 1 : ps[i];
+		size_t lo = (size_t)floor((double)(n - 1) * p);
+		for (size_t r = lo; r <= lo + 1 && r < n; r++)
+			if (nk == 0 || k[nk - 1] < r)
+				k[nk++] = r;
+	}
+	multiselect(x, 0, n - 1, k, nk);
+	for (size_t i = 0; i < m; i++) {
+		double p = ps[i] < 0 ? 0 : ps[i] > 1 ? 1 : ps[i];
+		double h = (double)(n - 1) * p;
+		size_t lo = (size_t)floor(h);
+		out[i] = lo + 1 < n ? x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo])
+		                    : x[lo];
 	}
 }

@@ -349,6 +349,14 @@ static void test_quantile_select(void **state)
 		for (size_t k = 0; k < 6; k++)
 			assert_true(sim_quantile_unsorted(a, n, ps[k]) ==
 			            sim_quantile(b, n, ps[k]));
+		double q[6];
+		for (size_t i = 0; i < n; i++)   /* shuffle back to random */
+			a[i] = (double)(rand_r(&st) % 50);
+		memcpy(b, a, n * sizeof(double));
+		sim_sort(b, n);
+		sim_quantiles_unsorted(a, n, ps, q, 6);
+		for (size_t k = 0; k < 6; k++)
+			assert_true(q[k] == sim_quantile(b, n, ps[k]));
 		free(a);
 		free(b);
 	}
