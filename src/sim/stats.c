@@ -91,7 +91,7 @@ double sim_quantile_unsorted(double *x, size_t n, double p)
 void sim_quantiles_unsorted(double *x, size_t n, const double *ps,
                             double *out, size_t m)
 {
-	size_t k[16], nk = 0;
+	size_t k[16] = { 0 }, nk = 0;
 	if (n == 0 || m > 8) {
 		for (size_t i = 0; i < m; i++)
 			out[i] = 0;
