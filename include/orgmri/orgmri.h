@@ -17,6 +17,7 @@
 #include "orgmri/model.h"
 #include "orgmri/metrics.h"
 #include "orgmri/gen.h"
+#include "orgmri/sim.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -92,5 +92,7 @@ int diag_check_periods(cli_ctx *ctx,
 int diag_run(cli_ctx *ctx, orgmri_store *store,
              struct orgmri_diagnose_options *o, unsigned render_flags);
 extern const cli_command cmd_generate;
+extern const cli_command cmd_simulate;
+extern const cli_command cmd_forecast;
 
 #endif

@@ -19,6 +19,8 @@ static const cli_command *const commands[] = {
 	&cmd_compare,
 	&cmd_demo,
 	&cmd_generate,
+	&cmd_simulate,
+	&cmd_forecast,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
