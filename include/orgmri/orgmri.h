@@ -14,6 +14,7 @@
 #include "orgmri/ingest.h"
 #include "orgmri/canonical.h"
 #include "orgmri/table.h"
+#include "orgmri/report.h"
 
 #ifdef __cplusplus
 extern "C" {
