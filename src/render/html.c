@@ -157,6 +157,8 @@ char *orgmri_fmt_fixed(char *buf, size_t cap, double v, int decimals)
 char *orgmri_fmt_value(char *buf, size_t cap, double v)
 {
 	double a = fabs(v);
+	if (a < 1e15 && v == floor(v))
+		return orgmri_fmt_fixed(buf, cap, v, 0);  /* counts: "12", not "12.0" */
 	return orgmri_fmt_fixed(buf, cap, v, a >= 100 ? 0 : a >= 10 ? 1 : 2);
 }
 
@@ -601,6 +603,10 @@ static const char css[] =
 	"svg.chart .mlabel{fill:#6639ba;font-weight:600}\n"
 	"svg.chart .ref{stroke-width:1.5;stroke-dasharray:6 3;fill:none}\n"
 	"svg.chart .empty{font-size:15px;fill:#59636e}\n"
+	/* a white halo keeps value labels readable over lines and bars */
+	"svg.chart .val{fill:#444c56;paint-order:stroke;stroke:#fff;"
+	"stroke-width:3px;stroke-linejoin:round}\n"
+	"svg.chart .clabel{fill:#cf222e;font-weight:700}\n"
 	".how{font-size:14px;color:var(--muted);margin:4px 0}\n"
 	"details{margin:4px 0 8px;font-size:14px}\n"
 	"summary{cursor:pointer;color:var(--accent)}\n"

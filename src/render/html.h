@@ -35,7 +35,8 @@ size_t orgmri_html_text_chars(const char *s);
  * hold 40 bytes.  Returns buf.
  */
 char *orgmri_fmt_fixed(char *buf, size_t cap, double v, int decimals);
-/* A table value: 0 decimals from 100 up, 1 from 10 up, else 2. */
+/* A table value: whole numbers without decimals; otherwise 0 decimals
+ * from 100 up, 1 from 10 up, else 2. */
 char *orgmri_fmt_value(char *buf, size_t cap, double v);
 /* "2026-03-02" of a UTC time. */
 char *orgmri_fmt_date(char *buf, size_t cap, int64_t ms);

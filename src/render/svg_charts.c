@@ -354,7 +354,7 @@ static void stage_bar(orgmri_buf *b, const svg_frame *f, const svg_axis *xa,
 		snprintf(s, sizeof(s), "n/a");
 	else
 		orgmri_fmt_value(s, sizeof(s), nz(wait) + nz(work));
-	svg_text(b, x2 + 4, y + 11, "start", "tick", s, 0);
+	svg_text(b, x2 + 4, y + 11, "start", "val", s, 0);
 }
 
 static void stages_table(orgmri_report *r, const orgmri_chart_stages *c)
@@ -494,7 +494,7 @@ int orgmri_report_chart_stages(orgmri_report *r, const orgmri_chart_stages *c)
 		svg_text(b, left - 10, y + (con ? 20 : 27), "end",
 		         total ? "atitle" : NULL, label, LABEL_MAX);
 		if (con)
-			svg_text(b, left - 10, y + 34, "end", "mlabel constraint",
+			svg_text(b, left - 10, y + 34, "end", "clabel",
 			         "constraint", 0);
 		for (int p = 0; p < 2; p++) {
 			double yb = y + 6 + 17 * p;
@@ -705,7 +705,7 @@ static void scatter_lines(orgmri_buf *b, const orgmri_chart_scatter *c,
 		orgmri_fmt_value(v, sizeof(v), c->lines[k].value);
 		snprintf(text, sizeof(text), "%s: %s",
 		         c->lines[k].label ? c->lines[k].label : "", v);
-		svg_text(b, f->x1 + 6, ty, "start", "tick", text, 22);
+		svg_text(b, f->x1 + 6, ty, "start", "val", text, 22);
 	}
 }
 
@@ -873,21 +873,7 @@ int orgmri_report_chart_bars(orgmri_report *r, const orgmri_chart_bars *c)
 	} else {
 		svg_x_axis_value(b, &f, &xa, c->value_label, c->unit);
 		double x0 = svg_map(0, xa.lo, xa.hi, f.x0, f.x1);
-		for (size_t j = 0; j < nb; j++) {
-			size_t i = order[j];
-			double y = f.y0 + rowh * (double)j;
-			svg_text(b, left - 8, y + 16, "end", NULL, c->labels[i], LABEL_MAX);
-			double v = c->values[i];
-			char s[48];
-			orgmri_fmt_value(s, sizeof(s), v);
-			if (!isfinite(v)) {
-				svg_text(b, x0 + 4, y + 16, "start", "tick", s, 0);
-				continue;
-			}
-			double x = svg_map(v, xa.lo, xa.hi, f.x0, f.x1);
-			rect(b, fmin(x, x0), y + 4, fabs(x - x0), 16, "#0072b2");
-			svg_text(b, fmax(x, x0) + 4, y + 16, "start", "tick", s, 0);
-		}
+		/* The reference line under the bars and their labels. */
 		if (c->line && isfinite(c->line->value)) {
 			double x = svg_map(c->line->value, xa.lo, xa.hi, f.x0, f.x1);
 			orgmri_buf_puts(b, "<path class=\"ref\" stroke=\"#d55e00\" d=\"");
@@ -901,6 +887,21 @@ int orgmri_report_chart_bars(orgmri_report *r, const orgmri_chart_bars *c)
 			int right = x > f.x0 + (f.x1 - f.x0) * 0.6;
 			svg_text(b, right ? x - 4 : x + 4, f.y0 - 12,
 			         right ? "end" : "start", "tick", text, 40);
+		}
+		for (size_t j = 0; j < nb; j++) {
+			size_t i = order[j];
+			double y = f.y0 + rowh * (double)j;
+			svg_text(b, left - 8, y + 16, "end", NULL, c->labels[i], LABEL_MAX);
+			double v = c->values[i];
+			char s[48];
+			orgmri_fmt_value(s, sizeof(s), v);
+			if (!isfinite(v)) {
+				svg_text(b, x0 + 4, y + 16, "start", "val", s, 0);
+				continue;
+			}
+			double x = svg_map(v, xa.lo, xa.hi, f.x0, f.x1);
+			rect(b, fmin(x, x0), y + 4, fabs(x - x0), 16, "#0072b2");
+			svg_text(b, fmax(x, x0) + 4, y + 16, "start", "val", s, 0);
 		}
 		if (c->n > nb) {
 			char s[96];
