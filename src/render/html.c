@@ -543,8 +543,10 @@ int orgmri_report_recommendations(orgmri_report *r,
 /*
  * Screen and print styles.  System fonts only (nothing to download);
  * colours of the tiers pass WCAG AA contrast with white text; on paper
- * the page background goes, figures and tiles are not split across
- * pages and the tables of numbers are shown even when folded.
+ * the page background and the contents go, figures and tiles are not
+ * split across pages, and a chart's table of numbers is printed when the
+ * reader opened it (a folded one is left out rather than printed as a
+ * useless "Show the numbers").
  */
 static const char css[] =
 	":root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--accent:#0b5cad}\n"
@@ -618,7 +620,8 @@ static const char css[] =
 	"a{color:inherit;text-decoration:none}\n"
 	"figure,.tile,tr,.note,.warning{break-inside:avoid}\n"
 	"h2,h3,figcaption{break-after:avoid}\n"
-	"details::details-content{content-visibility:visible;display:block}\n"
+	/* tables of numbers print when opened on screen; folded ones go */
+	"details:not([open]){display:none}\n"
 	"summary{color:inherit}\n"
 	"@page{margin:15mm}\n"
 	"}\n";

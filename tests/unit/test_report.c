@@ -143,8 +143,8 @@ static void sample_stages(orgmri_report *r)
 	sc.work[1] = work1;
 	sc.constraint = 3;
 	orgmri_report_chart_stages(r, &sc);
-	orgmri_report_note(r, "Coding got 9 hours faster, but waiting for "
-	                   "security review grew by 27 hours.");
+	orgmri_report_paragraph(r, "Coding got 9 hours faster, but waiting for "
+	                        "security review grew by 27 hours.");
 }
 
 static void sample_flow(orgmri_report *r, int64_t start, int64_t split)
@@ -858,10 +858,20 @@ static void test_blocks(void **state)
 	assert_int_equal(orgmri_report_table_begin(r, "cap", hd, 2, "lr"), 0);
 	assert_int_equal(orgmri_report_table_row(r, row), 0);
 	assert_int_equal(orgmri_report_table_end(r), 0);
+	assert_int_equal(orgmri_report_note(r, "lower is <better>"), 0);
+	assert_int_equal(orgmri_report_warning(r, "thin data"), 0);
+	const orgmri_report_rec rec = { "Fix & go", "because", NULL };
+	assert_int_equal(orgmri_report_recommendations(r, &rec, 1), 0);
 	size_t len;
 	char *html = render(r, &len);
 	xml_seen x;
 	parse_xml(html, len, &x);
+	assert_non_null(strstr(html, "<p class=\"note\"><strong>How to read this: "
+	                        "</strong>lower is &lt;better&gt;</p>"));
+	assert_non_null(strstr(html, "<strong>Note: </strong>thin data</p>"));
+	assert_non_null(strstr(html, "<li><strong>Fix &amp; go</strong><br />\n"
+	                        "<span class=\"why\">Why: because</span></li>"));
+	assert_null(strstr(html, "Likely effect"));
 	assert_non_null(strstr(html, "<title>T &amp; Co</title>"));
 	assert_non_null(strstr(html, "<p class=\"subtitle\">sub &lt;b&gt;</p>"));
 	assert_non_null(strstr(html, "<li><a href=\"#s2\">Two &#39;x&#39;</a></li>"));
