@@ -618,6 +618,8 @@ static const char css[] =
 	"main{max-width:none;padding:0;min-height:0}\n"
 	"nav.toc{display:none}\n"
 	"a{color:inherit;text-decoration:none}\n"
+	/* browsers drop backgrounds on paper: tier badges become outlined */
+	".tier{color:var(--tone);background:none;border:1px solid var(--tone)}\n"
 	"figure,.tile,tr,.note,.warning{break-inside:avoid}\n"
 	"h2,h3,figcaption{break-after:avoid}\n"
 	/* tables of numbers print when opened on screen; folded ones go */
