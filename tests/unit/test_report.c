@@ -7,6 +7,7 @@
  * Run with ORGMRI_REPORT_SAMPLE=FILE it only writes the sample report
  * (every chart kind, hostile titles included) to FILE and exits: the
  * browser test (tests/cli/test_html.sh) opens that file in Chromium.
+ * ORGMRI_REPORT_ITEMS=N makes its scatterplot N items (bench/).
  */
 #include <expat.h>
 #include <math.h>
@@ -189,29 +190,32 @@ static void sample_flow(orgmri_report *r, int64_t start, int64_t split)
 	orgmri_report_chart_flow(r, &fc);
 }
 
-static void sample_cycle(orgmri_report *r, int64_t start, int64_t split)
+/* n items (ITEMS for the test; more for the benchmark). */
+static void sample_cycle(orgmri_report *r, int64_t start, int64_t split,
+                         size_t n)
 {
-	static int64_t x[ITEMS];
-	static double y[ITEMS], sorted[ITEMS];
-	static char names[ITEMS][48];
-	static const char *labels[ITEMS];
+	int64_t *x = calloc(n, sizeof(*x));
+	double *y = calloc(n, sizeof(*y)), *sorted = calloc(n, sizeof(*sorted));
+	char (*names)[48] = calloc(n, sizeof(*names));
+	const char **labels = calloc(n, sizeof(*labels));
+	assert_true(x && y && sorted && names && labels && n >= ITEMS);
 	uint32_t s = 3;
-	for (int i = 0; i < ITEMS; i++) {
+	for (size_t i = 0; i < n; i++) {
 		x[i] = start + (int64_t)(uniform(&s) * WEEKS * 7 * DAY);
 		double u = uniform(&s);
 		y[i] = (x[i] >= split ? 2.5 : 1.5) * -log(1 - u * 0.98) + 0.2;
-		snprintf(names[i], sizeof(names[i]), "change acme/api#%d", 100 + i);
+		snprintf(names[i], sizeof(names[i]), "change acme/api#%zu", 100 + i);
 		labels[i] = names[i];
 		sorted[i] = y[i];
 	}
 	labels[7] = HOSTILE;
 	labels[8] = HOSTILE2;
 	labels[9] = HOSTILE3;
-	qsort(sorted, ITEMS, sizeof(double), cmp_double);
+	qsort(sorted, n, sizeof(double), cmp_double);
 	orgmri_chart_refline lines[] = {
-		{ percentile(sorted, ITEMS, 50), "50th percentile" },
-		{ percentile(sorted, ITEMS, 85), "85th percentile" },
-		{ percentile(sorted, ITEMS, 95), "95th percentile" },
+		{ percentile(sorted, n, 50), "50th percentile" },
+		{ percentile(sorted, n, 85), "85th percentile" },
+		{ percentile(sorted, n, 95), "95th percentile" },
 	};
 	orgmri_report_section(r, "Cycle time");
 	orgmri_chart_scatter sc = ORGMRI_CHART_SCATTER_INIT;
@@ -224,12 +228,13 @@ static void sample_cycle(orgmri_report *r, int64_t start, int64_t split)
 	sc.x = x;
 	sc.y = y;
 	sc.labels = labels;
-	sc.n = ITEMS;
+	sc.n = n;
 	sc.lines = lines;
 	sc.nlines = 3;
 	sc.split = split;
 	sc.split_label = "AI rollout";
 	orgmri_report_chart_scatter(r, &sc);
+	free(x), free(y), free(sorted), free(names), free(labels);
 }
 
 static void sample_people(orgmri_report *r)
@@ -284,7 +289,7 @@ static void sample_health(orgmri_report *r)
 	orgmri_report_recommendations(r, recs, 3);
 }
 
-static int build_sample(orgmri_report **out)
+static int build_sample(orgmri_report **out, size_t items)
 {
 	int64_t start = tu_time("2026-01-05"), split = tu_time("2026-04-06");
 	int rc = orgmri_report_new(out, "Delivery diagnosis: acme " HOSTILE,
@@ -297,7 +302,7 @@ static int build_sample(orgmri_report **out)
 	sample_speed(r, start, split);
 	sample_stages(r);
 	sample_flow(r, start, split);
-	sample_cycle(r, start, split);
+	sample_cycle(r, start, split, items);
 	sample_people(r);
 	return sample_health(r), orgmri_report_settle(r);
 }
@@ -776,7 +781,7 @@ static void test_hostile_document(void **state)
 {
 	(void)state;
 	orgmri_report *r;
-	assert_int_equal(build_sample(&r), 0);
+	assert_int_equal(build_sample(&r, ITEMS), 0);
 	size_t len;
 	char *html = render(r, &len);
 	xml_seen x;
@@ -802,7 +807,7 @@ static void test_hostile_document(void **state)
 	assert_true(len < 2 * 1024 * 1024);
 	/* the same calls give the same bytes */
 	orgmri_report *r2;
-	assert_int_equal(build_sample(&r2), 0);
+	assert_int_equal(build_sample(&r2, ITEMS), 0);
 	size_t len2;
 	char *html2 = render(r2, &len2);
 	assert_int_equal(len, len2);
@@ -893,7 +898,10 @@ int main(void)
 		orgmri_report *r;
 		orgmri_error err;
 		orgmri_error_clear(&err);
-		int rc = build_sample(&r);
+		/* ORGMRI_REPORT_ITEMS: dots in the scatterplot (benchmark) */
+		const char *items = getenv("ORGMRI_REPORT_ITEMS");
+		long n = items ? strtol(items, NULL, 10) : ITEMS;
+		int rc = build_sample(&r, n > ITEMS ? (size_t)n : ITEMS);
 		if (rc == 0)
 			rc = orgmri_report_write_file(r, sample, &err);
 		if (rc)
