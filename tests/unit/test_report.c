@@ -385,8 +385,11 @@ static char *render(orgmri_report *r, size_t *len)
 static size_t count(const char *hay, const char *needle)
 {
 	size_t n = 0, len = strlen(needle);
-	for (const char *p = strstr(hay, needle); p; p = strstr(p + len, needle))
-		n++;
+	for (size_t i = 0; hay[i]; i++)
+		if (strncmp(hay + i, needle, len) == 0) {
+			n++;
+			i += len - 1;
+		}
 	return n;
 }
 
