@@ -67,7 +67,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t x[NSTR];
 	for (size_t i = 0; i < NSTR; i++) {
 		v[i] = value(data, size, i);
+		/* times: a regular series, or (odd sizes) any int64 at all */
 		x[i] = (int64_t)i * 86400000LL * (1 + (size % 40));
+		if (size % 2)
+			memcpy(&x[i], &v[i], sizeof(x[i]));
 	}
 	orgmri_report *r;
 	if (orgmri_report_new(&r, s[0], s[1], NULL)) {

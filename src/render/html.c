@@ -134,9 +134,17 @@ char *orgmri_fmt_fixed(char *buf, size_t cap, double v, int decimals)
 	}
 	double scaled = round(v * scale[decimals]);
 	if (fabs(scaled) >= 9e15) {
-		/* Too large for exact integer digits: no decimals needed, and
-		 * %.0f writes no locale-dependent point. */
-		snprintf(buf, cap, "%.0f", v);
+		/* Too large for exact integer digits: "1.23e+17", the mantissa
+		 * formatted here so that no locale decides the point. */
+		int e = (int)floor(log10(fabs(v)));
+		double m = v / pow(10, e);
+		if (fabs(m) >= 9.995) {
+			m /= 10;
+			e++;
+		}
+		char mant[16];
+		orgmri_fmt_fixed(mant, sizeof(mant), m, 2);
+		snprintf(buf, cap, "%se+%d", mant, e);
 		return buf;
 	}
 	long long q = (long long)scaled;
@@ -178,7 +186,7 @@ void orgmri_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
 
 char *orgmri_fmt_date(char *buf, size_t cap, int64_t ms)
 {
-	int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+	int64_t days = ms / 86400000 - (ms % 86400000 < 0);  /* floor */
 	int64_t y;
 	unsigned m, d;
 	orgmri_civil_from_days(days, &y, &m, &d);

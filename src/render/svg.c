@@ -40,12 +40,18 @@ void svg_axis_nice(svg_axis *a, double lo, double hi, int target)
 		lo = 0;
 		hi = 1;
 	}
+	/* Past +-1e12 the data is nonsense for a chart of durations or
+	 * counts; clamping keeps every step representable. */
+	lo = fmax(-SVG_VALUE_MAX, fmin(SVG_VALUE_MAX, lo));
+	hi = fmax(-SVG_VALUE_MAX, fmin(SVG_VALUE_MAX, hi));
 	if (hi < lo) {
 		double t = lo;
 		lo = hi;
 		hi = t;
 	}
-	if (hi - lo < 1e-12 * (fabs(lo) + fabs(hi)) || hi == lo) {
+	/* A range too narrow for its magnitude (ticks would not advance):
+	 * widen it around the value. */
+	if (hi - lo <= 1e-9 * (fabs(lo) + fabs(hi)) || hi == lo) {
 		double pad = lo == 0 ? 1 : fabs(lo) * 0.5;
 		hi = lo + pad;
 		if (lo != 0)
@@ -318,10 +324,12 @@ static void line(orgmri_buf *b, const char *cls, double x1, double y1,
 	orgmri_buf_puts(b, "\" />\n");
 }
 
-static size_t tick_count(const svg_axis *a)
+size_t svg_axis_ticks(const svg_axis *a)
 {
 	double n = round((a->hi - a->lo) / a->step) + 1;
-	return n < 1 ? 1 : n > SVG_TICKS_MAX ? SVG_TICKS_MAX : (size_t)n;
+	if (!isfinite(n) || n < 1)
+		return 1;
+	return n > SVG_TICKS_MAX ? SVG_TICKS_MAX : (size_t)n;
 }
 
 static char *tick_label(char *buf, size_t cap, const svg_axis *a, size_t i)
@@ -336,7 +344,7 @@ void svg_y_axis(orgmri_buf *b, const svg_frame *f, const svg_axis *a,
                 const char *label, const char *unit)
 {
 	char s[64];
-	size_t n = tick_count(a);
+	size_t n = svg_axis_ticks(a);
 	double widest = 0;
 	orgmri_buf_puts(b, "<g>\n");
 	for (size_t i = 0; i < n; i++) {
@@ -366,7 +374,7 @@ void svg_x_axis_value(orgmri_buf *b, const svg_frame *f, const svg_axis *a,
                       const char *label, const char *unit)
 {
 	char s[64];
-	size_t n = tick_count(a);
+	size_t n = svg_axis_ticks(a);
 	orgmri_buf_puts(b, "<g>\n");
 	for (size_t i = 0; i < n; i++) {
 		double v = a->lo + (double)i * a->step;

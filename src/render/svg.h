@@ -40,9 +40,17 @@ typedef struct svg_time_ticks {
 	svg_time_unit unit;
 } svg_time_ticks;
 
+/* Times beyond +-SVG_TIME_MAX ms (about year 5138) are drawn at it. */
+#define SVG_TIME_MAX 100000000000000LL
+/* Values beyond +-SVG_VALUE_MAX are drawn at it. */
+#define SVG_VALUE_MAX 1e12
+
 /* The smallest 1-2-5 axis covering [lo, hi] with about `target` steps.
  * lo == hi (or non-finite) is widened to a sensible range. */
 void svg_axis_nice(svg_axis *a, double lo, double hi, int target);
+/* Number of ticks of an axis (lo, lo + step, ... hi), at most
+ * SVG_TICKS_MAX. */
+size_t svg_axis_ticks(const svg_axis *a);
 /* Calendar ticks inside [lo, hi]: hours, days, Mondays, months or years,
  * at most `target` (>= 2) of them. */
 void svg_time_ticks_make(svg_time_ticks *tt, int64_t lo, int64_t hi,

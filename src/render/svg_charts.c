@@ -111,6 +111,10 @@ static void time_range(const int64_t *x, size_t n, int64_t split,
 		if (split > *hi)
 			*hi = split;
 	}
+	/* Times past +-SVG_TIME_MAX (year 5138) are nonsense; clamping keeps
+	 * the arithmetic on them from overflowing. */
+	*lo = *lo < -SVG_TIME_MAX ? -SVG_TIME_MAX : *lo > SVG_TIME_MAX ? SVG_TIME_MAX : *lo;
+	*hi = *hi < -SVG_TIME_MAX ? -SVG_TIME_MAX : *hi > SVG_TIME_MAX ? SVG_TIME_MAX : *hi;
 	if (*lo >= *hi) {
 		/* One point in time: show the week around it. */
 		*lo -= 84 * 3600000LL;
@@ -144,8 +148,9 @@ static double y_axis_margin(const svg_axis *a)
 {
 	char s[64];
 	double w = 0;
-	for (double v = a->lo; v <= a->hi + a->step * 0.5; v += a->step) {
-		orgmri_fmt_fixed(s, sizeof(s), v, a->decimals);
+	for (size_t i = 0; i < svg_axis_ticks(a); i++) {
+		orgmri_fmt_fixed(s, sizeof(s), a->lo + (double)i * a->step,
+		                 a->decimals);
 		if (svg_text_width(s, 0) > w)
 			w = svg_text_width(s, 0);
 	}

@@ -443,14 +443,20 @@ static void test_format(void **state)
 	assert_string_equal(orgmri_fmt_fixed(s, sizeof(s), 0.05, 1), "0.1");
 	assert_string_equal(orgmri_fmt_fixed(s, sizeof(s), 1234.5, 0), "1235");
 	assert_string_equal(orgmri_fmt_fixed(s, sizeof(s), NAN, 1), "n/a");
-	assert_string_equal(orgmri_fmt_fixed(s, sizeof(s), 1e20, 2),
-	                    "100000000000000000000");
+	assert_string_equal(orgmri_fmt_fixed(s, sizeof(s), 1e20, 2), "1.00e+20");
+	assert_string_equal(orgmri_fmt_fixed(s, sizeof(s), -1.234e300, 0),
+	                    "-1.23e+300");
+	assert_string_equal(orgmri_fmt_fixed(s, sizeof(s), 9.999e16, 0),
+	                    "1.00e+17");
 	assert_string_equal(orgmri_fmt_value(s, sizeof(s), 212), "212");
 	assert_string_equal(orgmri_fmt_value(s, sizeof(s), 41.27), "41.3");
 	assert_string_equal(orgmri_fmt_value(s, sizeof(s), 4.126), "4.13");
 	assert_string_equal(orgmri_fmt_date(s, sizeof(s), tu_time("2026-03-02T23:59:59Z")),
 	                    "2026-03-02");
 	assert_string_equal(orgmri_fmt_date(s, sizeof(s), -1), "1969-12-31");
+	assert_string_equal(orgmri_fmt_date(s, sizeof(s), -86400000), "1969-12-31");
+	assert_string_equal(orgmri_fmt_date(s, sizeof(s), INT64_MIN),
+	                    "-292275055-05-16");
 	assert_string_equal(orgmri_fmt_date(s, sizeof(s), tu_time("2024-02-29")),
 	                    "2024-02-29");
 }
@@ -473,6 +479,12 @@ static void test_ticks(void **state)
 	assert_true(a.lo < 5 && a.hi > 5);
 	svg_axis_nice(&a, 0, 0, 5);
 	assert_true(a.lo == 0 && a.hi == 1);
+	/* a range too narrow for its magnitude still has ticks that advance */
+	svg_axis_nice(&a, 1e11, 1e11 + 1e-3, 5);
+	assert_true(a.lo + a.step > a.lo && svg_axis_ticks(&a) >= 2);
+	svg_axis_nice(&a, -1e308, 1e308, 5);     /* clamped to +-1e12 */
+	assert_true(a.lo == -1e12 && a.hi == 1e12);
+	assert_int_equal(svg_axis_ticks(&a), 5);
 
 	svg_time_ticks tt;
 	/* 26 weeks: monthly ticks on the 1st. */
