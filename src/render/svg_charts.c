@@ -19,6 +19,7 @@
 
 #define CHART_W 760
 #define LABEL_MAX 22   /* code points of a category label on the chart */
+#define SCATTER_LAYERS 16  /* paths the dots of a scatterplot are dealt to */
 
 /* ---- shared pieces ----------------------------------------------------- */
 
@@ -760,29 +761,46 @@ int orgmri_report_chart_scatter(orgmri_report *r,
 		svg_x_axis_time(b, &f, lo, hi, "finished (date, UTC)");
 		/* All dots in one path: a zero-length segment with a round cap
 		 * is a dot, at a tenth of the bytes of a <circle>. */
-		orgmri_buf_puts(b, "<path fill=\"none\" stroke=\"#0072b2\" "
-		                "stroke-opacity=\"0.55\" stroke-width=\"5\" "
-		                "stroke-linecap=\"round\" d=\"");
-		size_t step_n = c->n > ORGMRI_CHART_SCATTER_MAX ?
-		                ORGMRI_CHART_SCATTER_MAX : c->n;
-		for (size_t j = 0; j < step_n; j++) {
-			size_t i = (size_t)((double)j * (double)c->n / (double)step_n);
-			if (!isfinite(c->y[i]))
-				continue;
-			svg_point(b, 'M',
-			          svg_map((double)c->x[i], (double)lo, (double)hi, f.x0,
-			                  f.x1),
-			          svg_map(c->y[i], ya.lo, ya.hi, f.y1, f.y0));
-			orgmri_buf_puts(b, "h0");
+		/* Smaller, fainter dots the more there are.  Dots in one path
+		 * do not darken where they overlap, so they are dealt round
+		 * SCATTER_LAYERS paths: a pile shows darker. */
+		const char *dot = c->n <= 500 ? "stroke-opacity=\"0.55\" "
+		                  "stroke-width=\"5\"" : c->n <= 3000 ?
+		                  "stroke-opacity=\"0.4\" stroke-width=\"3.5\"" :
+		                  "stroke-opacity=\"0.3\" stroke-width=\"2.5\"";
+		size_t drawn = c->n > ORGMRI_CHART_SCATTER_MAX ?
+		               ORGMRI_CHART_SCATTER_MAX : c->n;
+		orgmri_buf_printf(b, "<g fill=\"none\" stroke=\"#0072b2\" %s "
+		                  "stroke-linecap=\"round\">\n", dot);
+		for (size_t layer = 0; layer < SCATTER_LAYERS && layer < drawn;
+		     layer++) {
+			size_t mark = b->len;
+			orgmri_buf_puts(b, "<path d=\"");
+			size_t start = b->len;
+			for (size_t j = layer; j < drawn; j += SCATTER_LAYERS) {
+				size_t i = (size_t)((double)j * (double)c->n / (double)drawn);
+				if (!isfinite(c->y[i]))
+					continue;
+				svg_point(b, 'M',
+				          svg_map((double)c->x[i], (double)lo, (double)hi,
+				                  f.x0, f.x1),
+				          svg_map(c->y[i], ya.lo, ya.hi, f.y1, f.y0));
+				orgmri_buf_puts(b, "h0");
+			}
+			if (b->len == start && !b->oom)
+				b->len = mark;  /* no dot in this layer: no empty path */
+			else
+				orgmri_buf_puts(b, "\" />\n");
 		}
-		orgmri_buf_puts(b, "\" />\n");
+		orgmri_buf_puts(b, "</g>\n");
 		scatter_lines(b, c, &f, &ya);
 		svg_time_marker(b, &f, lo, hi, c->split, c->split_label);
 		if (c->n > ORGMRI_CHART_SCATTER_MAX) {
 			char s[128];
 			snprintf(s, sizeof(s), "%d of %zu items drawn, evenly spaced",
 			         ORGMRI_CHART_SCATTER_MAX, c->n);
-			svg_text(b, f.x1, f.y0 - 8, "end", "tick", s, 0);
+			/* below the plot, right of the axis title */
+			svg_text(b, CHART_W - 8, f.y1 + 48, "end", "tick", s, 0);
 		}
 	}
 	svg_chart_end_svg(r, &c->text);

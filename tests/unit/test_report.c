@@ -686,7 +686,7 @@ static void test_chart_flow(void **state)
 
 static int add_scatter(orgmri_report *r, int variant)
 {
-	static const double y[4] = { 1.5, 3, 0.5, 12 };
+	static const double y[4] = { 1.5, 3, 0.5, 12 };  /* 4 dots, 4 paths */
 	static const char *const labels[4] = { "a", HOSTILE, "c", "d" };
 	static const orgmri_chart_refline lines[3] = {
 		{ 2.25, "50th" }, { 3, "85th" }, { 12, "95th" } };
