@@ -906,6 +906,36 @@ static void test_blocks(void **state)
 	orgmri_report_free(r);
 }
 
+static void test_write_file(void **state)
+{
+	(void)state;
+	orgmri_report *r;
+	assert_int_equal(build_sample(&r, ITEMS), 0);
+	size_t len;
+	char *html = render(r, &len);
+	char *dir = tu_tempdir();
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	orgmri_error err;
+	orgmri_error_clear(&err);
+	assert_int_equal(orgmri_report_write_file(r, path, &err), 0);
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	char *back = malloc(len + 1);
+	assert_int_equal(fread(back, 1, len + 1, fp), len);
+	fclose(fp);
+	assert_memory_equal(back, html, len);
+	/* a folder that does not exist: an error naming the file */
+	snprintf(path, sizeof(path), "%s/missing/report.html", dir);
+	assert_int_equal(orgmri_report_write_file(r, path, &err), ORGMRI_EIO);
+	assert_non_null(strstr(err.message, "missing/report.html"));
+	free(back);
+	free(html);
+	orgmri_report_free(r);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const char *sample = getenv("ORGMRI_REPORT_SAMPLE");
@@ -937,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_document),
 		cmocka_unit_test(test_sticky_errors),
 		cmocka_unit_test(test_blocks),
+		cmocka_unit_test(test_write_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
