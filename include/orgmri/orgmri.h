@@ -18,6 +18,7 @@
 #include "orgmri/metrics.h"
 #include "orgmri/gen.h"
 #include "orgmri/sim.h"
+#include "orgmri/report.h"
 
 #ifdef __cplusplus
 extern "C" {
