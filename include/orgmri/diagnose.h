@@ -191,7 +191,7 @@ typedef struct orgmri_health_row {
 
 typedef struct orgmri_advice {
 	char stage[32];         /* the stage it acts on */
-	char lever[160];        /* what to do */
+	char lever[256];        /* what to do */
 	char why[256];          /* the evidence that points at it */
 	char expect[192];       /* what it would likely buy */
 } orgmri_advice;
@@ -252,6 +252,39 @@ typedef struct orgmri_diagnose_options {
 int orgmri_diagnose(const orgmri_table *t, const orgmri_model *m,
                     const orgmri_diagnose_options *opts,
                     orgmri_diagnosis *out, orgmri_error *err);
+
+/* ---- series for the charts ------------------------------------------- */
+
+/* What the report draws over time, from the same model and periods as the
+ * diagnosis.  Arrays are malloc'ed; free with orgmri_diag_series_free. */
+typedef struct orgmri_diag_series {
+	/* per week (Monday 00:00 UTC) from the first to the last week */
+	size_t nweeks;
+	int64_t *week;             /* week starts */
+	double *lead_p50_h;        /* median lead time of changes deployed
+	                              that week (NaN: none) */
+	double *deploys;           /* successful production deployments */
+	double *merged;            /* changes merged */
+	/* cumulative flow: items in each stage at each sample time */
+	size_t nsamples, nflow;    /* nflow = stages + 1 ("done") */
+	int64_t *sample;
+	const char *flow_names[ORGMRI_DIAG_MAX_STAGES + 1];
+	double *flow;              /* [state * nsamples + i] */
+	/* cycle-time scatter: finished changes */
+	size_t npoints;
+	int64_t *done_at;          /* production deployment, else merge */
+	double *cycle_h;           /* from start of coding (else opened) */
+	double p50, p85, p95;      /* of cycle_h */
+	/* review load in the after period, per reviewer, largest first;
+	 * reviewers are numbered, not named (docs/diagnosis.md) */
+	size_t nreviewers;
+	double *reviews;
+} orgmri_diag_series;
+
+int orgmri_diag_series_compute(const orgmri_table *t, const orgmri_model *m,
+                               const orgmri_diagnosis *d,
+                               orgmri_diag_series *out, orgmri_error *err);
+void orgmri_diag_series_free(orgmri_diag_series *s);
 
 #ifdef __cplusplus
 }

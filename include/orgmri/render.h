@@ -27,6 +27,16 @@ int orgmri_render_diagnosis_text(FILE *fp, const orgmri_diagnosis *d,
 int orgmri_render_diagnosis_json(FILE *fp, const orgmri_diagnosis *d,
                                  unsigned flags);
 
+/*
+ * The diagnosis as one self-contained HTML file at `path` (charts drawn
+ * as inline SVG, docs/report.md), from the diagnosis and its series.
+ * `title` names the organisation or data (escaped like all data).
+ */
+int orgmri_render_diagnosis_html(const orgmri_diagnosis *d,
+                                 const orgmri_diag_series *s,
+                                 const char *title, const char *path,
+                                 orgmri_error *err);
+
 /* "3.2 h", "4.1 d", "12%", "1.5 /week" — the one number style used
  * everywhere.  Writes into buf and returns it. */
 char *orgmri_format_value(double v, const char *unit, char *buf, size_t size);

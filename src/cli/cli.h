@@ -82,8 +82,11 @@ extern const cli_command cmd_export;
 extern const cli_command cmd_demo;
 extern const cli_command cmd_compare;
 extern const cli_command cmd_scan;
+extern const cli_command cmd_report;
 
-/* compare and scan (diagnosis_run.c) */
+/* compare, scan, report and demo (diagnosis_run.c); with --html the
+ * report is written too, and DIAG_HTML_ONLY prints nothing else. */
+#define DIAG_HTML_ONLY 0x100
 struct orgmri_diagnose_options;
 extern const struct option diag_options[];
 int diag_on_opt(cli_ctx *ctx, int opt, const char *arg, void *st);

@@ -5,8 +5,7 @@
  * an AI rollout after which coding is faster, more changes arrive, and
  * security review saturates) into a temporary store; the scan then
  * diagnoses it with the rollout as the split.  Nothing is written to the
- * current folder except the report named by --html (default
- * demo-report.html) when the report module is built.
+ * current folder except the HTML report (demo-report.html, or --html).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +84,8 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 	snprintf(teams, sizeof(teams), "%s/teams.conf", dir);
 	ctx->db_path = db;
 	ctx->config_path = teams;
+	if (!ctx->html)
+		ctx->html = "demo-report.html";
 	orgmri_store *store;
 	orgmri_gen_params p;
 	if ((status = cli_open_store(ctx, &store, 0)))
@@ -107,12 +108,14 @@ done:
 
 const cli_command cmd_demo = {
 	"demo", "simulate the bundled sample organisation and scan it",
-	"usage: orgmri demo [--format text|json] [-o FILE] [--seed N]\n"
+	"usage: orgmri demo [--format text|json] [-o FILE] [--html FILE]\n"
+	"                   [--seed N]\n"
 	"\n"
 	"Simulate the bundled sample organisation (data/sample/org.conf: 240\n"
 	"days of a 14-developer team; after an AI rollout coding is faster and\n"
 	"more changes arrive, and security review saturates) into a temporary\n"
-	"store and print `orgmri scan` of it, split at the rollout.  Nothing is\n"
-	"left behind in the current folder.\n",
+	"store, print `orgmri scan` of it split at the rollout, and write the\n"
+	"HTML report to demo-report.html (or --html FILE).  The store is\n"
+	"temporary; the report is the only file left behind.\n",
 	run,
 };

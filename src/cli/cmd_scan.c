@@ -39,7 +39,7 @@ const cli_command cmd_scan = {
 	"scan", "the whole diagnosis: faster?, where the time went, the constraint",
 	"usage: orgmri scan [SOURCE...] [--split DATE | --before FROM..TO\n"
 	"                   --after FROM..TO] [--format text|json] [-o FILE]\n"
-	"                   [--seed N] [--since DATE] [--until DATE]\n"
+	"                   [--html FILE] [--seed N] [--since DATE] [--until DATE]\n"
 	"\n"
 	"Ingest each SOURCE (any kind `orgmri ingest` reads; none = use the\n"
 	"store as it is), then answer on one screen: are we faster (the\n"
@@ -50,6 +50,8 @@ const cli_command cmd_scan = {
 	"Same sources and seed: the same output.  JSON: schema orgmri.scan/1\n"
 	"(docs/json.md).  Colour only on a terminal, never with NO_COLOR.\n"
 	"\n"
-	"Options as for `orgmri compare`.\n",
+	"  --html FILE   also write the report as one self-contained HTML file\n"
+	"                (charts drawn inline, no network needed to open it)\n"
+	"Other options as for `orgmri compare`.\n",
 	run,
 };

@@ -106,12 +106,30 @@ int diag_run(cli_ctx *ctx, orgmri_store *store, orgmri_diagnose_options *o,
 	o->repo = ctx->repo;
 	if (orgmri_diagnose(t, m, o, d, &err))
 		goto fail;
+	if (ctx->html) {
+		orgmri_diag_series s;
+		if (orgmri_diag_series_compute(t, m, d, &s, &err))
+			goto fail;
+		int rc = orgmri_render_diagnosis_html(d, &s, "orgmri scan",
+		                                      ctx->html, &err);
+		orgmri_diag_series_free(&s);
+		if (rc)
+			goto fail;
+		if (!ctx->quiet)
+			fprintf(stderr, "%s: wrote the HTML report\n", ctx->html);
+		if (render_flags & DIAG_HTML_ONLY) {
+			status = EXIT_OK;
+			goto done;
+		}
+	}
 	if ((status = cli_open_output(ctx)))
 		goto done;
 	if (ctx->format && strcmp(ctx->format, "json") == 0)
-		orgmri_render_diagnosis_json(ctx->out, d, render_flags);
+		orgmri_render_diagnosis_json(ctx->out, d,
+		                             render_flags & ~DIAG_HTML_ONLY);
 	else
-		orgmri_render_diagnosis_text(ctx->out, d, render_flags |
+		orgmri_render_diagnosis_text(ctx->out, d,
+		                             (render_flags & ~DIAG_HTML_ONLY) |
 		                             (ctx->color ? ORGMRI_RENDER_COLOR : 0));
 	status = cli_close_output(ctx);
 	goto done;

@@ -17,6 +17,7 @@ static const cli_command *const commands[] = {
 	&cmd_export,
 	&cmd_scan,
 	&cmd_compare,
+	&cmd_report,
 	&cmd_demo,
 	&cmd_generate,
 	&cmd_simulate,

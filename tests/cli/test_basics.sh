@@ -7,7 +7,7 @@ expect_grep "$T/out" '^orgmri [0-9]'
 expect_status 0 "$ORGMRI" --help
 expect_grep "$T/out" 'ingest'
 expect_grep "$T/out" 'Exit status'
-for cmd in ingest stats export demo scan compare generate; do
+for cmd in ingest stats export demo scan compare report generate simulate forecast; do
 	expect_status 0 "$ORGMRI" help "$cmd"
 	expect_grep "$T/out" "usage: orgmri $cmd"
 	expect_status 0 "$ORGMRI" "$cmd" --help
@@ -44,5 +44,6 @@ expect_grep "$T/out" "Are we faster"
 # the sample organisation's planted constraint, named with confidence
 expect_grep "$T/out" "^  security (confidence: high)"
 expect_grep "$T/err" "simulated the sample organisation"
-[ -z "$(ls -A "$T/demo")" ] && ok || fail "demo left files: $(ls -A "$T/demo")"
+expect_eq "$(ls -A "$T/demo")" "demo-report.html" "files demo leaves"
+expect_grep "$T/demo/demo-report.html" "<svg"
 finish
