@@ -37,9 +37,11 @@ static orgmri_report_tone tone_of(const char *tier)
 
 /* One DORA tile from a before/after row: the after value and its 2024
  * tier, the before value underneath. */
+#define TILE_TEXT 160
+
 static void dora_tile(orgmri_report_tile *tile, const orgmri_metric_row *r,
                       const char *label, int metric, double scale,
-                      char *value, char *detail, size_t size)
+                      char *value, char *detail)
 {
 	memset(tile, 0, sizeof(*tile));
 	tile->label = label;
@@ -49,9 +51,9 @@ static void dora_tile(orgmri_report_tile *tile, const orgmri_metric_row *r,
 		return;
 	}
 	char b[32];
-	orgmri_format_value(r->diff.after, r->unit, value, size);
+	orgmri_format_value(r->diff.after, r->unit, value, TILE_TEXT);
 	orgmri_format_value(r->diff.before, r->unit, b, sizeof(b));
-	snprintf(detail, size, "before: %s%s", b, !r->diff.significant ?
+	snprintf(detail, TILE_TEXT, "before: %s%s", b, !r->diff.significant ?
 	         " (change within noise)" : "");
 	tile->value = value;
 	tile->detail = detail;
@@ -66,15 +68,15 @@ static void dora_tile(orgmri_report_tile *tile, const orgmri_metric_row *r,
 static void dora_tiles(orgmri_report *r, const orgmri_diagnosis *d)
 {
 	orgmri_report_tile tiles[4];
-	char v[4][32], det[4][160];
+	char v[4][TILE_TEXT], det[4][TILE_TEXT];
 	dora_tile(&tiles[0], row(d, "deployment frequency"), "Deployment frequency",
-	          ORGMRI_DORA_DF, 1, v[0], det[0], 32);
+	          ORGMRI_DORA_DF, 1, v[0], det[0]);
 	dora_tile(&tiles[1], row(d, "lead time"), "Lead time for changes",
-	          ORGMRI_DORA_LT, ORGMRI_MS_HOUR, v[1], det[1], 32);
+	          ORGMRI_DORA_LT, ORGMRI_MS_HOUR, v[1], det[1]);
 	dora_tile(&tiles[2], row(d, "change failure rate"), "Change failure rate",
-	          ORGMRI_DORA_CFR, 1, v[2], det[2], 32);
+	          ORGMRI_DORA_CFR, 1, v[2], det[2]);
 	dora_tile(&tiles[3], row(d, "time to restore"), "Time to restore",
-	          ORGMRI_DORA_FDRT, ORGMRI_MS_HOUR, v[3], det[3], 32);
+	          ORGMRI_DORA_FDRT, ORGMRI_MS_HOUR, v[3], det[3]);
 	orgmri_report_tiles(r, tiles, 4);
 }
 

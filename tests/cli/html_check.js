@@ -11,7 +11,9 @@
 const path = require('path');
 const { chromium } = require('playwright-core');
 
-const [file, outdir, minCharts] = process.argv.slice(2);
+const [file, outdir, minCharts, mode] = process.argv.slice(2);
+// mode 'plain': a report without planted hostile strings (the demo's)
+const planted = mode !== 'plain';
 const HOSTILE = ['<img src=x onerror=alert(1)>',
                  '<script>window.__pwned=1</script>',
                  '" onmouseover="alert(2)'];
@@ -95,9 +97,10 @@ async function main() {
     for (const o of r.overlaps) problems.push('labels overlap: ' + o);
     if (r.elements) problems.push(`${r.elements} img/script/iframe elements in the page`);
     if (r.pwned) problems.push('hostile script ran');
-    if (r.hostileShown !== HOSTILE.length)
+    if (planted && r.hostileShown !== HOSTILE.length)
       problems.push(`only ${r.hostileShown} of ${HOSTILE.length} hostile strings shown as text`);
-    if (!r.title.includes(HOSTILE[0])) problems.push('title not shown as text: ' + r.title);
+    if (planted && !r.title.includes(HOSTILE[0]))
+      problems.push('title not shown as text: ' + r.title);
     if (timing.load > 1000) problems.push(`load took ${timing.load.toFixed(0)} ms (> 1000)`);
 
     // The top of the page (title, tiles, first chart) for the docs.

@@ -56,3 +56,14 @@ fi
 
 NODE_PATH="$cache/node_modules" node "$ORGMRI_SOURCE_DIR/tests/cli/html_check.js" \
 	"$report" "$out" "$charts"
+
+# The diagnosis report of the sample organisation (what `orgmri demo`
+# writes) passes the same checks, and stays under the size limit.
+: "${ORGMRI:?set by CTest}"
+mkdir -p "$out/demo"
+(cd "$out/demo" && "$ORGMRI" demo -q >/dev/null)
+demo_bytes=$(stat -c %s "$out/demo/demo-report.html")
+echo "demo report: $demo_bytes bytes"
+[ "$demo_bytes" -lt "$MAX_BYTES" ] || { echo "FAIL: demo report too big"; exit 1; }
+NODE_PATH="$cache/node_modules" node "$ORGMRI_SOURCE_DIR/tests/cli/html_check.js" \
+	"$out/demo/demo-report.html" "$out/demo" 5 plain
