@@ -14,6 +14,8 @@
 #include "orgmri/ingest.h"
 #include "orgmri/canonical.h"
 #include "orgmri/table.h"
+#include "orgmri/eventlog.h"
+#include "orgmri/map.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -15,6 +15,7 @@ static const cli_command *const commands[] = {
 	&cmd_ingest,
 	&cmd_stats,
 	&cmd_export,
+	&cmd_map,
 	&cmd_demo,
 };
 

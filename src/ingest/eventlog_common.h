@@ -1,0 +1,21 @@
+/*
+ * eventlog_common.h - what the xes and ocel adapters share: running an
+ * event-log reader on the adapter's file with the run's skip policy.
+ */
+#ifndef ORGMRI_INGEST_EVENTLOG_COMMON_H
+#define ORGMRI_INGEST_EVENTLOG_COMMON_H
+
+#include "ingest/adapter.h"
+#include "orgmri/eventlog.h"
+
+typedef int (*eventlog_reader)(FILE *, const char *,
+                               const orgmri_eventlog_options *, orgmri_sink *,
+                               orgmri_eventlog_stats *, orgmri_error *);
+
+/* Open ctx->path and run `read` on it into ctx->sink; skipped records are
+ * counted in the run and passed to the run's warn callback, notes (code
+ * 0) only passed on. */
+int orgmri_eventlog_run(orgmri_adapter_ctx *ctx, eventlog_reader read,
+                        orgmri_error *err);
+
+#endif
