@@ -35,7 +35,7 @@ static int on_opt(cli_ctx *ctx, int opt, const char *arg, void *p)
 	case OPT_TYPE: st->opts.object_type = arg; break;
 	case OPT_DOC: st->opts.document_order = 1; break;
 	case OPT_EXCLUDE:
-		if (st->opts.nexclude == MAX_EXCLUDE)
+		if (st->opts.nexclude >= MAX_EXCLUDE)
 			return cli_usage_error(ctx, "at most %d --exclude", MAX_EXCLUDE);
 		st->exclude[st->opts.nexclude++] = arg;
 		break;
@@ -57,6 +57,9 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 	orgmri_map_options defaults = ORGMRI_MAP_OPTIONS_INIT;
 	st.opts = defaults;
 	st.opts.exclude = st.exclude;
+	/* The synthetic per-object events of an OCEL log are not steps of
+	 * the process. */
+	st.exclude[st.opts.nexclude++] = ORGMRI_OCEL_OBJECT_ACTIVITY;
 	int first, status = cli_parse(ctx, &cmd_map, argc, argv, map_options, "",
 	                              on_opt, &st, &first);
 	if (status >= 0)
@@ -115,8 +118,8 @@ const cli_command cmd_map = {
 	"  --type TYPE        only objects of this type (e.g. case, change, issue)\n"
 	"  --document-order   order each object's events as in the source file\n"
 	"                     (XES position) instead of by time\n"
-	"  --exclude ACT      leave this activity out (repeatable), e.g.\n"
-	"                     --exclude ocel:object for OCEL logs\n"
+	"  --exclude ACT      leave this activity out (repeatable); ocel:object\n"
+	"                     (OCEL object attributes) is always left out\n"
 	"  --variants N       list at most N variants (text default 20, else all)\n"
 	"  --format FMT       text (default), json or dot (Graphviz)\n",
 	run,
