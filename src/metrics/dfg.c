@@ -292,7 +292,8 @@ static int finish(builder *b)
 		e[i].a = to_map[e[i].a];
 		e[i].b = to_map[e[i].b];
 	}
-	qsort(e, b->edges.n, sizeof(*e), cmp_timed);
+	if (b->edges.n)  /* e is NULL when empty */
+		qsort(e, b->edges.n, sizeof(*e), cmp_timed);
 	m->edges = calloc(b->edges.n ? b->edges.n : 1, sizeof(*m->edges));
 	if (!m->edges)
 		goto done;
@@ -309,7 +310,8 @@ static int finish(builder *b)
 	timed *w = b->work.v;
 	for (size_t i = 0; i < b->work.n; i++)
 		w[i].a = to_map[w[i].a];
-	qsort(w, b->work.n, sizeof(*w), cmp_timed);
+	if (b->work.n)
+		qsort(w, b->work.n, sizeof(*w), cmp_timed);
 	for (size_t i = 0, j; i < b->work.n; i = j) {
 		for (j = i; j < b->work.n && w[j].a == w[i].a;)
 			j++;
