@@ -1,7 +1,8 @@
 /*
  * xes.c - the XES (IEEE 1849) event-log reader and the "xes" adapter.
  *
- * A streaming parse with expat: memory is O(one trace), because a trace's
+ * A streaming parse (ingest/xmlscan.c): memory is O(one trace), because a
+ * trace's
  * events are buffered until </trace> (its name and attributes may follow
  * its events in real files) and then handed to the sink.  The mapping onto
  * canonical events is in eventlog.h and docs/eventlogs.md.
@@ -16,12 +17,12 @@
  * position attribute keeps their order), nested, list and container
  * attributes (skipped; only direct children of an event are read).
  *
- * Hostile input: the expanded size is capped (gzinput), nesting deeper
- * than max_depth and DTD entity declarations stop the parse, an attribute
+ * Hostile input: the expanded size is capped (gzinput), one tag's size is
+ * capped (4 x max_value + 1 MiB), nesting deeper than max_depth and DTD
+ * entity declarations stop the parse, an attribute
  * value longer than max_value or of the wrong type (an int that is not a
  * number, a date that is not a date) makes its event a bad record.
  */
-#include <expat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 #include "ingest/adapter.h"
 #include "ingest/eventlog_common.h"
 #include "ingest/gzinput.h"
+#include "ingest/xmlscan.h"
 #include "orgmri/eventlog.h"
 #include "orgmri/time.h"
 
@@ -57,6 +59,14 @@ static const struct {
 
 static ekind kind_of(const char *name)
 {
+	/* the common unprefixed names first, without scanning for ':' */
+	switch (name[0]) {
+	case 'e': if (strcmp(name, "event") == 0) return E_EVENT; break;
+	case 's': if (strcmp(name, "string") == 0) return E_STRING; break;
+	case 'd': if (strcmp(name, "date") == 0) return E_DATE; break;
+	case 't': if (strcmp(name, "trace") == 0) return E_TRACE; break;
+	default: break;
+	}
 	const char *colon = strrchr(name, ':');
 	if (colon)
 		name = colon + 1;
@@ -78,7 +88,7 @@ typedef struct xevent {
 } xevent;
 
 typedef struct xes_state {
-	XML_Parser parser;
+	xmlscan *scan;
 	const char *name;
 	const orgmri_eventlog_options *opts;
 	orgmri_sink *sink;
@@ -113,8 +123,8 @@ typedef struct xes_state {
 
 static void where(xes_state *s, long *line, long *col)
 {
-	*line = (long)XML_GetCurrentLineNumber(s->parser);
-	*col = (long)XML_GetCurrentColumnNumber(s->parser) + 1;
+	*line = xmlscan_line(s->scan);
+	*col = xmlscan_column(s->scan);
 }
 
 /* Stop the parse with a fatal error at the current position. */
@@ -134,7 +144,7 @@ static void fatal(xes_state *s, int code, const char *fmt, ...)
 	orgmri_seterr(s->err, code, "%s", msg);
 	orgmri_seterr_at(s->err, s->name, line, col);
 	s->fatal = 1;
-	XML_StopParser(s->parser, XML_FALSE);
+	xmlscan_stop(s->scan);
 }
 
 /* A bad record (event, attribute): warn and count, or fatal if strict. */
@@ -149,7 +159,7 @@ static void bad_record(xes_state *s, const char *why, long line, long col)
 		if (s->err)
 			*s->err = e;
 		s->fatal = 1;
-		XML_StopParser(s->parser, XML_FALSE);
+		xmlscan_stop(s->scan);
 		return;
 	}
 	if (s->opts->warn)
@@ -187,7 +197,7 @@ typedef struct xattr_in {
 	const char *key, *value;
 } xattr_in;
 
-static void xml_attrs(const XML_Char **atts, xattr_in *out)
+static void xml_attrs(const char **atts, xattr_in *out)
 {
 	out->key = out->value = NULL;
 	for (size_t i = 0; atts[i]; i += 2) {
@@ -198,7 +208,7 @@ static void xml_attrs(const XML_Char **atts, xattr_in *out)
 	}
 }
 
-static const char *xml_attr(const XML_Char **atts, const char *name)
+static const char *xml_attr(const char **atts, const char *name)
 {
 	for (size_t i = 0; atts[i]; i += 2)
 		if (strcmp(atts[i], name) == 0)
@@ -269,7 +279,7 @@ static int is_attribute(ekind k)
 }
 
 /* An attribute that is a direct child of an event. */
-static void event_attribute(xes_state *s, ekind k, const XML_Char **atts)
+static void event_attribute(xes_state *s, ekind k, const char **atts)
 {
 	xevent *ev = &s->events[s->nevents - 1];
 	if (ev->bad)
@@ -336,7 +346,7 @@ static void event_attribute(xes_state *s, ekind k, const XML_Char **atts)
 }
 
 /* An attribute that is a direct child of a trace. */
-static void trace_attribute(xes_state *s, ekind k, const XML_Char **atts)
+static void trace_attribute(xes_state *s, ekind k, const char **atts)
 {
 	xattr_in a;
 	xml_attrs(atts, &a);
@@ -385,7 +395,7 @@ static void trace_attribute(xes_state *s, ekind k, const XML_Char **atts)
 	s->tattrs[s->ntattrs++] = at;
 }
 
-static void global_attribute(xes_state *s, const XML_Char **atts)
+static void global_attribute(xes_state *s, const char **atts)
 {
 	xattr_in a;
 	xml_attrs(atts, &a);
@@ -420,8 +430,8 @@ static void start_event(xes_state *s)
 	s->st.events++;
 }
 
-static void XMLCALL on_start(void *p, const XML_Char *name,
-                             const XML_Char **atts)
+static void on_start(void *p, const char *name,
+                             const char **atts)
 {
 	xes_state *s = p;
 	if (s->depth >= s->max_depth) {
@@ -487,37 +497,41 @@ static void end_trace(xes_state *s)
 			bad_record(s, ev->bad, ev->line, ev->column);
 			continue;
 		}
-		char pos[24];
-		snprintf(pos, sizeof(pos), "%zu", i + 1);
+		char pos[24], *pp = pos + sizeof(pos) - 1;
+		*pp = '\0';
+		for (size_t v = i + 1; v; v /= 10)
+			*--pp = (char)('0' + v % 10);
 		size_t n = 0;
 		for (size_t a = 0; a < ev->nattrs; a++)
 			s->emit[n++] = s->attrs[ev->first_attr + a];
 		for (size_t a = 0; a < s->ntattrs && n < MAX_EVENT_ATTRS; a++)
 			s->emit[n++] = s->tattrs[a];
-		s->emit[n++] = (orgmri_attr){ ORGMRI_XES_POSITION, pos,
+		s->emit[n++] = (orgmri_attr){ ORGMRI_XES_POSITION, pp,
 		                              ORGMRI_ATTR_INT };
 		if (!ev->has_time)
 			s->st.no_time++;
 		orgmri_event oe = { ev->has_time ? ev->time : 0, object,
-		                    activity_of(s, ev), ev->actor, pos, NULL, 0,
+		                    activity_of(s, ev), ev->actor, pp, NULL, 0,
 		                    s->emit, n };
-		orgmri_error e;
-		orgmri_error_clear(&e);
+		orgmri_error e;  /* cleared only in part: it is read on failure */
+		e.code = 0;
+		e.message[0] = '\0';
 		int rc = s->sink->event(s->sink, &oe, &e);
 		if (rc == ORGMRI_EPARSE) {
 			bad_record(s, e.message, ev->line, ev->column);
 		} else if (rc) {
-			if (s->err)
-				*s->err = e;
+			/* the sink (store) failed: only code and message are set */
+			orgmri_error_clear(s->err);
+			orgmri_seterr(s->err, rc, "%s", e.message);
 			s->fatal = 1;
-			XML_StopParser(s->parser, XML_FALSE);
+			xmlscan_stop(s->scan);
 		} else {
 			s->st.emitted++;
 		}
 	}
 }
 
-static void XMLCALL on_end(void *p, const XML_Char *name)
+static void on_end(void *p, const char *name)
 {
 	(void)name;
 	xes_state *s = p;
@@ -529,19 +543,6 @@ static void XMLCALL on_end(void *p, const XML_Char *name)
 		end_trace(s);
 	else if (k == E_GLOBAL)
 		s->global_event = 0;
-}
-
-static void XMLCALL on_entity_decl(void *p, const XML_Char *name,
-                                   int is_param, const XML_Char *value,
-                                   int value_length, const XML_Char *base,
-                                   const XML_Char *system_id,
-                                   const XML_Char *public_id,
-                                   const XML_Char *notation)
-{
-	(void)is_param; (void)value; (void)value_length; (void)base;
-	(void)system_id; (void)public_id; (void)notation;
-	fatal(p, ORGMRI_EUNSUPPORTED, "entity declarations are not accepted "
-	      "(entity \"%.100s\")", name);
 }
 
 /* ---- driver ------------------------------------------------------------- */
@@ -591,32 +592,13 @@ static void final_notes(xes_state *s)
 
 static int parse_stream(xes_state *s, gzinput *in)
 {
-	int rc = 0;
-	for (;;) {
-		void *buf = XML_GetBuffer(s->parser, READ_CHUNK);
-		if (!buf)
-			return orgmri_seterr(s->err, ORGMRI_ENOMEM, "out of memory");
-		long got = gzinput_read(in, buf, READ_CHUNK, s->err);
-		if (got < 0)
-			return (int)got;
-		if (XML_ParseBuffer(s->parser, (int)got, got == 0) ==
-		    XML_STATUS_ERROR) {
-			if (s->fatal)
-				return s->err ? (s->err->code ? s->err->code : ORGMRI_EPARSE)
-				              : ORGMRI_EPARSE;
-			enum XML_Error code = XML_GetErrorCode(s->parser);
-			orgmri_seterr(s->err, ORGMRI_EPARSE, "malformed XML: %s",
-			              XML_ErrorString(code));
-			orgmri_seterr_at(s->err, s->name,
-			                 (long)XML_GetCurrentLineNumber(s->parser),
-			                 (long)XML_GetCurrentColumnNumber(s->parser) + 1);
-			return ORGMRI_EPARSE;
-		}
-		if (s->fatal)
-			return s->err && s->err->code ? s->err->code : ORGMRI_EPARSE;
-		if (got == 0)
-			break;
-	}
+	static const xmlscan_handlers handlers = { on_start, on_end };
+	/* a tag may hold several attribute values at the cap */
+	size_t max_token = 4 * s->max_value + (1u << 20);
+	int rc = xmlscan_run(in, s->name, max_token, &handlers, s, &s->scan,
+	                     s->err);
+	if (s->fatal)
+		return s->err->code ? s->err->code : ORGMRI_EPARSE;
 	return rc;
 }
 
@@ -655,13 +637,6 @@ int orgmri_xes_read(FILE *fp, const char *name,
 	                       : ORGMRI_EVENTLOG_MAX_BYTES, err)))
 		goto done;
 	have_in = 1;
-	if (!(s->parser = XML_ParserCreate(NULL))) {
-		rc = orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
-		goto done;
-	}
-	XML_SetUserData(s->parser, s);
-	XML_SetElementHandler(s->parser, on_start, on_end);
-	XML_SetEntityDeclHandler(s->parser, on_entity_decl);
 	rc = parse_stream(s, &in);
 	if (!rc && s->st.traces == 0 && s->depth == 0 && !s->fatal)
 		note(s, "note: the log holds no traces");
@@ -669,8 +644,6 @@ int orgmri_xes_read(FILE *fp, const char *name,
 done:
 	if (stats)
 		*stats = s->st;
-	if (s->parser)
-		XML_ParserFree(s->parser);
 	if (have_in)
 		gzinput_close(&in);
 	orgmri_arena_free(&s->arena);
