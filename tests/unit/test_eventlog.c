@@ -754,6 +754,65 @@ static void test_deep_and_huge(void **state)
 	orgmri_buf_free(&b);
 }
 
+/* XML details the scanner must get right (ingest/xmlscan.c). */
+static void test_xml_details(void **state)
+{
+	(void)state;
+	const char *text =
+		"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<!DOCTYPE log>\n<!-- a comment with <trace> inside -->\n"
+		"<xes:log xmlns:xes=\"http://www.xes-standard.org/\">\n"
+		"<xes:trace><string key='concept:name' value='t&amp;1'/>\n"
+		"<event>\n"
+		"  <string key=\"concept:name\" value=\"a &lt;b&gt; &quot;c&quot; &apos;d&apos; &#233;&#x20AC;\"/>\n"
+		"  <string\n    key = \"note\"\n    value=\"x > y\ttab\nline &#10;kept\"/>\n"
+		"  <![CDATA[ <event> ]]> some text\n"
+		"</event>\n"
+		"<?pi ignored?>"
+		"</xes:trace>\n</xes:log>\n<!-- trailing -->\n";
+	tu_sink sink;
+	tu_sink_init(&sink);
+	warned w = { 0 };
+	orgmri_error err;
+	int rc = read_xes_text(text, strlen(text), 0, &sink, &w, &err);
+	if (rc) {
+		char buf[1024];
+		fail_msg("%s", orgmri_error_format(&err, buf, sizeof(buf)));
+	}
+	assert_int_equal(sink.n, 1);
+	assert_string_equal(sink.ev[0].object, "case:t/t&1");
+	assert_string_equal(sink.ev[0].activity,
+	                    "a <b> \"c\" 'd' \xC3\xA9\xE2\x82\xAC");
+	/* tab and newline normalised to spaces, &#10; kept as a newline */
+	assert_string_equal(tu_attr(&sink, 0, "note"), "x > y tab line \nkept");
+	tu_sink_free(&sink);
+
+	static const struct {
+		const char *text, *msg;
+		long line, column;
+	} bad[] = {
+		{ "<log>\n<trace a=\"1\" a2></trace></log>", "attribute without value", 2, 14 },
+		{ "<log><trace a=1></trace></log>", "unquoted attribute value", 1, 15 },
+		{ "<log><trace a=\"&nope;\"></trace></log>", "undefined entity", 1, 16 },
+		{ "<log><trace a=\"&#0;\"></trace></log>", "bad character reference", 1, 16 },
+		{ "<log><trace a=\"<\"></trace></log>", "'<' in an attribute value", 1, 16 },
+		{ "<log></log>\n<log/>", "junk after document element", 2, 1 },
+		{ "hello <log/>", "syntax error", 1, 1 },
+		{ "<log>\n<trace>", "unclosed element", 2, 8 },
+		{ "<log><trace", "unclosed token", 1, 6 },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tu_sink_init(&sink);
+		assert_int_equal(read_xes_text(bad[i].text, strlen(bad[i].text), 0,
+		                               &sink, &w, &err), ORGMRI_EPARSE);
+		if (!strstr(err.message, bad[i].msg) || err.line != bad[i].line ||
+		    err.column != bad[i].column)
+			fail_msg("case %zu: %ld:%ld %s", i, err.line, err.column,
+			         err.message);
+		tu_sink_free(&sink);
+	}
+}
+
 /* A failed ingest keeps what was stored before and the complete traces
  * read before the error. */
 static void test_nothing_lost(void **state)
@@ -844,6 +903,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_gzip_bomb),
 		cmocka_unit_test(test_deep_and_huge),
+		cmocka_unit_test(test_xml_details),
 		cmocka_unit_test_setup_teardown(test_nothing_lost, setup, teardown),
 		cmocka_unit_test(test_ocel_bad),
 	};
