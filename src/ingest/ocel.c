@@ -93,6 +93,8 @@ static size_t object_key(ocel_state *s, const char *type, const char *id)
 static const char *value_of(ocel_state *s, json_t *v, size_t n)
 {
 	orgmri_attr *a = &s->attrs[n];
+	if (!v)
+		return "value missing";
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		if (strlen(json_string_value(v)) != json_string_length(v))
@@ -241,8 +243,8 @@ static int one_object(ocel_state *s, json_t *o, size_t i, int64_t fallback)
 				at = times[0];  /* a value without a time: initial */
 			if (at != times[t])
 				continue;
-			const char *why = json_is_string(nm) ? value_of(s, json_object_get(a,
-			                  "value"), n) : "attribute needs a name";
+			const char *why = json_is_string(nm) && json_string_value(nm)[0] ? value_of(s, json_object_get(a,
+			                  "value"), n) : "attribute needs a non-empty name";
 			if (why) {
 				char ap[128];
 				snprintf(ap, sizeof(ap), "%s.attributes[%zu]", path, k);
@@ -318,8 +320,8 @@ static int one_event(ocel_state *s, json_t *e, size_t i, const char **quals)
 		json_t *nm = json_object_get(a, "name");
 		if (n == MAX_ATTRS)
 			break;
-		const char *why = json_is_string(nm) ? value_of(s, json_object_get(a,
-		                  "value"), n) : "attribute needs a name";
+		const char *why = json_is_string(nm) && json_string_value(nm)[0] ? value_of(s, json_object_get(a,
+		                  "value"), n) : "attribute needs a non-empty name";
 		if (why) {
 			char ap[128];
 			snprintf(ap, sizeof(ap), "%s.attributes[%zu]", path, k);
@@ -405,7 +407,9 @@ static int index_objects(ocel_state *s, json_t *objects, json_t *events,
 	json_t *o, *e, *r;
 	json_array_foreach(objects, i, o) {
 		json_t *id = json_object_get(o, "id"), *type = json_object_get(o, "type");
+		/* only objects that one_object accepts can be referred to */
 		if (json_is_string(id) && json_is_string(type) &&
+		    json_string_value(id)[0] && json_string_value(type)[0] &&
 		    json_object_set(s->types, json_string_value(id), type))
 			return orgmri_seterr(s->err, ORGMRI_ENOMEM, "out of memory");
 	}
