@@ -5,7 +5,7 @@
  * Definitions (docs/eventlogs.md has them with examples):
  *
  * - A case is an object (of the chosen type, or any) with at least one
- *   event left after the activity exclusions.  Its sequence is its events
+ *   event left after the activity exclusions and the time window.  Its sequence is its events
  *   ordered by time, ties broken by ORGMRI_XES_POSITION when events carry
  *   it (then by the table's order); with `document_order` by
  *   ORGMRI_XES_POSITION alone (the XES file's order, pm4py's "variants"),
@@ -46,10 +46,13 @@ typedef struct orgmri_map_options {
 	int document_order;            /* order by position, see above */
 	const char *const *exclude;    /* activities left out (NULL or nexclude) */
 	size_t nexclude;
+	int64_t since, until;          /* only events with since <= time <=
+	                                  until (INT64_MIN / INT64_MAX: all) */
 } orgmri_map_options;
 
 #define ORGMRI_MAP_OPTIONS_VERSION 1
-#define ORGMRI_MAP_OPTIONS_INIT { ORGMRI_MAP_OPTIONS_VERSION, NULL, 0, NULL, 0 }
+#define ORGMRI_MAP_OPTIONS_INIT \
+	{ ORGMRI_MAP_OPTIONS_VERSION, NULL, 0, NULL, 0, INT64_MIN, INT64_MAX }
 
 typedef struct orgmri_map_activity {
 	const char *name;

@@ -68,6 +68,8 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "unexpected argument '%s'", argv[first]);
 	if ((status = cli_check_format(ctx, "text,json,dot")))
 		return status;
+	st.opts.since = ctx->since;
+	st.opts.until = ctx->until;
 	const char *fmt = ctx->format ? ctx->format : "text";
 	size_t maxv = st.variants_set ? (size_t)st.variants
 	              : strcmp(fmt, "text") == 0 ? 20 : 0;
@@ -106,7 +108,8 @@ done:
 const cli_command cmd_map = {
 	"map", "the process map: directly-follows graph, times, variants",
 	"usage: orgmri map [--type TYPE] [--document-order] [--exclude ACTIVITY]\n"
-	"                  [--variants N] [--format text|json|dot] [-o FILE]\n"
+	"                  [--variants N] [--since DATE] [--until DATE]\n"
+	"                  [--format text|json|dot] [-o FILE]\n"
 	"\n"
 	"The directly-follows graph of the stored events: per edge the number of\n"
 	"times one activity directly follows another within an object and the\n"
@@ -121,6 +124,7 @@ const cli_command cmd_map = {
 	"  --exclude ACT      leave this activity out (repeatable); ocel:object\n"
 	"                     (OCEL object attributes) is always left out\n"
 	"  --variants N       list at most N variants (text default 20, else all)\n"
+	"  --since DATE, --until DATE   only events in this window\n"
 	"  --format FMT       text (default), json or dot (Graphviz)\n",
 	run,
 };

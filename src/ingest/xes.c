@@ -2,26 +2,25 @@
  * xes.c - the XES (IEEE 1849) event-log reader and the "xes" adapter.
  *
  * A streaming parse (ingest/xmlscan.c): memory is O(one trace), because a
- * trace's
- * events are buffered until </trace> (its name and attributes may follow
- * its events in real files) and then handed to the sink.  The mapping onto
- * canonical events is in eventlog.h and docs/eventlogs.md.
+ * trace's events are buffered until </trace> (its name and attributes may
+ * follow its events in real files) and then handed to the sink.  The
+ * mapping onto canonical events is in eventlog.h and docs/eventlogs.md.
  *
  * What real files contain and we accept: no namespace or a prefixed one
  * (element prefixes are ignored), timestamps without an offset (read as
  * UTC, counted, reported once), "YYYY/MM/DD hh:mm:ss" dates and a space
  * for 'T' (ORGMRI_TIME_LENIENT), time:timestamp written as a <string>,
- * lifecycle values in any case or outside
- * the standard model (kept as written), traces without a name (numbered
- * "#N"), events without a timestamp (time 0, counted, reported once; the
- * position attribute keeps their order), nested, list and container
- * attributes (skipped; only direct children of an event are read).
+ * lifecycle values in any case or outside the standard model (kept as
+ * written), traces without a name (numbered "#N"), events without a
+ * timestamp (time 0, counted, reported once; the position attribute keeps
+ * their order), nested, list and container attributes (skipped; only
+ * direct children of an event are read).
  *
  * Hostile input: the expanded size is capped (gzinput), one tag's size is
  * capped (4 x max_value + 1 MiB), nesting deeper than max_depth and DTD
- * entity declarations stop the parse, an attribute
- * value longer than max_value or of the wrong type (an int that is not a
- * number, a date that is not a date) makes its event a bad record.
+ * entity declarations stop the parse, an attribute value longer than
+ * max_value or of the wrong type (an int that is not a number, a date that
+ * is not a date) makes its event a bad record.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -161,7 +161,8 @@ static int one_case(builder *b, uint32_t o)
 	b->seq.n = 0;
 	int all_pos = 1, rc;
 	for (uint32_t e = t->obj_first[o]; e < t->obj_first[o + 1]; e++) {
-		if (b->excluded[t->ev_activity[e]])
+		if (b->excluded[t->ev_activity[e]] || t->ev_time[e] < b->o->since ||
+		    t->ev_time[e] > b->o->until)
 			continue;
 		step s = { t->ev_time[e], position_of(b, e), e };
 		if (s.pos < 0)

@@ -48,6 +48,12 @@ eq "$(grep -c '^  start -> ' "$T/re.dot")" 1 "dot start edges"
 "$ORGMRI" map --db "$T/re.db" --format json > "$T/a.json"
 "$ORGMRI" map --db "$T/re2.db" --format json > "$T/b.json"
 cmp -s "$T/a.json" "$T/b.json" || fail "XES round trip changed the map"
+# --since/--until: events of 2011-01-01 .. 2011-01-05 only, counted by jq
+# from the full export
+n=$("$ORGMRI" export --db "$T/re.db" | jq -s '[.[] | select(.time >= "2011-01-01"
+	and .time <= "2011-01-05T23:59:59.999Z")] | length')
+eq "$("$ORGMRI" map --db "$T/re.db" --since 2011-01-01 --until 2011-01-05T23:59:59.999Z \
+	--format json | jq .events)" "$n" "map --since/--until"
 # --type: the only type is "case"
 "$ORGMRI" map --db "$T/re.db" --type case --format json | cmp -s - "$T/a.json" \
 	|| fail "--type case"
