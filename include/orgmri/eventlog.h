@@ -103,6 +103,17 @@ int orgmri_ocel_read(FILE *in, const char *name,
                      orgmri_eventlog_stats *stats, orgmri_error *err);
 
 /*
+ * Read an OCEL 2.0 SQLite log (the tables event, object, event_object,
+ * object_object, event_map_type, object_map_type, event_<T>, object_<T>)
+ * at `path`, with the same mapping as the JSON form.  Error paths such as
+ * $.events[3] count rows of the event and object tables in rowid order.
+ */
+int orgmri_ocel_read_sqlite(const char *path,
+                            const orgmri_eventlog_options *opts,
+                            orgmri_sink *sink, orgmri_eventlog_stats *stats,
+                            orgmri_error *err);
+
+/*
  * Writers.  Both are sinks fed in the store's replay order (object, then
  * time); orgmri_eventlog_writer_close writes the document's end, flushes
  * and frees.  `fp` is not closed.

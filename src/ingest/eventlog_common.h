@@ -18,4 +18,12 @@ typedef int (*eventlog_reader)(FILE *, const char *,
 int orgmri_eventlog_run(orgmri_adapter_ctx *ctx, eventlog_reader read,
                         orgmri_error *err);
 
+/* ingest/ocel.c: the canonical events of an OCEL 2.0 document in its JSON
+ * shape ({"objects": [...], "events": [...]}); ocel_sqlite.c builds that
+ * shape from the SQLite form.  `root` stays the caller's. */
+typedef struct json_t json_t;
+int ocel_emit_document(json_t *root, const char *name,
+                       const orgmri_eventlog_options *opts, orgmri_sink *sink,
+                       orgmri_eventlog_stats *stats, orgmri_error *err);
+
 #endif

@@ -433,14 +433,16 @@ static int index_objects(ocel_state *s, json_t *objects, json_t *events,
 	return 0;
 }
 
-int orgmri_ocel_read(FILE *fp, const char *name,
-                     const orgmri_eventlog_options *opts, orgmri_sink *sink,
-                     orgmri_eventlog_stats *stats, orgmri_error *err)
+/* Emit the canonical events of an OCEL 2.0 document (JSON form, or built
+ * from the SQLite form by ocel_sqlite.c). */
+int ocel_emit_document(json_t *root, const char *name,
+                       const orgmri_eventlog_options *opts, orgmri_sink *sink,
+                       orgmri_eventlog_stats *stats, orgmri_error *err)
 {
 	orgmri_eventlog_options defaults = ORGMRI_EVENTLOG_OPTIONS_INIT;
 	orgmri_error local;
 	ocel_state *s = calloc(1, sizeof(*s));
-	json_t *root = NULL, *first_time = json_object();
+	json_t *first_time = json_object();
 	const char **quals = malloc(MAX_RELATED * sizeof(*quals));
 	int rc = 0;
 	if (!s || !first_time || !quals) {
@@ -451,8 +453,6 @@ int orgmri_ocel_read(FILE *fp, const char *name,
 	s->opts = opts ? opts : &defaults;
 	s->sink = sink;
 	s->err = err ? err : &local;
-	if ((rc = load(s, fp, &root)))
-		goto done;
 	json_t *objects = json_object_get(root, "objects");
 	json_t *events = json_object_get(root, "events");
 	if (!json_is_object(root) || !json_is_array(objects) ||
@@ -492,27 +492,76 @@ done:
 		orgmri_buf_free(&s->keys);
 		orgmri_buf_free(&s->names);
 	}
-	json_decref(root);
 	json_decref(first_time);
 	free(quals);
 	free(s);
 	return rc;
 }
 
+int orgmri_ocel_read(FILE *fp, const char *name,
+                     const orgmri_eventlog_options *opts, orgmri_sink *sink,
+                     orgmri_eventlog_stats *stats, orgmri_error *err)
+{
+	orgmri_eventlog_options defaults = ORGMRI_EVENTLOG_OPTIONS_INIT;
+	ocel_state ls;
+	orgmri_error local;
+	memset(&ls, 0, sizeof(ls));
+	ls.name = name;
+	ls.opts = opts ? opts : &defaults;
+	ls.err = err ? err : &local;
+	json_t *root = NULL;
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	int rc = load(&ls, fp, &root);
+	if (!rc)
+		rc = ocel_emit_document(root, name, opts, sink, stats, err);
+	json_decref(root);
+	return rc;
+}
+
+/* The SQLite form is told by its header, whatever the file is called. */
+static int is_sqlite(const char *path)
+{
+	char head[16];
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return 0;
+	int yes = fread(head, 1, 16, fp) == 16 &&
+	          memcmp(head, "SQLite format 3", 16) == 0;
+	fclose(fp);
+	return yes;
+}
+
 static int detect_ocel(const char *path)
 {
-	return orgmri_path_has_suffix(path, ".jsonocel") ||
-	       orgmri_path_has_suffix(path, ".jsonocel.gz") ||
-	       orgmri_path_has_suffix(path, ".ocel.json") ? 10 : 0;
+	if (orgmri_path_has_suffix(path, ".jsonocel") ||
+	    orgmri_path_has_suffix(path, ".jsonocel.gz") ||
+	    orgmri_path_has_suffix(path, ".ocel.json"))
+		return 10;
+	/* any SQLite file named .sqlite/.sqliteocel is taken for OCEL 2.0; the
+	 * reader says so clearly when its tables are missing */
+	return (orgmri_path_has_suffix(path, ".sqlite") ||
+	        orgmri_path_has_suffix(path, ".sqliteocel")) &&
+	       is_sqlite(path) ? 5 : 0;
+}
+
+static int read_sqlite(FILE *fp, const char *name,
+                       const orgmri_eventlog_options *opts, orgmri_sink *sink,
+                       orgmri_eventlog_stats *stats, orgmri_error *err)
+{
+	(void)fp;
+	return orgmri_ocel_read_sqlite(name, opts, sink, stats, err);
 }
 
 static int run_ocel(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
-	return orgmri_eventlog_run(ctx, orgmri_ocel_read, err);
+	return orgmri_eventlog_run(ctx, is_sqlite(ctx->path) ? read_sqlite
+	                                                     : orgmri_ocel_read,
+	                           err);
 }
 
 const orgmri_adapter orgmri_adapter_ocel = {
-	"ocel", "object-centric event log, OCEL 2.0 JSON (.jsonocel; "
-	"docs/eventlogs.md)",
+	"ocel", "object-centric event log, OCEL 2.0 JSON or SQLite (.jsonocel, "
+	".sqlite; docs/eventlogs.md)",
 	detect_ocel, run_ocel,
 };

@@ -74,6 +74,18 @@ eq "$(jq '[.objects[].relationships | length] | add' "$T/oc-out.jsonocel")" 7 "O
 cmp -s <("$ORGMRI" export --db "$T/oc.db") <("$ORGMRI" export --db "$T/oc2.db") \
 	|| fail "OCEL round trip changed the store"
 
+# the SQLite form gives the same store, one hour later (naive local times)
+"$ORGMRI" ingest -q --db "$T/sq.db" "$D/ocel/ocel20_example.sqlite"
+cmp -s <("$ORGMRI" export --db "$T/oc.db" | jq -c 'del(.time)') \
+       <("$ORGMRI" export --db "$T/sq.db" | jq -c 'del(.time)') \
+	|| fail "OCEL SQLite differs from JSON"
+if "$ORGMRI" ingest --db "$T/sq1.db" "$D/ocel/example_log.sqlite" 2>"$T/err"; then
+	fail "OCEL 1.0 SQLite accepted"; fi
+grep -q "not an OCEL 2.0 SQLite log" "$T/err" || fail "OCEL 1.0 message"
+if "$ORGMRI" ingest --db "$T/sq1.db" "$D/ocel/example_log.jsonocel" 2>"$T/err"; then
+	fail "OCEL 1.0 JSON accepted"; fi
+grep -q "not an OCEL 2.0 JSON log" "$T/err" || fail "OCEL 1.0 JSON message"
+
 # --- notes and errors -------------------------------------------------------
 "$ORGMRI" ingest --db "$T/n.db" "$D/roadtraffic50traces.xes" 2>"$T/err"
 grep -q "note: 201 timestamps have no UTC offset; read as UTC" "$T/err" \

@@ -474,20 +474,50 @@ static void test_xes_round_trip(void **state)
 
 /* ---- OCEL 2.0 --------------------------------------------------------------- */
 
+/* README: 13 events, 9 objects, 20 E2O links, 7 O2O links; first/last
+ * event 2022-01-09T14:00:00Z / 2022-02-28T22:00:00Z in the JSON form, one
+ * hour later (naive local times) in the SQLite form. */
+static void check_ocel_example(const tu_sink *s, const orgmri_eventlog_stats *st,
+                               const char *first_iso, const char *last_iso);
+
 static void test_ocel_example(void **state)
 {
 	(void)state;
 	char *path = tu_shared("data/eventlogs/ocel/ocel20_example.jsonocel");
+	char *sqpath = tu_shared("data/eventlogs/ocel/ocel20_example.sqlite");
 	FILE *fp = fopen(path, "rb");
 	assert_non_null(fp);
-	tu_sink sink;
+	tu_sink sink, sq;
 	tu_sink_init(&sink);
+	tu_sink_init(&sq);
 	orgmri_eventlog_stats st;
 	orgmri_error err;
 	assert_int_equal(orgmri_ocel_read(fp, path, NULL, &sink.sink, &st, &err), 0);
 	fclose(fp);
-	/* README: 13 events, 9 objects, 20 E2O links, 7 O2O links,
-	 * first/last event 2022-01-09T14:00:00Z / 2022-02-28T22:00:00Z */
+	check_ocel_example(&sink, &st, "2022-01-09T14:00:00Z",
+	                   "2022-02-28T22:00:00Z");
+	assert_int_equal(orgmri_ocel_read_sqlite(sqpath, NULL, &sq.sink, &st,
+	                                         &err), 0);
+	check_ocel_example(&sq, &st, "2022-01-09T15:00:00Z", "2022-02-28T23:00:00Z");
+	/* the same events, one hour later, in the same order */
+	assert_int_equal(sq.n, sink.n);
+	for (size_t i = 0; i < sink.n; i++) {
+		assert_string_equal(sq.ev[i].object, sink.ev[i].object);
+		assert_string_equal(sq.ev[i].activity, sink.ev[i].activity);
+		assert_int_equal(sq.ev[i].time, sink.ev[i].time + 3600000);
+		assert_int_equal(sq.ev[i].nrelated, sink.ev[i].nrelated);
+		assert_int_equal(sq.ev[i].nattrs, sink.ev[i].nattrs);
+	}
+	tu_sink_free(&sink);
+	tu_sink_free(&sq);
+	free(path);
+	free(sqpath);
+}
+
+static void check_ocel_example(const tu_sink *s, const orgmri_eventlog_stats *st,
+                               const char *first_iso, const char *last_iso)
+{
+	const tu_sink sink = *s;
 	size_t e2o = 0, o2o = 0, nobj = 0, nev = 0;
 	int64_t first = INT64_MAX, last = INT64_MIN;
 	const char *ids[64], *objs[64];
@@ -513,14 +543,12 @@ static void test_ocel_example(void **state)
 			ids[nev++] = e->id;
 	}
 	assert_int_equal(nev, 13);
-	assert_int_equal(st.events, 13);
+	assert_int_equal(st->events, 13);
 	assert_int_equal(nobj, 9);
 	assert_int_equal(e2o, 20);
 	assert_int_equal(o2o, 7);
-	assert_int_equal(first, tu_time("2022-01-09T14:00:00Z"));
-	assert_int_equal(last, tu_time("2022-02-28T22:00:00Z"));
-	tu_sink_free(&sink);
-	free(path);
+	assert_int_equal(first, tu_time(first_iso));
+	assert_int_equal(last, tu_time(last_iso));
 }
 
 /* OCEL -> store -> OCEL -> store: the two stores export the same
