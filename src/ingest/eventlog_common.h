@@ -5,6 +5,7 @@
 #ifndef ORGMRI_INGEST_EVENTLOG_COMMON_H
 #define ORGMRI_INGEST_EVENTLOG_COMMON_H
 
+#include "core/util.h"
 #include "ingest/adapter.h"
 #include "orgmri/eventlog.h"
 
@@ -17,6 +18,13 @@ typedef int (*eventlog_reader)(FILE *, const char *,
  * 0) only passed on. */
 int orgmri_eventlog_run(orgmri_adapter_ctx *ctx, eventlog_reader read,
                         orgmri_error *err);
+
+/* Pass a note (an error record with code 0, file set) to opts->warn. */
+void eventlog_note(const orgmri_eventlog_options *opts, const char *file,
+                   const char *fmt, ...) ORGMRI_PRINTF(3, 4);
+/* The note "N timestamps have no UTC offset; read as UTC", if N > 0. */
+void eventlog_note_times(const orgmri_eventlog_options *opts,
+                         const char *file, long long naive);
 
 /* ingest/ocel.c: the canonical events of an OCEL 2.0 document in its JSON
  * shape ({"objects": [...], "events": [...]}); ocel_sqlite.c builds that

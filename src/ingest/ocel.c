@@ -476,14 +476,7 @@ int ocel_emit_document(json_t *root, const char *name,
 	json_array_foreach(events, i, x)
 		if ((rc = one_event(s, x, i, quals)))
 			goto done;
-	if (s->st.naive_times && s->opts->warn) {
-		orgmri_error e;
-		orgmri_error_clear(&e);
-		snprintf(e.file, sizeof(e.file), "%s", name);
-		snprintf(e.message, sizeof(e.message), "note: %lld timestamps have no "
-		         "UTC offset; read as UTC", s->st.naive_times);
-		s->opts->warn(&e, s->opts->warn_ctx);
-	}
+	eventlog_note_times(s->opts, name, s->st.naive_times);
 done:
 	if (s && stats)
 		*stats = s->st;

@@ -562,31 +562,14 @@ static char *log_name_from(const char *path)
 	return out;
 }
 
-static void note(xes_state *s, const char *msg)
-{
-	if (!s->opts->warn)
-		return;
-	orgmri_error e;
-	orgmri_error_clear(&e);
-	snprintf(e.message, sizeof(e.message), "%s", msg);
-	snprintf(e.file, sizeof(e.file), "%s", s->name);
-	s->opts->warn(&e, s->opts->warn_ctx);
-}
-
 static void final_notes(xes_state *s)
 {
-	char msg[256];
-	if (s->st.naive_times) {
-		snprintf(msg, sizeof(msg), "note: %lld timestamps have no UTC offset; "
-		         "read as UTC", s->st.naive_times);
-		note(s, msg);
-	}
-	if (s->st.no_time) {
-		snprintf(msg, sizeof(msg), "note: %lld events have no time:timestamp; "
-		         "stored at 1970-01-01T00:00:00Z, in document order "
-		         "(" ORGMRI_XES_POSITION ")", s->st.no_time);
-		note(s, msg);
-	}
+	eventlog_note_times(s->opts, s->name, s->st.naive_times);
+	if (s->st.no_time)
+		eventlog_note(s->opts, s->name, "note: %lld events have no "
+		              "time:timestamp; stored at 1970-01-01T00:00:00Z, in "
+		              "document order (" ORGMRI_XES_POSITION ")",
+		              s->st.no_time);
 }
 
 static int parse_stream(xes_state *s, gzinput *in)
@@ -638,7 +621,7 @@ int orgmri_xes_read(FILE *fp, const char *name,
 	have_in = 1;
 	rc = parse_stream(s, &in);
 	if (!rc && s->st.traces == 0 && s->depth == 0 && !s->fatal)
-		note(s, "note: the log holds no traces");
+		eventlog_note(s->opts, s->name, "note: the log holds no traces");
 	final_notes(s);
 done:
 	if (stats)
@@ -662,30 +645,6 @@ static int detect_xes(const char *path)
 {
 	return orgmri_path_has_suffix(path, ".xes") ||
 	       orgmri_path_has_suffix(path, ".xes.gz") ? 10 : 0;
-}
-
-static void skipped(const orgmri_error *what, void *p)
-{
-	orgmri_adapter_ctx *ctx = p;
-	if (what->code)
-		orgmri_ingest_note_skip(ctx->ingest);
-	if (ctx->read.warn)
-		ctx->read.warn(what, ctx->read.warn_ctx);
-}
-
-int orgmri_eventlog_run(orgmri_adapter_ctx *ctx, eventlog_reader read,
-                        orgmri_error *err)
-{
-	FILE *fp = fopen(ctx->path, "rb");
-	if (!fp)
-		return orgmri_seterr(err, ORGMRI_EIO, "%s: cannot open", ctx->path);
-	orgmri_eventlog_options o = ORGMRI_EVENTLOG_OPTIONS_INIT;
-	o.strict = ctx->opts->strict;
-	o.warn = skipped;
-	o.warn_ctx = ctx;
-	int rc = read(fp, ctx->path, &o, ctx->sink, NULL, err);
-	fclose(fp);
-	return rc;
 }
 
 static int run_xes(orgmri_adapter_ctx *ctx, orgmri_error *err)
