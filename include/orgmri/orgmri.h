@@ -19,6 +19,8 @@
 #include "orgmri/gen.h"
 #include "orgmri/sim.h"
 #include "orgmri/report.h"
+#include "orgmri/eventlog.h"
+#include "orgmri/map.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -97,5 +97,6 @@ int diag_run(cli_ctx *ctx, orgmri_store *store,
 extern const cli_command cmd_generate;
 extern const cli_command cmd_simulate;
 extern const cli_command cmd_forecast;
+extern const cli_command cmd_map;
 
 #endif

@@ -29,6 +29,14 @@ static double now_s(void)
 static void warn(const orgmri_error *what, void *p)
 {
 	ingest_state *st = p;
+	if (what->code == 0) {
+		/* A note, not a skipped record (e.g. "timestamps read as UTC"). */
+		char buf[2048];
+		if (!st->ctx->quiet)
+			fprintf(stderr, "%sorgmri: %s\n", st->tty ? "\r\033[K" : "",
+			        orgmri_error_format(what, buf, sizeof(buf)));
+		return;
+	}
 	if (++st->warnings <= MAX_WARNINGS_SHOWN && !st->ctx->quiet) {
 		char buf[2048];
 		if (st->tty)

@@ -18,6 +18,7 @@ static const cli_command *const commands[] = {
 	&cmd_scan,
 	&cmd_compare,
 	&cmd_report,
+	&cmd_map,
 	&cmd_demo,
 	&cmd_generate,
 	&cmd_simulate,

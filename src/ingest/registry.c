@@ -14,10 +14,14 @@
 /* Adapters defined in their own files. */
 extern const orgmri_adapter orgmri_adapter_jsonl;
 extern const orgmri_adapter orgmri_adapter_csv;
+extern const orgmri_adapter orgmri_adapter_xes;
+extern const orgmri_adapter orgmri_adapter_ocel;
 
 static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_jsonl,
 	&orgmri_adapter_csv,
+	&orgmri_adapter_xes,
+	&orgmri_adapter_ocel,
 };
 
 #define NADAPTERS (sizeof(adapters) / sizeof(adapters[0]))

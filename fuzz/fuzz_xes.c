@@ -1,0 +1,10 @@
+/* fuzz_xes.c - the XES reader on arbitrary bytes (plain or gzip): no crash,
+ * no leak, caps hold, and only valid events reach the sink. */
+#include "fuzz_eventlog.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_eventlog(data, size, orgmri_xes_read);
+}
