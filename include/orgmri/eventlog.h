@@ -103,6 +103,16 @@ int orgmri_ocel_read(FILE *in, const char *name,
                      orgmri_eventlog_stats *stats, orgmri_error *err);
 
 /*
+ * Read an OCEL 2.0 XML log (plain or gzip) from `in`: the same mapping;
+ * values are typed by their attribute's declaration on the object or
+ * event type.
+ */
+int orgmri_ocel_read_xml(FILE *in, const char *name,
+                         const orgmri_eventlog_options *opts,
+                         orgmri_sink *sink, orgmri_eventlog_stats *stats,
+                         orgmri_error *err);
+
+/*
  * Read an OCEL 2.0 SQLite log (the tables event, object, event_object,
  * object_object, event_map_type, object_map_type, event_<T>, object_<T>)
  * at `path`, with the same mapping as the JSON form.  Error paths such as

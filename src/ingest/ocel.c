@@ -75,15 +75,19 @@ static int parse_time(ocel_state *s, json_t *v, int64_t *out)
 }
 
 /* "TYPE:ID", or ID itself when it already starts with "TYPE:" (so that an
- * exported orgmri log reads back to the same keys).  Appends to s->keys
- * and returns the offset. */
+ * exported orgmri log reads back to the same keys).  A ':' in TYPE would
+ * move the type/key boundary, so it is written as '.' ("ns:Order" ->
+ * "ns.Order").  Appends to s->keys and returns the offset. */
 static size_t object_key(ocel_state *s, const char *type, const char *id)
 {
 	size_t off = s->keys.len, tl = strlen(type);
-	if (!(strncmp(id, type, tl) == 0 && id[tl] == ':' && id[tl + 1])) {
-		orgmri_buf_puts(&s->keys, type);
-		orgmri_buf_putc(&s->keys, ':');
-	}
+	for (size_t i = 0; i < tl; i++)
+		orgmri_buf_putc(&s->keys, type[i] == ':' ? '.' : type[i]);
+	orgmri_buf_putc(&s->keys, ':');
+	/* the id already carries this (cleaned) type as its prefix */
+	if (s->keys.ptr && strncmp(id, s->keys.ptr + off, tl + 1) == 0 &&
+	    id[tl + 1])
+		s->keys.len = off;
 	orgmri_buf_puts(&s->keys, id);
 	orgmri_buf_putc(&s->keys, '\0');
 	return off;
@@ -529,7 +533,9 @@ static int detect_ocel(const char *path)
 {
 	if (orgmri_path_has_suffix(path, ".jsonocel") ||
 	    orgmri_path_has_suffix(path, ".jsonocel.gz") ||
-	    orgmri_path_has_suffix(path, ".ocel.json"))
+	    orgmri_path_has_suffix(path, ".ocel.json") ||
+	    orgmri_path_has_suffix(path, ".xmlocel") ||
+	    orgmri_path_has_suffix(path, ".xmlocel.gz"))
 		return 10;
 	/* any SQLite file named .sqlite/.sqliteocel is taken for OCEL 2.0; the
 	 * reader says so clearly when its tables are missing */
@@ -546,15 +552,32 @@ static int read_sqlite(FILE *fp, const char *name,
 	return orgmri_ocel_read_sqlite(name, opts, sink, stats, err);
 }
 
+/* The XML form: named .xmlocel, or its first non-blank byte is '<'. */
+static int is_xml(const char *path)
+{
+	if (orgmri_path_has_suffix(path, ".xmlocel") ||
+	    orgmri_path_has_suffix(path, ".xmlocel.gz"))
+		return 1;
+	FILE *fp = fopen(path, "rb");
+	int c = EOF;
+	if (fp) {
+		while ((c = getc(fp)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+			;
+		fclose(fp);
+	}
+	return c == '<';
+}
+
 static int run_ocel(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
-	return orgmri_eventlog_run(ctx, is_sqlite(ctx->path) ? read_sqlite
-	                                                     : orgmri_ocel_read,
-	                           err);
+	eventlog_reader read = is_sqlite(ctx->path) ? read_sqlite
+	                       : is_xml(ctx->path) ? orgmri_ocel_read_xml
+	                       : orgmri_ocel_read;
+	return orgmri_eventlog_run(ctx, read, err);
 }
 
 const orgmri_adapter orgmri_adapter_ocel = {
-	"ocel", "object-centric event log, OCEL 2.0 JSON or SQLite (.jsonocel, "
-	".sqlite; docs/eventlogs.md)",
+	"ocel", "object-centric event log, OCEL 2.0 JSON, XML or SQLite "
+	"(.jsonocel, .xmlocel, .sqlite; docs/eventlogs.md)",
 	detect_ocel, run_ocel,
 };

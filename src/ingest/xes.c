@@ -574,7 +574,7 @@ static void final_notes(xes_state *s)
 
 static int parse_stream(xes_state *s, gzinput *in)
 {
-	static const xmlscan_handlers handlers = { on_start, on_end };
+	static const xmlscan_handlers handlers = { on_start, on_end, NULL };
 	/* a tag may hold several attribute values at the cap */
 	size_t max_token = 4 * s->max_value + (1u << 20);
 	int rc = xmlscan_run(in, s->name, max_token, &handlers, s, &s->scan,

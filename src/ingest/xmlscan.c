@@ -199,9 +199,12 @@ static const struct {
 	{ "apos;", '\'' },
 };
 
-/* Decode the value [v, end) in place; NUL-terminates.  Returns NULL or
- * why it is malformed (with *bad at the offending '&' or '<'). */
-static const char *decode(char *v, char *end, char **bad)
+/* Decode the text [v, end) in place (it only shrinks); *out_end = the end
+ * of the decoded text, not terminated (the caller may not own *end).  `normalise`: attribute-value normalisation.
+ * Returns NULL or why it is malformed (with *bad at the offending '&' or
+ * '<'). */
+static const char *decode(char *v, char *end, int normalise, char **bad,
+                          char **out_end)
 {
 	char *o = v;
 	for (char *p = v; p < end;) {
@@ -210,7 +213,7 @@ static const char *decode(char *v, char *end, char **bad)
 			*bad = p;
 			return "'<' in an attribute value";
 		}
-		if (c == '\t' || c == '\n' || c == '\r') {
+		if (normalise && (c == '\t' || c == '\n' || c == '\r')) {
 			/* attribute-value normalisation (XML 1.0 3.3.3) */
 			p += c == '\r' && p + 1 < end && p[1] == '\n' ? 2 : 1;
 			*o++ = ' ';
@@ -245,7 +248,7 @@ static const char *decode(char *v, char *end, char **bad)
 		*o++ = entities[i].c;
 		p = semi + 1;
 	}
-	*o = '\0';
+	*out_end = o;
 	return NULL;
 }
 
@@ -333,9 +336,11 @@ static int start_tag(xmlscan *x, size_t pos, size_t end,
 			return malformed(x, x->base + (size_t)(p - b),
 			                 "not well-formed (no space between attributes)");
 		*an_end = '\0';
-		const char *why = decode(v, vend, &bad);
+		char *dend;
+		const char *why = decode(v, vend, 1, &bad, &dend);
 		if (why)
 			return malformed(x, x->base + (size_t)(bad - b), why);
+		*dend = '\0';  /* at most at the closing quote */
 		if (na < XMLSCAN_MAX_ATTRS) {
 			x->atts[2 * na] = an;
 			x->atts[2 * na + 1] = v;
@@ -450,13 +455,32 @@ static int scan(xmlscan *x, const xmlscan_handlers *h, void *ctx)
 		/* text up to the next '<' is skipped (checked outside the root) */
 		char *lt = memchr(x->buf + x->pos, '<', x->len - x->pos);
 		size_t upto = lt ? (size_t)(lt - x->buf) : x->len;
-		if (!x->seen_root || x->root_closed)
+		int inside = x->seen_root && !x->root_closed;
+		if (!inside)
 			for (size_t i = x->pos; i < upto; i++)
 				if (!is_space(x->buf[i]) &&
 				    !(x->base + i < 3 && (unsigned char)x->buf[i] >= 0xBB))
 					return malformed(x, x->base + i, x->root_closed
 					                 ? "junk after document element"
 					                 : "syntax error");
+		if (inside && h->text && upto > x->pos) {
+			if (!lt) {
+				/* keep the text whole: read on from where it starts */
+				if (x->eof)
+					break;
+				if ((rc = refill(x)) < 0)
+					return rc;
+				continue;
+			}
+			char *bad = NULL, *dend;
+			const char *why = decode(x->buf + x->pos, lt, 0, &bad, &dend);
+			if (why)
+				return malformed(x, x->base + (size_t)(bad - x->buf), why);
+			mark(x, x->base + x->pos);
+			h->text(ctx, x->buf + x->pos, (size_t)(dend - (x->buf + x->pos)));
+			if (x->stopped)
+				return -1;
+		}
 		x->pos = upto;
 		if (!lt) {
 			if ((rc = refill(x)) < 0)

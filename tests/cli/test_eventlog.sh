@@ -79,6 +79,14 @@ cmp -s <("$ORGMRI" export --db "$T/oc.db") <("$ORGMRI" export --db "$T/oc2.db") 
 cmp -s <("$ORGMRI" export --db "$T/oc.db" | jq -c 'del(.time)') \
        <("$ORGMRI" export --db "$T/sq.db" | jq -c 'del(.time)') \
 	|| fail "OCEL SQLite differs from JSON"
+# and so does the XML form
+"$ORGMRI" ingest -q --db "$T/xo.db" "$D/ocel/ocel20_example.xmlocel"
+cmp -s <("$ORGMRI" export --db "$T/oc.db" | jq -c 'del(.time)') \
+       <("$ORGMRI" export --db "$T/xo.db" | jq -c 'del(.time)') \
+	|| fail "OCEL XML differs from JSON"
+if "$ORGMRI" ingest --db "$T/sq1.db" "$D/ocel/example_log.xmlocel" 2>"$T/err"; then
+	fail "OCEL 1.0 XML accepted"; fi
+grep -q "not an OCEL 2.0 XML log" "$T/err" || fail "OCEL 1.0 XML message"
 if "$ORGMRI" ingest --db "$T/sq1.db" "$D/ocel/example_log.sqlite" 2>"$T/err"; then
 	fail "OCEL 1.0 SQLite accepted"; fi
 grep -q "not an OCEL 2.0 SQLite log" "$T/err" || fail "OCEL 1.0 message"

@@ -499,6 +499,27 @@ static void test_ocel_example(void **state)
 	assert_int_equal(orgmri_ocel_read_sqlite(sqpath, NULL, &sq.sink, &st,
 	                                         &err), 0);
 	check_ocel_example(&sq, &st, "2022-01-09T15:00:00Z", "2022-02-28T23:00:00Z");
+	/* the XML form: like the SQLite one */
+	char *xpath = tu_shared("data/eventlogs/ocel/ocel20_example.xmlocel");
+	tu_sink xs;
+	tu_sink_init(&xs);
+	fp = fopen(xpath, "rb");
+	assert_int_equal(orgmri_ocel_read_xml(fp, xpath, NULL, &xs.sink, &st, &err),
+	                 0);
+	fclose(fp);
+	check_ocel_example(&xs, &st, "2022-01-09T15:00:00Z", "2022-02-28T23:00:00Z");
+	assert_int_equal(xs.n, sq.n);
+	for (size_t i = 0; i < sq.n; i++) {
+		assert_string_equal(xs.ev[i].object, sq.ev[i].object);
+		assert_string_equal(xs.ev[i].activity, sq.ev[i].activity);
+		if (strcmp(xs.ev[i].activity, ORGMRI_OCEL_OBJECT_ACTIVITY))
+			assert_int_equal(xs.ev[i].time, sq.ev[i].time);
+		assert_int_equal(xs.ev[i].nattrs, sq.ev[i].nattrs);
+		for (size_t a = 0; a < xs.ev[i].nattrs; a++)
+			assert_string_equal(xs.ev[i].attrs[a].value, sq.ev[i].attrs[a].value);
+	}
+	tu_sink_free(&xs);
+	free(xpath);
 	/* the same events, one hour later, in the same order */
 	assert_int_equal(sq.n, sink.n);
 	for (size_t i = 0; i < sink.n; i++) {
