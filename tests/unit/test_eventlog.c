@@ -330,8 +330,12 @@ static void raw_work(const tu_sink *s, const char *act, double *sum,
 		if (strcmp(s->ev[i].activity, act) || !tr ||
 		    strcasecmp(tr, "complete"))
 			continue;
-		/* the earliest unused start of the same case before it */
-		for (size_t j = 0; j < i; j++) {
+		/* the earliest unused start of the same case before it (the
+		 * reader hands over one trace at a time) */
+		size_t first = i;
+		while (first > 0 && strcmp(s->ev[first - 1].object, s->ev[i].object) == 0)
+			first--;
+		for (size_t j = first; j < i; j++) {
 			const char *tj = tu_attr(s, j, "lifecycle:transition");
 			if (strcmp(s->ev[j].object, s->ev[i].object) ||
 			    strcmp(s->ev[j].activity, act) || !tj ||
