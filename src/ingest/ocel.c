@@ -247,8 +247,9 @@ static int one_object(ocel_state *s, json_t *o, size_t i, int64_t fallback)
 				at = times[0];  /* a value without a time: initial */
 			if (at != times[t])
 				continue;
-			const char *why = json_is_string(nm) && json_string_value(nm)[0] ? value_of(s, json_object_get(a,
-			                  "value"), n) : "attribute needs a non-empty name";
+			const char *why = json_is_string(nm) && json_string_value(nm)[0]
+			                  ? value_of(s, json_object_get(a, "value"), n)
+			                  : "attribute needs a non-empty name";
 			if (why) {
 				char ap[128];
 				snprintf(ap, sizeof(ap), "%s.attributes[%zu]", path, k);
@@ -320,16 +321,25 @@ static int one_event(ocel_state *s, json_t *e, size_t i, const char **quals)
 	s->st.events++;
 	size_t n = 0, k;
 	json_t *a;
+	const char *actor = NULL;
 	json_array_foreach(json_object_get(e, "attributes"), k, a) {
 		json_t *nm = json_object_get(a, "name");
 		if (n == MAX_ATTRS)
 			break;
-		const char *why = json_is_string(nm) && json_string_value(nm)[0] ? value_of(s, json_object_get(a,
-		                  "value"), n) : "attribute needs a non-empty name";
+		const char *why = json_is_string(nm) && json_string_value(nm)[0]
+		                  ? value_of(s, json_object_get(a, "value"), n)
+		                  : "attribute needs a non-empty name";
 		if (why) {
 			char ap[128];
 			snprintf(ap, sizeof(ap), "%s.attributes[%zu]", path, k);
 			return bad(s, ap, why);
+		}
+		/* org:resource (as orgmri's OCEL export writes the actor) is
+		 * the actor again */
+		if (strcmp(json_string_value(nm), "org:resource") == 0 &&
+		    s->attrs[n].type == ORGMRI_ATTR_STRING) {
+			actor = s->attrs[n].value;
+			continue;
 		}
 		s->attrs[n++].name = json_string_value(nm);
 	}
@@ -356,8 +366,8 @@ static int one_event(ocel_state *s, json_t *e, size_t i, const char **quals)
 				s->related[nrel++] = s->keys.ptr + s->rel_off[r];
 		s->attrs[n] = (orgmri_attr){ ORGMRI_OCEL_QUALIFIER, quals[j],
 		                             ORGMRI_ATTR_STRING };
-		orgmri_event ev = { time, s->keys.ptr + s->rel_off[j], type, NULL, id,
-		                    s->related, nrel, s->attrs, n + 1 };
+		orgmri_event ev = { time, s->keys.ptr + s->rel_off[j], type, actor,
+		                    id, s->related, nrel, s->attrs, n + 1 };
 		rc = emit(s, &ev, path);
 	}
 	return rc;
