@@ -147,7 +147,7 @@ static int emit(ocel_state *s, orgmri_event *ev, const char *path)
 	return 0;
 }
 
-/* ---- objects ------------------------------------------------------------- */
+/* ---- objects ------------------------------------------------------ */
 
 static int cmp_int64(const void *a, const void *b)
 {
@@ -277,7 +277,7 @@ static int one_object(ocel_state *s, json_t *o, size_t i, int64_t fallback)
 	return rc;
 }
 
-/* ---- events -------------------------------------------------------------- */
+/* ---- events ------------------------------------------------------- */
 
 /* Fill related keys for event i; returns how many, skipping bad ones. */
 static size_t event_objects(ocel_state *s, json_t *rels, size_t i,
@@ -373,7 +373,7 @@ static int one_event(ocel_state *s, json_t *e, size_t i, const char **quals)
 	return rc;
 }
 
-/* ---- driver ---------------------------------------------------------------- */
+/* ---- driver ------------------------------------------------------- */
 
 static int load(ocel_state *s, FILE *fp, json_t **root)
 {

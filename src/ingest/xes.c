@@ -118,7 +118,7 @@ typedef struct xes_state {
 	orgmri_attr emit[MAX_EVENT_ATTRS + 1];
 } xes_state;
 
-/* ---- errors ---------------------------------------------------------- */
+/* ---- errors ------------------------------------------------------- */
 
 static void where(xes_state *s, long *line, long *col)
 {
@@ -165,7 +165,7 @@ static void bad_record(xes_state *s, const char *why, long line, long col)
 		s->opts->warn(&e, s->opts->warn_ctx);
 }
 
-/* ---- growable arrays ------------------------------------------------- */
+/* ---- growable arrays ---------------------------------------------- */
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
@@ -190,7 +190,7 @@ static char *keep(xes_state *s, const char *text)
 	return p;
 }
 
-/* ---- attribute values -------------------------------------------------- */
+/* ---- attribute values --------------------------------------------- */
 
 typedef struct xattr_in {
 	const char *key, *value;
@@ -270,7 +270,7 @@ static const char *typed_value(ekind k, const char *v, orgmri_attr_type *type,
 	}
 }
 
-/* ---- element handlers ---------------------------------------------------- */
+/* ---- element handlers --------------------------------------------- */
 
 static int is_attribute(ekind k)
 {
@@ -544,7 +544,7 @@ static void on_end(void *p, const char *name)
 		s->global_event = 0;
 }
 
-/* ---- driver ------------------------------------------------------------- */
+/* ---- driver ------------------------------------------------------- */
 
 /* "dir/bpic2012.xes.gz" -> "bpic2012" */
 static char *log_name_from(const char *path)
@@ -639,7 +639,7 @@ done:
 	return rc;
 }
 
-/* ---- the adapter ---------------------------------------------------------- */
+/* ---- the adapter -------------------------------------------------- */
 
 static int detect_xes(const char *path)
 {

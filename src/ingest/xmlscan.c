@@ -200,7 +200,8 @@ static const struct {
 };
 
 /* Decode the text [v, end) in place (it only shrinks); *out_end = the end
- * of the decoded text, not terminated (the caller may not own *end).  `normalise`: attribute-value normalisation.
+ * of the decoded text, not terminated (the caller may not own *end).
+ * `normalise`: attribute-value normalisation.
  * Returns NULL or why it is malformed (with *bad at the offending '&' or
  * '<'). */
 static const char *decode(char *v, char *end, int normalise, char **bad,
