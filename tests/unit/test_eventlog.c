@@ -723,6 +723,46 @@ static void test_wrong_types(void **state)
 	tu_sink_free(&sink);
 }
 
+/* gzip of len bytes of text appended to out (one member). */
+static size_t gz_member(const char *text, size_t len, unsigned char *out,
+                        size_t cap)
+{
+	z_stream zs;
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
+	                              Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (unsigned char *)text;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t n = zs.total_out;
+	deflateEnd(&zs);
+	return n;
+}
+
+/* Two gzip members one after the other read as their concatenation, as
+ * gunzip does. */
+static void test_gzip_members(void **state)
+{
+	(void)state;
+	char first[512];
+	snprintf(first, sizeof(first), "<log>%s", good_trace);
+	const char *second = "<trace><event><string key=\"concept:name\" "
+	                     "value=\"b\"/></event></trace></log>\n";
+	unsigned char z[4096];
+	size_t n = gz_member(first, strlen(first), z, sizeof(z));
+	n += gz_member(second, strlen(second), z + n, sizeof(z) - n);
+	tu_sink sink;
+	tu_sink_init(&sink);
+	warned w = { 0 };
+	orgmri_error err;
+	assert_int_equal(read_xes_text((char *)z, n, 0, &sink, &w, &err), 0);
+	assert_int_equal(sink.n, 2);
+	assert_string_equal(sink.ev[1].activity, "b");
+	tu_sink_free(&sink);
+}
+
 static void test_gzip_bomb(void **state)
 {
 	(void)state;
@@ -955,6 +995,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_xml),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_gzip_bomb),
+		cmocka_unit_test(test_gzip_members),
 		cmocka_unit_test(test_deep_and_huge),
 		cmocka_unit_test(test_xml_details),
 		cmocka_unit_test_setup_teardown(test_nothing_lost, setup, teardown),
