@@ -135,7 +135,10 @@ static int emit(ocel_state *s, orgmri_event *ev, const char *path)
 {
 	orgmri_error e;
 	orgmri_error_clear(&e);
-	int rc = s->sink->event(s->sink, ev, &e);
+	/* checked here too: text from the SQLite form is not UTF-8-checked */
+	int rc = orgmri_event_validate(ev, &e);
+	if (!rc)
+		rc = s->sink->event(s->sink, ev, &e);
 	if (rc == ORGMRI_EPARSE)
 		return bad(s, path, e.message);
 	if (rc) {

@@ -515,7 +515,11 @@ static void end_trace(xes_state *s)
 		orgmri_error e;  /* cleared only in part: it is read on failure */
 		e.code = 0;
 		e.message[0] = '\0';
-		int rc = s->sink->event(s->sink, &oe, &e);
+		/* The store checks again, but checking here (UTF-8, names)
+		 * keeps the promise that only valid events reach any sink. */
+		int rc = orgmri_event_validate(&oe, &e);
+		if (!rc)
+			rc = s->sink->event(s->sink, &oe, &e);
 		if (rc == ORGMRI_EPARSE) {
 			bad_record(s, e.message, ev->line, ev->column);
 		} else if (rc) {

@@ -7,9 +7,11 @@
  * and attribute-value normalisation applied) and, when asked, text; it
  * checks that tags nest and match, skips comments, processing
  * instructions and CDATA, and
- * refuses a DOCTYPE that declares entities.  Input is taken as UTF-8
- * (the XES norm); invalid UTF-8 reaches the callbacks and is left to
- * them.  Positions are 1-based lines and byte columns.
+ * refuses a DOCTYPE that declares entities.  Input is UTF-8 (the XES
+ * norm) or ASCII; ISO-8859-1 named in the XML declaration is converted to
+ * UTF-8; UTF-16 and other encodings are refused.  Invalid UTF-8 reaches
+ * the callbacks and is left to them.  Positions are 1-based lines and
+ * byte columns (of the converted text).
  *
  * Why not expat: expat is general (encodings, DTDs, namespaces) and was
  * 73% of the XES read time in a profile; this reader does what XES needs

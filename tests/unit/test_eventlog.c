@@ -880,6 +880,24 @@ static void test_xml_details(void **state)
 	assert_string_equal(tu_attr(&sink, 0, "note"), "x > y tab line \nkept");
 	tu_sink_free(&sink);
 
+	/* ISO-8859-1 is converted to UTF-8; other encodings are refused */
+	const char *l1 = "<?xml version='1.0' encoding='ISO-8859-1'?>\n<log><trace>"
+	                 "<event><string key='concept:name' value='\xe9t\xe9'/>"
+	                 "</event></trace></log>";
+	tu_sink_init(&sink);
+	assert_int_equal(read_xes_text(l1, strlen(l1), 0, &sink, &w, &err), 0);
+	assert_int_equal(sink.n, 1);
+	assert_string_equal(sink.ev[0].activity, "\xC3\xA9t\xC3\xA9");
+	tu_sink_free(&sink);
+	const char *eb = "<?xml version=\"1.0\" encoding=\"EBCDIC\"?><log/>";
+	tu_sink_init(&sink);
+	assert_int_equal(read_xes_text(eb, strlen(eb), 0, &sink, &w, &err),
+	                 ORGMRI_EUNSUPPORTED);
+	assert_non_null(strstr(err.message, "encoding \"EBCDIC\" is not read"));
+	assert_int_equal(read_xes_text("\xFF\xFE<\0l\0", 6, 0, &sink, &w, &err),
+	                 ORGMRI_EUNSUPPORTED);
+	tu_sink_free(&sink);
+
 	static const struct {
 		const char *text, *msg;
 		long line, column;
