@@ -16,15 +16,18 @@
  * in its trace, which is also the event's discriminator, so document
  * order survives and equal-looking events stay distinct.
  *
- * OCEL 2.0.  An OCEL event related to k objects becomes k orgmri events,
- * one on each object ("TYPE:ID" with the OCEL object type and id), all with
- * the OCEL event id as discriminator, the event type as activity, the
- * event's attributes, ORGMRI_OCEL_QUALIFIER holding the E2O qualifier, and
- * the other k - 1 objects as related objects.  Each OCEL object also gets
- * one event ORGMRI_OCEL_OBJECT_ACTIVITY per distinct attribute time (at
- * least one, at its earliest time) carrying the attribute values set then
- * and, on the first, its object-to-object relationships as related
- * objects (qualifiers as "ocel:o2o:TARGET" attributes).
+ * OCEL 2.0 (JSON, XML and SQLite forms).  An OCEL event related to k
+ * objects becomes k orgmri events, one on each object ("TYPE:ID" with the
+ * OCEL object type, ':' in it written '.', and id; an id that already
+ * starts with "TYPE:" is kept), all with the OCEL event id as
+ * discriminator, the event type as activity, the event's attributes,
+ * ORGMRI_OCEL_QUALIFIER holding the E2O qualifier, and the other k - 1
+ * objects as related objects.  Each OCEL object also gets one event
+ * ORGMRI_OCEL_OBJECT_ACTIVITY per distinct attribute time (at least one:
+ * without attribute values, at the time of the object's first event, or
+ * 0) carrying the attribute values set then and, on the first, its
+ * object-to-object relationships as related objects (qualifiers as
+ * "ocel:o2o:TARGET" attributes).
  */
 #ifndef ORGMRI_EVENTLOG_H
 #define ORGMRI_EVENTLOG_H
@@ -101,6 +104,16 @@ int orgmri_xes_read(FILE *in, const char *name,
 int orgmri_ocel_read(FILE *in, const char *name,
                      const orgmri_eventlog_options *opts, orgmri_sink *sink,
                      orgmri_eventlog_stats *stats, orgmri_error *err);
+
+/*
+ * Read an OCEL 2.0 XML log (plain or gzip) from `in`: the same mapping;
+ * values are typed by their attribute's declaration on the object or
+ * event type.
+ */
+int orgmri_ocel_read_xml(FILE *in, const char *name,
+                         const orgmri_eventlog_options *opts,
+                         orgmri_sink *sink, orgmri_eventlog_stats *stats,
+                         orgmri_error *err);
 
 /*
  * Read an OCEL 2.0 SQLite log (the tables event, object, event_object,

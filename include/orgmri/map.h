@@ -5,11 +5,12 @@
  * Definitions (docs/eventlogs.md has them with examples):
  *
  * - A case is an object (of the chosen type, or any) with at least one
- *   event left after the activity exclusions and the time window.  Its sequence is its events
- *   ordered by time, ties broken by ORGMRI_XES_POSITION when events carry
- *   it (then by the table's order); with `document_order` by
- *   ORGMRI_XES_POSITION alone (the XES file's order, pm4py's "variants"),
- *   falling back to the time order for objects without positions.
+ *   event left after the activity exclusions and the time window.  Its
+ *   sequence is its events ordered by time, ties broken by
+ *   ORGMRI_XES_POSITION when events carry it (then by the table's order);
+ *   with `document_order` by ORGMRI_XES_POSITION alone (the XES file's
+ *   order, pm4py's "variants"), falling back to the time order for
+ *   objects without positions.
  * - Activity frequency: events with that activity.  Start / end count:
  *   cases whose sequence begins / ends with it.
  * - Edge (a, b): each pair of consecutive events in a sequence; frequency

@@ -75,15 +75,19 @@ static int parse_time(ocel_state *s, json_t *v, int64_t *out)
 }
 
 /* "TYPE:ID", or ID itself when it already starts with "TYPE:" (so that an
- * exported orgmri log reads back to the same keys).  Appends to s->keys
- * and returns the offset. */
+ * exported orgmri log reads back to the same keys).  A ':' in TYPE would
+ * move the type/key boundary, so it is written as '.' ("ns:Order" ->
+ * "ns.Order").  Appends to s->keys and returns the offset. */
 static size_t object_key(ocel_state *s, const char *type, const char *id)
 {
 	size_t off = s->keys.len, tl = strlen(type);
-	if (!(strncmp(id, type, tl) == 0 && id[tl] == ':' && id[tl + 1])) {
-		orgmri_buf_puts(&s->keys, type);
-		orgmri_buf_putc(&s->keys, ':');
-	}
+	for (size_t i = 0; i < tl; i++)
+		orgmri_buf_putc(&s->keys, type[i] == ':' ? '.' : type[i]);
+	orgmri_buf_putc(&s->keys, ':');
+	/* the id already carries this (cleaned) type as its prefix */
+	if (s->keys.ptr && strncmp(id, s->keys.ptr + off, tl + 1) == 0 &&
+	    id[tl + 1])
+		s->keys.len = off;
 	orgmri_buf_puts(&s->keys, id);
 	orgmri_buf_putc(&s->keys, '\0');
 	return off;
@@ -131,7 +135,10 @@ static int emit(ocel_state *s, orgmri_event *ev, const char *path)
 {
 	orgmri_error e;
 	orgmri_error_clear(&e);
-	int rc = s->sink->event(s->sink, ev, &e);
+	/* checked here too: text from the SQLite form is not UTF-8-checked */
+	int rc = orgmri_event_validate(ev, &e);
+	if (!rc)
+		rc = s->sink->event(s->sink, ev, &e);
 	if (rc == ORGMRI_EPARSE)
 		return bad(s, path, e.message);
 	if (rc) {
@@ -143,7 +150,7 @@ static int emit(ocel_state *s, orgmri_event *ev, const char *path)
 	return 0;
 }
 
-/* ---- objects ------------------------------------------------------------- */
+/* ---- objects ------------------------------------------------------ */
 
 static int cmp_int64(const void *a, const void *b)
 {
@@ -243,8 +250,9 @@ static int one_object(ocel_state *s, json_t *o, size_t i, int64_t fallback)
 				at = times[0];  /* a value without a time: initial */
 			if (at != times[t])
 				continue;
-			const char *why = json_is_string(nm) && json_string_value(nm)[0] ? value_of(s, json_object_get(a,
-			                  "value"), n) : "attribute needs a non-empty name";
+			const char *why = json_is_string(nm) && json_string_value(nm)[0]
+			                  ? value_of(s, json_object_get(a, "value"), n)
+			                  : "attribute needs a non-empty name";
 			if (why) {
 				char ap[128];
 				snprintf(ap, sizeof(ap), "%s.attributes[%zu]", path, k);
@@ -272,7 +280,7 @@ static int one_object(ocel_state *s, json_t *o, size_t i, int64_t fallback)
 	return rc;
 }
 
-/* ---- events -------------------------------------------------------------- */
+/* ---- events ------------------------------------------------------- */
 
 /* Fill related keys for event i; returns how many, skipping bad ones. */
 static size_t event_objects(ocel_state *s, json_t *rels, size_t i,
@@ -316,16 +324,25 @@ static int one_event(ocel_state *s, json_t *e, size_t i, const char **quals)
 	s->st.events++;
 	size_t n = 0, k;
 	json_t *a;
+	const char *actor = NULL;
 	json_array_foreach(json_object_get(e, "attributes"), k, a) {
 		json_t *nm = json_object_get(a, "name");
 		if (n == MAX_ATTRS)
 			break;
-		const char *why = json_is_string(nm) && json_string_value(nm)[0] ? value_of(s, json_object_get(a,
-		                  "value"), n) : "attribute needs a non-empty name";
+		const char *why = json_is_string(nm) && json_string_value(nm)[0]
+		                  ? value_of(s, json_object_get(a, "value"), n)
+		                  : "attribute needs a non-empty name";
 		if (why) {
 			char ap[128];
 			snprintf(ap, sizeof(ap), "%s.attributes[%zu]", path, k);
 			return bad(s, ap, why);
+		}
+		/* org:resource (as orgmri's OCEL export writes the actor) is
+		 * the actor again */
+		if (strcmp(json_string_value(nm), "org:resource") == 0 &&
+		    s->attrs[n].type == ORGMRI_ATTR_STRING) {
+			actor = s->attrs[n].value;
+			continue;
 		}
 		s->attrs[n++].name = json_string_value(nm);
 	}
@@ -352,14 +369,14 @@ static int one_event(ocel_state *s, json_t *e, size_t i, const char **quals)
 				s->related[nrel++] = s->keys.ptr + s->rel_off[r];
 		s->attrs[n] = (orgmri_attr){ ORGMRI_OCEL_QUALIFIER, quals[j],
 		                             ORGMRI_ATTR_STRING };
-		orgmri_event ev = { time, s->keys.ptr + s->rel_off[j], type, NULL, id,
-		                    s->related, nrel, s->attrs, n + 1 };
+		orgmri_event ev = { time, s->keys.ptr + s->rel_off[j], type, actor,
+		                    id, s->related, nrel, s->attrs, n + 1 };
 		rc = emit(s, &ev, path);
 	}
 	return rc;
 }
 
-/* ---- driver ---------------------------------------------------------------- */
+/* ---- driver ------------------------------------------------------- */
 
 static int load(ocel_state *s, FILE *fp, json_t **root)
 {
@@ -529,7 +546,9 @@ static int detect_ocel(const char *path)
 {
 	if (orgmri_path_has_suffix(path, ".jsonocel") ||
 	    orgmri_path_has_suffix(path, ".jsonocel.gz") ||
-	    orgmri_path_has_suffix(path, ".ocel.json"))
+	    orgmri_path_has_suffix(path, ".ocel.json") ||
+	    orgmri_path_has_suffix(path, ".xmlocel") ||
+	    orgmri_path_has_suffix(path, ".xmlocel.gz"))
 		return 10;
 	/* any SQLite file named .sqlite/.sqliteocel is taken for OCEL 2.0; the
 	 * reader says so clearly when its tables are missing */
@@ -546,15 +565,32 @@ static int read_sqlite(FILE *fp, const char *name,
 	return orgmri_ocel_read_sqlite(name, opts, sink, stats, err);
 }
 
+/* The XML form: named .xmlocel, or its first non-blank byte is '<'. */
+static int is_xml(const char *path)
+{
+	if (orgmri_path_has_suffix(path, ".xmlocel") ||
+	    orgmri_path_has_suffix(path, ".xmlocel.gz"))
+		return 1;
+	FILE *fp = fopen(path, "rb");
+	int c = EOF;
+	if (fp) {
+		while ((c = getc(fp)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+			;
+		fclose(fp);
+	}
+	return c == '<';
+}
+
 static int run_ocel(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
-	return orgmri_eventlog_run(ctx, is_sqlite(ctx->path) ? read_sqlite
-	                                                     : orgmri_ocel_read,
-	                           err);
+	eventlog_reader read = is_sqlite(ctx->path) ? read_sqlite
+	                       : is_xml(ctx->path) ? orgmri_ocel_read_xml
+	                       : orgmri_ocel_read;
+	return orgmri_eventlog_run(ctx, read, err);
 }
 
 const orgmri_adapter orgmri_adapter_ocel = {
-	"ocel", "object-centric event log, OCEL 2.0 JSON or SQLite (.jsonocel, "
-	".sqlite; docs/eventlogs.md)",
+	"ocel", "object-centric event log, OCEL 2.0 JSON, XML or SQLite "
+	"(.jsonocel, .xmlocel, .sqlite; docs/eventlogs.md)",
 	detect_ocel, run_ocel,
 };

@@ -118,7 +118,7 @@ typedef struct xes_state {
 	orgmri_attr emit[MAX_EVENT_ATTRS + 1];
 } xes_state;
 
-/* ---- errors ---------------------------------------------------------- */
+/* ---- errors ------------------------------------------------------- */
 
 static void where(xes_state *s, long *line, long *col)
 {
@@ -165,7 +165,7 @@ static void bad_record(xes_state *s, const char *why, long line, long col)
 		s->opts->warn(&e, s->opts->warn_ctx);
 }
 
-/* ---- growable arrays ------------------------------------------------- */
+/* ---- growable arrays ---------------------------------------------- */
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
@@ -190,7 +190,7 @@ static char *keep(xes_state *s, const char *text)
 	return p;
 }
 
-/* ---- attribute values -------------------------------------------------- */
+/* ---- attribute values --------------------------------------------- */
 
 typedef struct xattr_in {
 	const char *key, *value;
@@ -270,7 +270,7 @@ static const char *typed_value(ekind k, const char *v, orgmri_attr_type *type,
 	}
 }
 
-/* ---- element handlers ---------------------------------------------------- */
+/* ---- element handlers --------------------------------------------- */
 
 static int is_attribute(ekind k)
 {
@@ -515,7 +515,11 @@ static void end_trace(xes_state *s)
 		orgmri_error e;  /* cleared only in part: it is read on failure */
 		e.code = 0;
 		e.message[0] = '\0';
-		int rc = s->sink->event(s->sink, &oe, &e);
+		/* The store checks again, but checking here (UTF-8, names)
+		 * keeps the promise that only valid events reach any sink. */
+		int rc = orgmri_event_validate(&oe, &e);
+		if (!rc)
+			rc = s->sink->event(s->sink, &oe, &e);
 		if (rc == ORGMRI_EPARSE) {
 			bad_record(s, e.message, ev->line, ev->column);
 		} else if (rc) {
@@ -544,7 +548,7 @@ static void on_end(void *p, const char *name)
 		s->global_event = 0;
 }
 
-/* ---- driver ------------------------------------------------------------- */
+/* ---- driver ------------------------------------------------------- */
 
 /* "dir/bpic2012.xes.gz" -> "bpic2012" */
 static char *log_name_from(const char *path)
@@ -574,7 +578,7 @@ static void final_notes(xes_state *s)
 
 static int parse_stream(xes_state *s, gzinput *in)
 {
-	static const xmlscan_handlers handlers = { on_start, on_end };
+	static const xmlscan_handlers handlers = { on_start, on_end, NULL };
 	/* a tag may hold several attribute values at the cap */
 	size_t max_token = 4 * s->max_value + (1u << 20);
 	int rc = xmlscan_run(in, s->name, max_token, &handlers, s, &s->scan,
@@ -639,7 +643,7 @@ done:
 	return rc;
 }
 
-/* ---- the adapter ---------------------------------------------------------- */
+/* ---- the adapter -------------------------------------------------- */
 
 static int detect_xes(const char *path)
 {

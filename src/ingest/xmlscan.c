@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ingest/xmlscan.h"
 
@@ -29,6 +30,7 @@ struct xmlscan {
 	size_t max_token;
 	uint64_t base;            /* absolute offset of buf[0] */
 	int eof, stopped, seen_root, root_closed;
+	int started, latin1;      /* encoding checked; input is ISO-8859-1 */
 	/* line counting: newlines counted up to absolute offset `counted` */
 	uint64_t counted, line_start;
 	long line;
@@ -97,10 +99,81 @@ static int malformed(xmlscan *x, uint64_t at, const char *what)
 	return fail_at(x, at, ORGMRI_EPARSE, msg);
 }
 
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Latin-1 bytes [src, src + n) to UTF-8 at dst; dst may overlap src when
+ * dst + 2k <= src + k for every k, i.e. dst + n <= src.  Returns the
+ * bytes written. */
+static size_t latin1_to_utf8(char *dst, const char *src, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+		if (c < 0x80) {
+			dst[o++] = (char)c;
+		} else {
+			dst[o++] = (char)(0xC0 | (c >> 6));
+			dst[o++] = (char)(0x80 | (c & 0x3F));
+		}
+	}
+	return o;
+}
+
+/* Encodings we read: UTF-8 (and its subset ASCII) as is, ISO-8859-1 (and
+ * windows-1252, read as ISO-8859-1) converted to UTF-8. */
+static const struct {
+	const char *name;
+	int latin1;
+} encodings[] = {
+	{ "utf-8", 0 }, { "utf8", 0 }, { "us-ascii", 0 }, { "ascii", 0 },
+	{ "iso-8859-1", 1 }, { "latin1", 1 }, { "latin-1", 1 },
+	{ "windows-1252", 1 }, { "cp1252", 1 },
+};
+
+/* Look at the start of the input (buf[0, n)): a UTF-16 byte-order mark or
+ * the XML declaration's encoding.  Returns 0 or an error. */
+static int check_encoding(xmlscan *x, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)x->buf;
+	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
+	               (u[0] == 0xFE && u[1] == 0xFF)))
+		return fail_at(x, 0, ORGMRI_EUNSUPPORTED,
+		               "UTF-16 input is not read; convert it to UTF-8");
+	if (n < 5 || strncmp(x->buf, "<?xml", 5) != 0)
+		return 0;
+	const char *end = memmem(x->buf, n, "?>", 2);
+	const char *enc = end ? memmem(x->buf, (size_t)(end - x->buf),
+	                               "encoding", 8) : NULL;
+	if (!enc)
+		return 0;
+	const char *q = enc + 8;
+	while (q < end && (is_space(*q) || *q == '='))
+		q++;
+	if (q >= end || (*q != '"' && *q != '\''))
+		return 0;
+	const char *v = q + 1, *ve = memchr(v, *q, (size_t)(end - v));
+	if (!ve)
+		return 0;
+	for (size_t i = 0; i < sizeof(encodings) / sizeof(encodings[0]); i++)
+		if (strlen(encodings[i].name) == (size_t)(ve - v) &&
+		    strncasecmp(v, encodings[i].name, (size_t)(ve - v)) == 0) {
+			x->latin1 = encodings[i].latin1;
+			return 0;
+		}
+	char msg[120];
+	snprintf(msg, sizeof(msg), "encoding \"%.*s\" is not read (UTF-8 and "
+	         "ISO-8859-1 are)", (int)(ve - v > 40 ? 40 : ve - v), v);
+	return fail_at(x, (uint64_t)(v - x->buf), ORGMRI_EUNSUPPORTED, msg);
+}
+
 /*
  * Make more input available: drop what was read, grow when the buffer is
- * full, read a chunk.  Returns 1 if bytes were added, 0 at the end of
- * input, or a negative error.
+ * full, read a chunk (converted to UTF-8 when the input is Latin-1).
+ * Returns 1 if bytes were added, 0 at the end of input, or a negative
+ * error.
  */
 static int refill(xmlscan *x)
 {
@@ -113,7 +186,7 @@ static int refill(xmlscan *x)
 		x->base += x->pos;
 		x->pos = 0;
 	}
-	if (x->cap - x->len < CHUNK) {
+	if (x->cap - x->len < 2 * CHUNK) {
 		if (x->len > x->max_token)
 			return fail_at(x, x->base, ORGMRI_ELIMIT,
 			               "one tag is longer than the cap on tag size");
@@ -124,21 +197,36 @@ static int refill(xmlscan *x)
 		x->buf = b;
 		x->cap = cap;
 	}
-	long got = gzinput_read(x->in, x->buf + x->len, x->cap - x->len, x->err);
+	/* Latin-1 (or not known yet): at most half the free space, so that it
+	 * can double in place; its raw bytes go to the top of the buffer and
+	 * expand downwards.  UTF-8 is read where it stays. */
+	int halve = x->latin1 || !x->started;
+	size_t room = halve ? (x->cap - x->len) / 2 : x->cap - x->len;
+	char *top = x->buf + x->cap - room;
+	char *raw = x->latin1 ? top : x->buf + x->len;
+	long got = gzinput_read(x->in, raw, room, x->err);
 	if (got < 0)
 		return (int)got;
 	if (got == 0) {
 		x->eof = 1;
 		return 0;
 	}
-	x->len += (size_t)got;
+	if (!x->started) {
+		x->started = 1;
+		int rc = check_encoding(x, (size_t)got);
+		if (rc)
+			return rc;
+		if (x->latin1) {
+			memmove(top, raw, (size_t)got);
+			raw = top;
+		}
+	}
+	if (x->latin1)
+		x->len += latin1_to_utf8(x->buf + x->len, raw, (size_t)got);
+	else
+		x->len += (size_t)got;
 	x->buf[x->len] = '\0';
 	return 1;
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /* Offset (from buf) just past `pat` at or after `from`, or 0 if absent. */
@@ -199,9 +287,13 @@ static const struct {
 	{ "apos;", '\'' },
 };
 
-/* Decode the value [v, end) in place; NUL-terminates.  Returns NULL or
- * why it is malformed (with *bad at the offending '&' or '<'). */
-static const char *decode(char *v, char *end, char **bad)
+/* Decode the text [v, end) in place (it only shrinks); *out_end = the end
+ * of the decoded text, not terminated (the caller may not own *end).
+ * `normalise`: attribute-value normalisation.
+ * Returns NULL or why it is malformed (with *bad at the offending '&' or
+ * '<'). */
+static const char *decode(char *v, char *end, int normalise, char **bad,
+                          char **out_end)
 {
 	char *o = v;
 	for (char *p = v; p < end;) {
@@ -210,7 +302,7 @@ static const char *decode(char *v, char *end, char **bad)
 			*bad = p;
 			return "'<' in an attribute value";
 		}
-		if (c == '\t' || c == '\n' || c == '\r') {
+		if (normalise && (c == '\t' || c == '\n' || c == '\r')) {
 			/* attribute-value normalisation (XML 1.0 3.3.3) */
 			p += c == '\r' && p + 1 < end && p[1] == '\n' ? 2 : 1;
 			*o++ = ' ';
@@ -245,7 +337,7 @@ static const char *decode(char *v, char *end, char **bad)
 		*o++ = entities[i].c;
 		p = semi + 1;
 	}
-	*o = '\0';
+	*out_end = o;
 	return NULL;
 }
 
@@ -333,9 +425,11 @@ static int start_tag(xmlscan *x, size_t pos, size_t end,
 			return malformed(x, x->base + (size_t)(p - b),
 			                 "not well-formed (no space between attributes)");
 		*an_end = '\0';
-		const char *why = decode(v, vend, &bad);
+		char *dend;
+		const char *why = decode(v, vend, 1, &bad, &dend);
 		if (why)
 			return malformed(x, x->base + (size_t)(bad - b), why);
+		*dend = '\0';  /* at most at the closing quote */
 		if (na < XMLSCAN_MAX_ATTRS) {
 			x->atts[2 * na] = an;
 			x->atts[2 * na + 1] = v;
@@ -450,13 +544,32 @@ static int scan(xmlscan *x, const xmlscan_handlers *h, void *ctx)
 		/* text up to the next '<' is skipped (checked outside the root) */
 		char *lt = memchr(x->buf + x->pos, '<', x->len - x->pos);
 		size_t upto = lt ? (size_t)(lt - x->buf) : x->len;
-		if (!x->seen_root || x->root_closed)
+		int inside = x->seen_root && !x->root_closed;
+		if (!inside)
 			for (size_t i = x->pos; i < upto; i++)
 				if (!is_space(x->buf[i]) &&
 				    !(x->base + i < 3 && (unsigned char)x->buf[i] >= 0xBB))
 					return malformed(x, x->base + i, x->root_closed
 					                 ? "junk after document element"
 					                 : "syntax error");
+		if (inside && h->text && upto > x->pos) {
+			if (!lt) {
+				/* keep the text whole: read on from where it starts */
+				if (x->eof)
+					break;
+				if ((rc = refill(x)) < 0)
+					return rc;
+				continue;
+			}
+			char *bad = NULL, *dend;
+			const char *why = decode(x->buf + x->pos, lt, 0, &bad, &dend);
+			if (why)
+				return malformed(x, x->base + (size_t)(bad - x->buf), why);
+			mark(x, x->base + x->pos);
+			h->text(ctx, x->buf + x->pos, (size_t)(dend - (x->buf + x->pos)));
+			if (x->stopped)
+				return -1;
+		}
 		x->pos = upto;
 		if (!lt) {
 			if ((rc = refill(x)) < 0)

@@ -4,11 +4,14 @@
  *
  * It reports start and end tags with their attributes (names and values
  * NUL-terminated, values with entities and character references decoded
- * and attribute-value normalisation applied), checks that tags nest and
- * match, skips comments, processing instructions, CDATA and text, and
- * refuses a DOCTYPE that declares entities.  Input is taken as UTF-8
- * (the XES norm); invalid UTF-8 reaches the callbacks and is left to
- * them.  Positions are 1-based lines and byte columns.
+ * and attribute-value normalisation applied) and, when asked, text; it
+ * checks that tags nest and match, skips comments, processing
+ * instructions and CDATA, and
+ * refuses a DOCTYPE that declares entities.  Input is UTF-8 (the XES
+ * norm) or ASCII; ISO-8859-1 named in the XML declaration is converted to
+ * UTF-8; UTF-16 and other encodings are refused.  Invalid UTF-8 reaches
+ * the callbacks and is left to them.  Positions are 1-based lines and
+ * byte columns (of the converted text).
  *
  * Why not expat: expat is general (encodings, DTDs, namespaces) and was
  * 73% of the XES read time in a profile; this reader does what XES needs
@@ -31,6 +34,10 @@ typedef struct xmlscan_handlers {
 	/* atts: name, value, name, value, ..., NULL */
 	void (*start)(void *ctx, const char *name, const char **atts);
 	void (*end)(void *ctx, const char *name);
+	/* Text inside the root element, entities decoded, `len` bytes (not
+	 * NUL-terminated); may come in several pieces (around comments).
+	 * NULL = text skipped. */
+	void (*text)(void *ctx, const char *text, size_t len);
 } xmlscan_handlers;
 
 /*

@@ -128,7 +128,7 @@ void ocel_writer_free(orgmri_eventlog_writer *w)
 	w->ocel_state = NULL;
 }
 
-/* ---- building the document ------------------------------------------------ */
+/* ---- building the document ---------------------------------------- */
 
 static json_t *typed(const orgmri_attr *a)
 {

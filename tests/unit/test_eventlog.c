@@ -330,8 +330,12 @@ static void raw_work(const tu_sink *s, const char *act, double *sum,
 		if (strcmp(s->ev[i].activity, act) || !tr ||
 		    strcasecmp(tr, "complete"))
 			continue;
-		/* the earliest unused start of the same case before it */
-		for (size_t j = 0; j < i; j++) {
+		/* the earliest unused start of the same case before it (the
+		 * reader hands over one trace at a time) */
+		size_t first = i;
+		while (first > 0 && strcmp(s->ev[first - 1].object, s->ev[i].object) == 0)
+			first--;
+		for (size_t j = first; j < i; j++) {
 			const char *tj = tu_attr(s, j, "lifecycle:transition");
 			if (strcmp(s->ev[j].object, s->ev[i].object) ||
 			    strcmp(s->ev[j].activity, act) || !tj ||
@@ -499,6 +503,27 @@ static void test_ocel_example(void **state)
 	assert_int_equal(orgmri_ocel_read_sqlite(sqpath, NULL, &sq.sink, &st,
 	                                         &err), 0);
 	check_ocel_example(&sq, &st, "2022-01-09T15:00:00Z", "2022-02-28T23:00:00Z");
+	/* the XML form: like the SQLite one */
+	char *xpath = tu_shared("data/eventlogs/ocel/ocel20_example.xmlocel");
+	tu_sink xs;
+	tu_sink_init(&xs);
+	fp = fopen(xpath, "rb");
+	assert_int_equal(orgmri_ocel_read_xml(fp, xpath, NULL, &xs.sink, &st, &err),
+	                 0);
+	fclose(fp);
+	check_ocel_example(&xs, &st, "2022-01-09T15:00:00Z", "2022-02-28T23:00:00Z");
+	assert_int_equal(xs.n, sq.n);
+	for (size_t i = 0; i < sq.n; i++) {
+		assert_string_equal(xs.ev[i].object, sq.ev[i].object);
+		assert_string_equal(xs.ev[i].activity, sq.ev[i].activity);
+		if (strcmp(xs.ev[i].activity, ORGMRI_OCEL_OBJECT_ACTIVITY))
+			assert_int_equal(xs.ev[i].time, sq.ev[i].time);
+		assert_int_equal(xs.ev[i].nattrs, sq.ev[i].nattrs);
+		for (size_t a = 0; a < xs.ev[i].nattrs; a++)
+			assert_string_equal(xs.ev[i].attrs[a].value, sq.ev[i].attrs[a].value);
+	}
+	tu_sink_free(&xs);
+	free(xpath);
 	/* the same events, one hour later, in the same order */
 	assert_int_equal(sq.n, sink.n);
 	for (size_t i = 0; i < sink.n; i++) {
@@ -698,6 +723,46 @@ static void test_wrong_types(void **state)
 	tu_sink_free(&sink);
 }
 
+/* gzip of len bytes of text appended to out (one member). */
+static size_t gz_member(const char *text, size_t len, unsigned char *out,
+                        size_t cap)
+{
+	z_stream zs;
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
+	                              Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (unsigned char *)text;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t n = zs.total_out;
+	deflateEnd(&zs);
+	return n;
+}
+
+/* Two gzip members one after the other read as their concatenation, as
+ * gunzip does. */
+static void test_gzip_members(void **state)
+{
+	(void)state;
+	char first[512];
+	snprintf(first, sizeof(first), "<log>%s", good_trace);
+	const char *second = "<trace><event><string key=\"concept:name\" "
+	                     "value=\"b\"/></event></trace></log>\n";
+	unsigned char z[4096];
+	size_t n = gz_member(first, strlen(first), z, sizeof(z));
+	n += gz_member(second, strlen(second), z + n, sizeof(z) - n);
+	tu_sink sink;
+	tu_sink_init(&sink);
+	warned w = { 0 };
+	orgmri_error err;
+	assert_int_equal(read_xes_text((char *)z, n, 0, &sink, &w, &err), 0);
+	assert_int_equal(sink.n, 2);
+	assert_string_equal(sink.ev[1].activity, "b");
+	tu_sink_free(&sink);
+}
+
 static void test_gzip_bomb(void **state)
 {
 	(void)state;
@@ -815,6 +880,24 @@ static void test_xml_details(void **state)
 	assert_string_equal(tu_attr(&sink, 0, "note"), "x > y tab line \nkept");
 	tu_sink_free(&sink);
 
+	/* ISO-8859-1 is converted to UTF-8; other encodings are refused */
+	const char *l1 = "<?xml version='1.0' encoding='ISO-8859-1'?>\n<log><trace>"
+	                 "<event><string key='concept:name' value='\xe9t\xe9'/>"
+	                 "</event></trace></log>";
+	tu_sink_init(&sink);
+	assert_int_equal(read_xes_text(l1, strlen(l1), 0, &sink, &w, &err), 0);
+	assert_int_equal(sink.n, 1);
+	assert_string_equal(sink.ev[0].activity, "\xC3\xA9t\xC3\xA9");
+	tu_sink_free(&sink);
+	const char *eb = "<?xml version=\"1.0\" encoding=\"EBCDIC\"?><log/>";
+	tu_sink_init(&sink);
+	assert_int_equal(read_xes_text(eb, strlen(eb), 0, &sink, &w, &err),
+	                 ORGMRI_EUNSUPPORTED);
+	assert_non_null(strstr(err.message, "encoding \"EBCDIC\" is not read"));
+	assert_int_equal(read_xes_text("\xFF\xFE<\0l\0", 6, 0, &sink, &w, &err),
+	                 ORGMRI_EUNSUPPORTED);
+	tu_sink_free(&sink);
+
 	static const struct {
 		const char *text, *msg;
 		long line, column;
@@ -930,6 +1013,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_xml),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_gzip_bomb),
+		cmocka_unit_test(test_gzip_members),
 		cmocka_unit_test(test_deep_and_huge),
 		cmocka_unit_test(test_xml_details),
 		cmocka_unit_test_setup_teardown(test_nothing_lost, setup, teardown),
