@@ -58,7 +58,7 @@ static int parse_long(cli_ctx *ctx, const char *name, const char *arg,
 static int on_option(cli_ctx *ctx, int opt, const char *arg, void *st)
 {
 	sim_args *a = st;
-	long v;
+	long v = 0;
 	switch (opt) {
 	case OPT_CALIBRATION: a->calibration = 1; return 0;
 	case OPT_TREND: a->trend = 1; return 0;

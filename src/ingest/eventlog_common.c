@@ -36,8 +36,8 @@ void eventlog_note_times(const orgmri_eventlog_options *opts,
 static void skipped(const orgmri_error *what, void *p)
 {
 	orgmri_adapter_ctx *ctx = p;
-	if (what->code)
-		orgmri_ingest_note_skip(ctx->ingest);
+	if (what->code && ctx->read.skipped)
+		ctx->read.skipped(ctx->read.skipped_ctx);
 	if (ctx->read.warn)
 		ctx->read.warn(what, ctx->read.warn_ctx);
 }

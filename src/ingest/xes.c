@@ -658,5 +658,5 @@ static int run_xes(orgmri_adapter_ctx *ctx, orgmri_error *err)
 
 const orgmri_adapter orgmri_adapter_xes = {
 	"xes", "process-mining event log, XES (.xes, .xes.gz; docs/eventlogs.md)",
-	detect_xes, run_xes,
+	detect_xes, run_xes, ORGMRI_ADAPTER_STREAM,
 };
