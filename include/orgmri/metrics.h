@@ -176,6 +176,16 @@ const char *orgmri_dora_tier(int bands, int metric, double value,
                              double per_month);
 const char *orgmri_dora_metric_name(int metric);
 
+/*
+ * The per-change lead time of work item `item` (a change) into *ms:
+ * first commit authored -> first production deployment, or with
+ * `devlake_parts` DevLake's pr_cycle_time (ceil-minute coding +
+ * (merged - opened) + deploy, each part left out when missing or
+ * negative; defined without a deployment too).  Returns 1 when defined.
+ */
+int orgmri_dora_item_lead(const orgmri_model *m, size_t item,
+                          int devlake_parts, double *ms);
+
 /* ---- stages ----------------------------------------------------------- */
 
 typedef struct orgmri_stage_stats {

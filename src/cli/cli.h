@@ -80,5 +80,7 @@ extern const cli_command cmd_ingest;
 extern const cli_command cmd_stats;
 extern const cli_command cmd_export;
 extern const cli_command cmd_demo;
+extern const cli_command cmd_dora;
+extern const cli_command cmd_stages;
 
 #endif

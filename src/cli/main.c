@@ -16,6 +16,8 @@ static const cli_command *const commands[] = {
 	&cmd_stats,
 	&cmd_export,
 	&cmd_demo,
+	&cmd_dora,
+	&cmd_stages,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

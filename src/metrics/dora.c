@@ -438,13 +438,14 @@ static int64_t first_act(const orgmri_table *t, uint32_t o, uint32_t act)
 }
 
 /* First commit of a change: earliest `authored` over its commits. */
-static int64_t first_commit(const orgmri_table *t, const acts *a, uint32_t o)
+static int64_t first_commit(const orgmri_model *m, const acts *a, uint32_t o)
 {
+	const orgmri_table *t = m->table;
+	const uint32_t *cs;
+	size_t n = model_commits(m, o, &cs);
 	int64_t best = ORGMRI_NO_TIME;
-	for (uint32_t l = t->link_first[o]; l < t->link_first[o + 1]; l++) {
-		if (t->link_rel[l] != a->rel_contains)
-			continue;
-		int64_t v = first_act(t, t->link_dst[l], a->authored);
+	for (size_t k = 0; k < n; k++) {
+		int64_t v = first_act(t, cs[k], a->authored);
 		if (v != ORGMRI_NO_TIME && (best == ORGMRI_NO_TIME || v < best))
 			best = v;
 	}
@@ -464,7 +465,7 @@ static double pr_lead(const orgmri_model *m, const acts *a, size_t i,
 {
 	const orgmri_table *t = m->table;
 	uint32_t o = m->item[i];
-	int64_t first = first_commit(t, a, o), dep = m->item_deployed[i];
+	int64_t first = first_commit(m, a, o), dep = m->item_deployed[i];
 	if (!devlake)
 		return first == ORGMRI_NO_TIME || dep < first ? NAN
 		                                              : (double)(dep - first);
@@ -567,9 +568,10 @@ static int lead_per_commit(dora_ctx *c, const acts *a)
 				continue;
 			uint32_t x = t->link_dst[l];
 			one_commit(&w, x);
-			for (uint32_t k = t->link_first[x]; k < t->link_first[x + 1]; k++)
-				if (t->link_rel[k] == a->rel_contains)
-					one_commit(&w, t->link_dst[k]);
+			const uint32_t *cs;
+			size_t nc = model_commits(m, x, &cs);
+			for (size_t k = 0; k < nc; k++)
+				one_commit(&w, cs[k]);
 		}
 	}
 	free(seen);
@@ -817,4 +819,19 @@ void orgmri_dora_free(orgmri_dora *d)
 	free(d->rows);
 	free(d->links);
 	free(d);
+}
+
+int orgmri_dora_item_lead(const orgmri_model *m, size_t item,
+                          int devlake_parts, double *ms)
+{
+	const orgmri_table *t = m->table;
+	acts a = { orgmri_table_activity(t, "authored"),
+	           orgmri_table_activity(t, "committed"),
+	           orgmri_table_activity(t, "opened"),
+	           orgmri_table_activity(t, "merged"),
+	           model_rel(m, "contains"), model_rel(m, "deploys") };
+	if (item >= m->nitems)
+		return 0;
+	*ms = pr_lead(m, &a, item, devlake_parts);
+	return !isnan(*ms);
 }
