@@ -82,5 +82,8 @@ extern const cli_command cmd_export;
 extern const cli_command cmd_demo;
 extern const cli_command cmd_dora;
 extern const cli_command cmd_stages;
+extern const cli_command cmd_flow;
+extern const cli_command cmd_people;
+extern const cli_command cmd_rework;
 
 #endif

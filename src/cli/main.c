@@ -18,6 +18,9 @@ static const cli_command *const commands[] = {
 	&cmd_demo,
 	&cmd_dora,
 	&cmd_stages,
+	&cmd_flow,
+	&cmd_people,
+	&cmd_rework,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

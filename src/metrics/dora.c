@@ -286,8 +286,9 @@ static uint32_t explicit_target(const orgmri_model *m, uint32_t x)
 {
 	uint32_t di = model_deployment_of(m, x);
 	if (di != ORGMRI_NONE) {
+		/* only a successful production deployment can fail in production */
 		const orgmri_deployment *dp = &m->deployments[di];
-		return dp->success ? di : ORGMRI_NONE;
+		return dp->success && dp->production ? di : ORGMRI_NONE;
 	}
 	return model_first_deployment(m, x);
 }
