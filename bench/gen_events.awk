@@ -1,8 +1,11 @@
 # gen_events.awk - a deterministic synthetic delivery history as canonical
 # JSON Lines (docs/formats.md), for the SQL oracle test and the benchmark.
 #
-#   awk -v N=200 -v SEED=42 -f bench/gen_events.awk > events.jsonl
+#   awk -v N=200 -v SEED=42 [-v EXTRA=12] -f bench/gen_events.awk > events.jsonl
 #
+# EXTRA adds that many filler events per change (CI runs and review
+# comments after the first review; they change no stage boundary) to reach
+# the benchmark's ~20 events per change.
 # N changes over 3 repositories, 20 developers.  Each change has 1-3
 # commits (linked from the change by `pushed` for even changes, from the
 # commit to the change for odd ones, so both link directions occur), is
@@ -91,6 +94,11 @@ function change(i,    repo, obj, author, reviewer, t, ncommits, j, c, first,
 		ev(merged, obj, "closed", author, "", "")
 		return
 	}
+	for (j = 0; j < EXTRA; j++)
+		if (j % 2 == 0 || rev == "")
+			ev(opened + 1000 * (j + 1), obj, (j % 4 == 0) ? "ci_started" : "ci_passed", "ci", "", "")
+		else
+			ev(rev + 1000 * (j + 1), obj, "commented", reviewer, "", "")
 	ev(merged, obj, "merged", reviewer, "", "")
 	k = int((merged - base) / SLOT) + 1
 	slot[(i % 3) SUBSEP k] = slot[(i % 3) SUBSEP k] (slot[(i % 3) SUBSEP k] == "" ? "" : ",") "\"" obj "\""

@@ -69,11 +69,11 @@ CREATE TEMP TABLE item AS
       WHERE s.x = c.id OR s.x IN (SELECT x FROM commit_of WHERE commit_of.c = c.id)) AS deployed
   FROM objects c WHERE c.type = 'change';
 
-ALTER TABLE item ADD COLUMN first_review INTEGER;
+ALTER TABLE item ADD COLUMN first_review BIGINT;
 UPDATE item SET first_review = (
   SELECT MIN(ev.t) FROM ev JOIN people p ON p.id = ev.actor
   WHERE ev.o = item.o AND ev.act IN ('commented', 'changes_requested', 'approved')
-    AND ev.actor IS NOT item.author AND p.bot = 0);
+    AND ev.actor IS DISTINCT FROM item.author AND p.bot = 0);
 
 CREATE TEMP TABLE spans AS
   SELECT 1 AS k, 'coding' AS stage, COALESCE(ready, opened) - first_commit AS ms FROM item
@@ -126,7 +126,7 @@ CREATE TEMP TABLE inc AS
 -- explicit caused_by link to a production deployment, else the last
 -- production deployment finished strictly before the incident opened
 -- (same repository when the incident names one)
-ALTER TABLE inc ADD COLUMN d INTEGER;
+ALTER TABLE inc ADD COLUMN d BIGINT;
 UPDATE inc SET d = COALESCE(
   (SELECT MIN(l.dst_id) FROM links l JOIN proddep p ON p.o = l.dst_id
     WHERE l.src_id = inc.o AND l.relation = 'caused_by'),
