@@ -16,27 +16,35 @@ CREATE TEMP TABLE ev AS
   SELECT e.object_id AS o, a.name AS act, e.time AS t, e.actor_id AS actor,
          NULLIF(e.attrs, '') AS attrs
   FROM events e JOIN activities a ON a.id = e.activity_id;
-CREATE INDEX ev_o_act ON ev(o, act, t);
 
 CREATE TEMP TABLE commit_of AS
   SELECT DISTINCT src_id AS c, dst_id AS x FROM links WHERE relation = 'contains'
   UNION SELECT DISTINCT dst_id, src_id FROM links WHERE relation = 'belongs_to';
-CREATE INDEX commit_of_c ON commit_of(c);
-CREATE INDEX commit_of_x ON commit_of(x);
 
--- deployments: finished = first `deployed`; environment = first given
+-- the first value of an attribute per object, in time order
+CREATE TEMP TABLE attr_env AS
+  SELECT o, v AS env FROM (
+    SELECT o, json_extract(attrs, '$.environment') AS v,
+      ROW_NUMBER() OVER (PARTITION BY o ORDER BY t) AS rn
+    FROM ev WHERE json_extract(attrs, '$.environment') IS NOT NULL) x
+  WHERE rn = 1;
+CREATE TEMP TABLE attr_repo AS
+  SELECT o, v AS repo FROM (
+    SELECT o, json_extract(attrs, '$.repo') AS v,
+      ROW_NUMBER() OVER (PARTITION BY o ORDER BY t) AS rn
+    FROM ev WHERE json_extract(attrs, '$.repo') IS NOT NULL) x
+  WHERE rn = 1;
+
+-- deployments: finished = first `deployed`
 CREATE TEMP TABLE dep AS
-  SELECT o,
+  SELECT ev.o,
     MIN(CASE WHEN act = 'deployed' THEN t END) AS finished,
     MIN(CASE WHEN act = 'rolled_back' THEN t END) AS rolled_back,
-    (SELECT json_extract(e2.attrs, '$.environment') FROM ev e2
-      WHERE e2.o = ev.o AND json_extract(e2.attrs, '$.environment') IS NOT NULL
-      ORDER BY e2.t LIMIT 1) AS env,
-    (SELECT json_extract(e2.attrs, '$.repo') FROM ev e2
-      WHERE e2.o = ev.o AND json_extract(e2.attrs, '$.repo') IS NOT NULL
-      ORDER BY e2.t LIMIT 1) AS repo
-  FROM ev WHERE o IN (SELECT id FROM objects WHERE type = 'deployment')
-  GROUP BY o;
+    MIN(attr_env.env) AS env, MIN(attr_repo.repo) AS repo
+  FROM ev JOIN objects ob ON ob.id = ev.o AND ob.type = 'deployment'
+  LEFT JOIN attr_env ON attr_env.o = ev.o
+  LEFT JOIN attr_repo ON attr_repo.o = ev.o
+  GROUP BY ev.o;
 
 CREATE TEMP TABLE proddep AS
   SELECT * FROM dep WHERE finished IS NOT NULL
@@ -45,35 +53,54 @@ CREATE TEMP TABLE proddep AS
 -- what each production deployment ships: linked objects and their commits
 CREATE TEMP TABLE ships AS
   SELECT l.src_id AS d, l.dst_id AS x FROM links l
-    WHERE l.relation = 'deploys' AND l.src_id IN (SELECT o FROM proddep)
+    JOIN proddep p ON p.o = l.src_id WHERE l.relation = 'deploys'
   UNION
   SELECT l.src_id, co.x FROM links l JOIN commit_of co ON co.c = l.dst_id
-    WHERE l.relation = 'deploys' AND l.src_id IN (SELECT o FROM proddep);
-CREATE INDEX ships_x ON ships(x);
+    JOIN proddep p ON p.o = l.src_id WHERE l.relation = 'deploys';
+
+CREATE TEMP TABLE cev AS
+  SELECT ev.* FROM ev JOIN objects ob ON ob.id = ev.o AND ob.type = 'change';
+
+CREATE TEMP TABLE author AS
+  SELECT o, actor AS author FROM (
+    SELECT o, actor, ROW_NUMBER() OVER (PARTITION BY o ORDER BY t) AS rn
+    FROM cev WHERE act = 'opened') x
+  WHERE rn = 1;
 
 CREATE TEMP TABLE item AS
-  SELECT c.id AS o,
-    (SELECT actor FROM ev WHERE ev.o = c.id AND act = 'opened'
-      ORDER BY t LIMIT 1) AS author,
-    (SELECT MIN(t) FROM ev JOIN commit_of co ON co.x = ev.o
-      WHERE co.c = c.id AND act = 'authored') AS first_commit,
-    (SELECT MIN(t) FROM ev WHERE ev.o = c.id AND act = 'opened') AS opened,
-    (SELECT MIN(t) FROM ev WHERE ev.o = c.id AND act = 'ready_for_review') AS ready,
-    (SELECT MAX(t) FROM ev WHERE ev.o = c.id AND act = 'approved') AS last_approved,
-    (SELECT MIN(t) FROM ev WHERE ev.o = c.id AND act = 'merged') AS merged,
-    (SELECT MIN(t) FROM ev WHERE ev.o = c.id AND act = 'review_requested'
-      AND json_extract(attrs, '$.team') = 'security') AS sec_req,
-    (SELECT MIN(t) FROM ev WHERE ev.o = c.id AND act = 'approved'
-      AND json_extract(attrs, '$.team') = 'security') AS sec_appr,
-    (SELECT MIN(p.finished) FROM ships s JOIN proddep p ON p.o = s.d
-      WHERE s.x = c.id OR s.x IN (SELECT x FROM commit_of WHERE commit_of.c = c.id)) AS deployed
-  FROM objects c WHERE c.type = 'change';
-
-ALTER TABLE item ADD COLUMN first_review BIGINT;
-UPDATE item SET first_review = (
-  SELECT MIN(ev.t) FROM ev JOIN people p ON p.id = ev.actor
-  WHERE ev.o = item.o AND ev.act IN ('commented', 'changes_requested', 'approved')
-    AND ev.actor IS DISTINCT FROM item.author AND p.bot = 0);
+  WITH agg AS (
+    SELECT o,
+      MIN(CASE WHEN act = 'opened' THEN t END) AS opened,
+      MIN(CASE WHEN act = 'ready_for_review' THEN t END) AS ready,
+      MAX(CASE WHEN act = 'approved' THEN t END) AS last_approved,
+      MIN(CASE WHEN act = 'merged' THEN t END) AS merged,
+      MIN(CASE WHEN act = 'review_requested'
+               AND json_extract(attrs, '$.team') = 'security' THEN t END) AS sec_req,
+      MIN(CASE WHEN act = 'approved'
+               AND json_extract(attrs, '$.team') = 'security' THEN t END) AS sec_appr
+    FROM cev GROUP BY o),
+  fr AS (
+    SELECT cev.o, MIN(cev.t) AS first_review
+    FROM cev JOIN people p ON p.id = cev.actor
+    LEFT JOIN author a ON a.o = cev.o
+    WHERE cev.act IN ('commented', 'changes_requested', 'approved')
+      AND cev.actor IS DISTINCT FROM a.author AND p.bot = 0
+    GROUP BY cev.o),
+  fc AS (
+    SELECT co.c AS o, MIN(ev.t) AS first_commit
+    FROM commit_of co JOIN ev ON ev.o = co.x
+    WHERE ev.act = 'authored' GROUP BY co.c),
+  dx AS (
+    SELECT s.x, MIN(p.finished) AS f FROM ships s
+    JOIN proddep p ON p.o = s.d GROUP BY s.x),
+  dpl AS (
+    SELECT o, MIN(f) AS deployed FROM (
+      SELECT x AS o, f FROM dx
+      UNION ALL SELECT co.c, dx.f FROM commit_of co JOIN dx ON dx.x = co.x) y
+    GROUP BY o)
+  SELECT agg.*, fr.first_review, fc.first_commit, dpl.deployed
+  FROM agg LEFT JOIN fr ON fr.o = agg.o LEFT JOIN fc ON fc.o = agg.o
+  LEFT JOIN dpl ON dpl.o = agg.o;
 
 CREATE TEMP TABLE spans AS
   SELECT 1 AS k, 'coding' AS stage, COALESCE(ready, opened) - first_commit AS ms FROM item
@@ -114,25 +141,38 @@ FROM spans s GROUP BY s.stage ORDER BY MIN(s.k);
 -- ---- DORA ---------------------------------------------------------------
 
 CREATE TEMP TABLE inc AS
-  SELECT o,
+  SELECT ev.o,
     MIN(CASE WHEN act = 'incident_opened' THEN t END) AS opened,
     MAX(CASE WHEN act = 'incident_resolved' THEN t END) AS resolved,
-    (SELECT json_extract(e2.attrs, '$.repo') FROM ev e2
-      WHERE e2.o = ev.o AND json_extract(e2.attrs, '$.repo') IS NOT NULL
-      ORDER BY e2.t LIMIT 1) AS repo
-  FROM ev WHERE o IN (SELECT id FROM objects WHERE type = 'incident')
-  GROUP BY o;
+    MIN(attr_repo.repo) AS repo
+  FROM ev JOIN objects ob ON ob.id = ev.o AND ob.type = 'incident'
+  LEFT JOIN attr_repo ON attr_repo.o = ev.o
+  GROUP BY ev.o;
 
--- explicit caused_by link to a production deployment, else the last
--- production deployment finished strictly before the incident opened
--- (same repository when the incident names one)
+-- explicit caused_by link to a production deployment
+CREATE TEMP TABLE inc_explicit AS
+  SELECT l.src_id AS o, MIN(l.dst_id) AS d FROM links l
+  JOIN proddep p ON p.o = l.dst_id
+  WHERE l.relation = 'caused_by' GROUP BY l.src_id;
+
+-- else the last production deployment finished strictly before the
+-- incident opened, of the incident's repo: a running maximum over one
+-- timeline per repo where, at equal times, incidents sort first
+CREATE TEMP TABLE inc_prev AS
+  SELECT o, last_f FROM (
+    SELECT kind, o, MAX(f) OVER (PARTITION BY repo ORDER BY t, kind
+                                 ROWS UNBOUNDED PRECEDING) AS last_f
+    FROM (SELECT 1 AS kind, o, repo, finished AS t, finished AS f FROM proddep
+          UNION ALL
+          SELECT 0, o, repo, opened, NULL FROM inc WHERE opened IS NOT NULL) tl) x
+  WHERE kind = 0;
+
 ALTER TABLE inc ADD COLUMN d BIGINT;
 UPDATE inc SET d = COALESCE(
-  (SELECT MIN(l.dst_id) FROM links l JOIN proddep p ON p.o = l.dst_id
-    WHERE l.src_id = inc.o AND l.relation = 'caused_by'),
-  (SELECT p.o FROM proddep p WHERE p.finished < inc.opened
-     AND (inc.repo IS NULL OR inc.repo = '' OR p.repo = inc.repo)
-   ORDER BY p.finished DESC, p.o DESC LIMIT 1));
+  (SELECT d FROM inc_explicit e WHERE e.o = inc.o),
+  (SELECT MAX(p.o) FROM inc_prev ip JOIN proddep p
+     ON p.finished = ip.last_f AND p.repo IS NOT DISTINCT FROM inc.repo
+   WHERE ip.o = inc.o));
 
 CREATE TEMP TABLE lead AS
   SELECT deployed - first_commit AS ms FROM item

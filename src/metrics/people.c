@@ -439,10 +439,23 @@ static int add_people(const orgmri_model *m, orgmri_people *r,
 {
 	size_t np = m->table->npeople;
 	r->people = calloc(np ? np : 1, sizeof(*r->people));
+	/* turnarounds bucketed by reviewer (counting sort), so that each
+	 * person's median costs only their own reviews */
+	size_t *first = calloc(np + 1, sizeof(size_t));
 	double *tv = malloc((rv->n ? rv->n : 1) * sizeof(double));
-	if (!r->people || !tv) {
-		free(tv);
-		return ORGMRI_ENOMEM;
+	size_t *fill = calloc(np + 1, sizeof(size_t));
+	int rc = ORGMRI_ENOMEM;
+	if (!r->people || !first || !tv || !fill)
+		goto done;
+	for (size_t i = 0; i < rv->n; i++)
+		if (!isnan(rv->v[i].turnaround))
+			first[rv->v[i].reviewer + 1]++;
+	for (size_t p = 0; p < np; p++)
+		first[p + 1] += first[p];
+	for (size_t i = 0; i < rv->n; i++) {
+		uint32_t who = rv->v[i].reviewer;
+		if (!isnan(rv->v[i].turnaround))
+			tv[first[who] + fill[who]++] = rv->v[i].turnaround;
 	}
 	for (size_t p = 0; p < np; p++) {
 		if (!prs[p] && !revs[p])
@@ -453,14 +466,14 @@ static int add_people(const orgmri_model *m, orgmri_people *r,
 		x->prs = prs[p];
 		x->reviews = revs[p];
 		x->cross_team = cross[p];
-		size_t n = 0;
-		for (size_t i = 0; i < rv->n; i++)
-			if (rv->v[i].reviewer == p && !isnan(rv->v[i].turnaround))
-				tv[n++] = rv->v[i].turnaround;
-		x->turnaround_p50 = median_of(tv, n);
+		x->turnaround_p50 = median_of(tv + first[p], first[p + 1] - first[p]);
 	}
+	rc = 0;
+done:
+	free(first);
+	free(fill);
 	free(tv);
-	return 0;
+	return rc;
 }
 
 static int add_weeks(const orgmri_model *m, const orgmri_filter *f,
