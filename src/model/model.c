@@ -397,8 +397,9 @@ static int build_deployments(orgmri_model *m, const ids *d,
 
 /* ---- items ------------------------------------------------------------ */
 
-/* The first production deployment shipping item o: o itself, its
- * commits, and for an issue the changes implementing it and theirs. */
+/* The first production deployment shipping object o: o itself, its
+ * commits, the changes containing it (o a commit), and for an issue the
+ * changes implementing it and their commits. */
 typedef struct deploy_search {
 	const orgmri_model *m;
 	int require_previous;
@@ -439,6 +440,13 @@ static uint32_t first_deployment(const orgmri_model *m, uint32_t o,
 	const model_internal *in = m->internal;
 	deploy_search s = { m, require_previous, ORGMRI_NONE };
 	consider_with_commits(&s, o);
+	/* a commit also ships with the change that contains it */
+	for (uint32_t l = t->link_first[o]; l < t->link_first[o + 1]; l++)
+		if (t->link_rel[l] == in->rel_belongs)
+			consider_deploys(&s, t->link_dst[l]);
+	for (uint32_t l = t->rlink_first[o]; l < t->rlink_first[o + 1]; l++)
+		if (t->rlink_rel[l] == in->rel_contains)
+			consider_deploys(&s, t->rlink_src[l]);
 	for (uint32_t l = t->rlink_first[o]; l < t->rlink_first[o + 1]; l++)
 		if (t->rlink_rel[l] == in->rel_implements)
 			consider_with_commits(&s, t->rlink_src[l]);

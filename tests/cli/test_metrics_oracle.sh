@@ -44,6 +44,15 @@ check() {  # check N SEED
 	if ! diff -u "$tmp/want_dora" "$tmp/got_dora"; then
 		echo "FAIL: DORA figures differ from SQL (seed $2)"; fail=1
 	fi
+	# cohorts partition the items: ai + other = all, stage by stage
+	"$ORGMRI" --db "$db" stages --format json --cohort ai |
+		jq -r '[.cohorts[0].stages, .cohorts[1].stages] | transpose[] |
+		       "\(.[0].name),\(.[0].n + .[1].n)"' > "$tmp/cohort_sum"
+	"$ORGMRI" --db "$db" stages --format json |
+		jq -r '.cohorts[0].stages[] | "\(.name),\(.n)"' > "$tmp/cohort_all"
+	if ! diff -u "$tmp/cohort_all" "$tmp/cohort_sum"; then
+		echo "FAIL: ai + other cohorts do not add up (seed $2)"; fail=1
+	fi
 	# the comparison must not be vacuous
 	[ "$(wc -l < "$tmp/got_stages")" -ge 5 ] || { echo "FAIL: too few stages"; fail=1; }
 	grep -q '^deployments,[1-9]' "$tmp/got_dora" || { echo "FAIL: no deployments"; fail=1; }

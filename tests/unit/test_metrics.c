@@ -219,6 +219,48 @@ static void test_linkage(void **state)
 	unload(&f);
 }
 
+/* a deployment made while an incident from an earlier one is open is
+ * rework; so is one shipping a revert */
+static void test_rework_rate(void **state)
+{
+	(void)state;
+	fixture f;
+	load(&f, PR DEPLOY("d1", "2026-03-02T12:00:00Z", "production")
+	         DEPLOY("d2", "2026-03-03T12:00:00Z", "production")
+	     "{\"time\":\"2026-03-03T11:00:00Z\",\"object\":\"incident:i1\",\"activity\":\"incident_opened\"}\n"
+	     "{\"time\":\"2026-03-03T14:00:00Z\",\"object\":\"incident:i1\",\"activity\":\"incident_resolved\"}\n"
+	     "{\"time\":\"2026-03-04T09:00:00Z\",\"object\":\"commit:rv\",\"activity\":\"authored\",\"related\":[\"commit:c1\"]}\n"
+	     "{\"time\":\"2026-03-04T12:00:00Z\",\"object\":\"deployment:d3\",\"activity\":\"deployed\",\"related\":[\"commit:rv\"]}\n",
+	     "pr", 0);
+	orgmri_dora *d = dora(&f, NULL);
+	assert_int_equal(d->rows[0].deployments, 3);
+	assert_int_equal(d->rows[0].failed, 1);      /* d1 */
+	assert_int_equal(d->rows[0].rework, 2);      /* d2 during, d3 revert */
+	assert_double_equal(d->rows[0].rework_rate, 2.0 / 3.0, 1e-12);
+	orgmri_dora_free(d);
+	/* revert linkage: c1 (in r#1, first shipped by d1) was reverted by
+	 * rv, shipped by d3 */
+	orgmri_dora_options o = ORGMRI_DORA_OPTIONS_INIT;
+	o.linkage = ORGMRI_LINK_REVERT;
+	d = dora(&f, &o);
+	int found = 0;
+	for (size_t k = 0; k < d->nlinks; k++)
+		if (d->links[k].how == ORGMRI_LINK_REVERT) {
+			found = 1;
+			assert_string_equal(f.table->obj_key[f.model->deployments[
+				d->links[k].deployment].object], "deployment:d1");
+		}
+	assert_true(found);
+	orgmri_dora_free(d);
+	orgmri_rework rw;
+	orgmri_error err;
+	assert_int_equal(orgmri_rework_compute(f.model, NULL, &rw, &err), 0);
+	assert_int_equal(rw.commits, 2);
+	assert_int_equal(rw.reverted, 1);
+	assert_int_equal(rw.hotfixes, 1);            /* d3 ships a revert */
+	unload(&f);
+}
+
 static void test_never_reviewed_and_skew(void **state)
 {
 	(void)state;
@@ -457,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_staging_is_not_production),
 		cmocka_unit_test(test_incidents_without_deployments),
 		cmocka_unit_test(test_linkage),
+		cmocka_unit_test(test_rework_rate),
 		cmocka_unit_test(test_never_reviewed_and_skew),
 		cmocka_unit_test(test_time_zones),
 		cmocka_unit_test(test_empty_period),
