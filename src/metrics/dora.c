@@ -695,7 +695,8 @@ static void finish_row(dora_ctx *c, size_t r)
 	row->deploys_per_week = row->weeks > 0
 		? (double)row->deployments / row->weeks : NAN;
 	/* distinct days */
-	qsort(acc->days.v, acc->days.n, sizeof(double), cmp_double);
+	if (acc->days.n)
+		qsort(acc->days.v, acc->days.n, sizeof(double), cmp_double);
 	size_t u = 0;
 	for (size_t i = 0; i < acc->days.n; i++)
 		if (u == 0 || acc->days.v[i] != acc->days.v[u - 1])
@@ -794,7 +795,8 @@ int orgmri_dora_compute(const orgmri_model *m, const orgmri_dora_options *o,
 	}
 	for (size_t r = 0; r < d->nrows; r++)
 		finish_row(&c, r);
-	qsort(d->rows, d->nrows, sizeof(*d->rows), cmp_row);
+	if (d->nrows)
+		qsort(d->rows, d->nrows, sizeof(*d->rows), cmp_row);
 done:
 	for (size_t r = 0; r < d->nrows; r++) {
 		free(c.acc[r].lead.v);

@@ -38,7 +38,8 @@ static int cmp_double(const void *a, const void *b)
 void orgmri_summarize(double *v, size_t n, orgmri_statistic st,
                       orgmri_summary *out)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_double);
 	double sum = 0;
 	for (size_t i = 0; i < n; i++)
 		sum += v[i];

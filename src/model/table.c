@@ -484,13 +484,15 @@ static int load_links(orgmri_store *s, orgmri_table *t, table_internal *in,
 		rc = oom(err);
 		goto done;
 	}
-	qsort(rows, n, sizeof(*rows), cmp_lrow_src);
+	if (n)  /* qsort(NULL, 0) is undefined behaviour (UBSan) */
+		qsort(rows, n, sizeof(*rows), cmp_lrow_src);
 	for (size_t i = 0; i < n; i++) {
 		t->link_first[rows[i].src + 1]++;
 		t->link_dst[i] = rows[i].dst;
 		t->link_rel[i] = rows[i].rel;
 	}
-	qsort(rows, n, sizeof(*rows), cmp_lrow_dst);
+	if (n)
+		qsort(rows, n, sizeof(*rows), cmp_lrow_dst);
 	for (size_t i = 0; i < n; i++) {
 		t->rlink_first[rows[i].dst + 1]++;
 		t->rlink_src[i] = rows[i].src;
