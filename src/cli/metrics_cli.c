@@ -147,6 +147,18 @@ int metrics_load(cli_ctx *ctx, const metrics_opts *o, const char *stream,
 		: orgmri_config_string(in->config, "deploy.production", NULL);
 	mo.ai_labels = orgmri_config_string(in->config, "ai.labels", NULL);
 	mo.ai_authors = orgmri_config_string(in->config, "ai.authors", NULL);
+	mo.ai_changes = orgmri_config_string(in->config, "ai.changes", NULL);
+	const char *since = orgmri_config_string(in->config, "ai.since", NULL);
+	const char *until = orgmri_config_string(in->config, "ai.until", NULL);
+	if ((since && orgmri_time_parse(since, strlen(since), 0, &mo.ai_since,
+	                                NULL, &err)) ||
+	    (until && orgmri_time_parse(until, strlen(until), 0, &mo.ai_until,
+	                                NULL, &err))) {
+		snprintf(err.message, sizeof(err.message), "ai.since/ai.until: not a date");
+		goto fail;
+	}
+	if (until && !since)
+		mo.ai_since = INT64_MIN;
 	mo.require_previous = o->devlake;
 	if (orgmri_table_load(in->store, &in->table, &err) ||
 	    orgmri_model_compute(in->table, &s, &mo, &in->model, &err))

@@ -27,6 +27,8 @@ typedef struct model_internal {
 	const char **person_team;     /* person -> team or NULL */
 	char production[256];
 	int require_previous;
+	const char *ai_changes;       /* borrowed from the options */
+	int64_t ai_since, ai_until;
 	uint32_t rel_contains, rel_deploys, rel_implements, rel_reverts,
 	         rel_belongs;
 	/* commits of object o: cm[cm_first[o] .. cm_first[o + 1]), from
@@ -530,7 +532,11 @@ static void item_facts(orgmri_model *m, size_t i, const ids *d,
 	m->item_repo[i] = repo;
 	const char *team = in->person_team[author];
 	m->item_team[i] = team ? team : repo_team(m, cfg, repo);
-	uint8_t ai = in->obj_ai[o];
+	uint8_t ai = in->obj_ai[o] ||
+	             (in->ai_changes && list_has(in->ai_changes, t->obj_key[o])) ||
+	             (m->item_created[i] != ORGMRI_NO_TIME &&
+	              m->item_created[i] >= in->ai_since &&
+	              m->item_created[i] < in->ai_until);
 	for (uint32_t k = in->cm_first[o]; !ai && k < in->cm_first[o + 1]; k++)
 		ai = in->obj_ai[in->cm[k]];
 	m->item_ai[i] = ai;
@@ -658,6 +664,9 @@ int orgmri_model_compute(const orgmri_table *t, const orgmri_stream *stream,
 	snprintf(in->production, sizeof(in->production), "%s",
 	         opts->production ? opts->production : "production,prod");
 	in->require_previous = opts->require_previous;
+	in->ai_changes = opts->ai_changes;
+	in->ai_since = opts->ai_since;
+	in->ai_until = opts->ai_until;
 	in->rel_contains = orgmri_table_relation(t, "contains");
 	in->rel_deploys = orgmri_table_relation(t, "deploys");
 	in->rel_implements = orgmri_table_relation(t, "implements");

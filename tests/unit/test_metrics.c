@@ -462,6 +462,40 @@ static void test_truck_factor(void **state)
 	assert_int_equal(orgmri_truck_factor(NULL, NULL, 0, 0, 0), 0);
 }
 
+static void test_ai_markers(void **state)
+{
+	(void)state;
+	fixture f;
+	orgmri_error err;
+	load(&f, PR "{\"time\":\"2026-03-02T09:00:00Z\",\"object\":\"change:r#2\",\"activity\":\"opened\",\"actor\":\"cy\",\"attrs\":{\"labels\":\"bug,AI-Assisted\"}}\n",
+	     "pr", 0);
+	/* default markers: the label (case-insensitive) marks r#2 only */
+	assert_int_equal(f.model->item_ai[0], 0);
+	assert_int_equal(f.model->item_ai[1], 1);
+	orgmri_stream s;
+	orgmri_model *m;
+	orgmri_model_options mo = ORGMRI_MODEL_OPTIONS_INIT;
+	assert_int_equal(orgmri_stream_builtin(&s, "pr", &err), 0);
+	mo.ai_changes = "change:r#1";
+	mo.ai_labels = "copilot";
+	assert_int_equal(orgmri_model_compute(f.table, &s, &mo, &m, &err), 0);
+	assert_int_equal(m->item_ai[0], 1);
+	assert_int_equal(m->item_ai[1], 0);
+	orgmri_model_free(m);
+	/* a period: items created from 2026-03-02T05:00 on: r#2 (09:00), not
+	 * r#1 (opened 02:00) */
+	mo = (orgmri_model_options)ORGMRI_MODEL_OPTIONS_INIT;
+	mo.ai_labels = "none";
+	assert_int_equal(orgmri_time_parse("2026-03-02T05:00:00Z", 20, 0,
+	                                   &mo.ai_since, NULL, NULL), 0);
+	mo.ai_until = INT64_MAX;
+	assert_int_equal(orgmri_model_compute(f.table, &s, &mo, &m, &err), 0);
+	assert_int_equal(m->item_ai[0], 0);
+	assert_int_equal(m->item_ai[1], 1);
+	orgmri_model_free(m);
+	unload(&f);
+}
+
 static void test_people(void **state)
 {
 	(void)state;
@@ -507,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_selectors_and_config),
 		cmocka_unit_test(test_issue_stream),
 		cmocka_unit_test(test_truck_factor),
+		cmocka_unit_test(test_ai_markers),
 		cmocka_unit_test(test_people),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
