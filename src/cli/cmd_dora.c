@@ -171,9 +171,11 @@ static void csv_row(FILE *fp, const char *cohort, const orgmri_dora_row *r)
 	fputc('\n', fp);
 }
 
-static int render(cli_ctx *ctx, const orgmri_model *m, orgmri_dora **res,
+static int render(cli_ctx *ctx, const metrics_input *in, void *const *vres,
                   const orgmri_cohort *cohorts, size_t nc)
 {
+	const orgmri_model *m = in->model;
+	orgmri_dora *const *res = (orgmri_dora *const *)vres;
 	const char *fmt = ctx->format ? ctx->format : "text";
 	if (strcmp(fmt, "json") == 0) {
 		json_t *o = json_object();
@@ -220,44 +222,26 @@ static int render(cli_ctx *ctx, const orgmri_model *m, orgmri_dora **res,
 	return 0;
 }
 
+static int compute(const metrics_input *in, const metrics_opts *o,
+                   const orgmri_filter *f, void **res, orgmri_error *err)
+{
+	orgmri_dora_options d = o->dora;
+	d.filter = *f;
+	return orgmri_dora_compute(in->model, &d, (orgmri_dora **)res, err);
+}
+
+static void free_result(void *res)
+{
+	orgmri_dora_free(res);
+}
+
+static const metrics_family family = {
+	&cmd_dora, "pr", compute, free_result, render
+};
+
 static int run(cli_ctx *ctx, int argc, char **argv)
 {
-	metrics_opts o;
-	metrics_opts_init(&o);
-	int first, status = cli_parse(ctx, &cmd_dora, argc, argv,
-	                              metrics_long_options, NULL, metrics_opt, &o,
-	                              &first);
-	if (status >= 0)
-		return status;
-	if (first < argc)
-		return cli_usage_error(ctx, "unexpected argument '%s'", argv[first]);
-	if ((status = cli_check_format(ctx, "text,json,csv")))
-		return status;
-	metrics_input in;
-	if ((status = metrics_load(ctx, &o, o.devlake ? "devlake" : "pr", &in)))
-		return status;
-	orgmri_cohort cohorts[2];
-	size_t nc = metrics_cohorts(&o, cohorts);
-	orgmri_dora *res[2] = { NULL, NULL };
-	orgmri_error err;
-	orgmri_error_clear(&err);
-	for (size_t c = 0; c < nc && !status; c++) {
-		orgmri_dora_options d = o.dora;
-		d.filter = metrics_filter(ctx, cohorts[c]);
-		if (orgmri_dora_compute(in.model, &d, &res[c], &err)) {
-			cli_error(ctx, &err);
-			status = EXIT_FAIL;
-		}
-	}
-	if (!status && (status = cli_open_output(ctx)) == 0) {
-		status = render(ctx, in.model, res, cohorts, nc);
-		int s2 = cli_close_output(ctx);
-		status = status ? status : s2;
-	}
-	for (size_t c = 0; c < nc; c++)
-		orgmri_dora_free(res[c]);
-	metrics_unload(&in);
-	return status;
+	return metrics_run(ctx, argc, argv, &family);
 }
 
 const cli_command cmd_dora = {

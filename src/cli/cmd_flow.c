@@ -4,6 +4,7 @@
  * Computation: orgmri_flow_compute; JSON schema orgmri.flow/1.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/metrics_cli.h"
@@ -31,92 +32,93 @@ static json_t *json_flow(orgmri_cohort c, const orgmri_flow *f)
 	return o;
 }
 
+static int render(cli_ctx *ctx, const metrics_input *in, void *const *vres,
+                  const orgmri_cohort *cohorts, size_t nc)
+{
+	orgmri_flow res[2];
+	int status = 0;
+	for (size_t c = 0; c < nc; c++)
+		res[c] = *(const orgmri_flow *)vres[c];
+	const char *fmt = ctx->format ? ctx->format : "text";
+	if (strcmp(fmt, "json") == 0) {
+		json_t *j = json_object();
+		json_object_set_new(j, "schema", json_string("orgmri.flow/1"));
+		json_object_set_new(j, "conventions", json_string(res[0].conventions));
+		json_object_set_new(j, "stream", json_string(in->model->stream.name));
+		json_object_set_new(j, "since", jtime(res[0].since));
+		json_object_set_new(j, "until", jtime(res[0].until));
+		json_t *a = json_array();
+		for (size_t c = 0; c < nc; c++)
+			json_array_append_new(a, json_flow(cohorts[c], &res[c]));
+		json_object_set_new(j, "cohorts", a);
+		status = emit_json(ctx, j);
+	} else if (strcmp(fmt, "csv") == 0) {
+		fprintf(ctx->out, "# %s\ncohort,completed,velocity_per_week,"
+		        "flow_time_p50_hours,flow_time_mean_hours,efficiency,load,"
+		        "feature,defect,risk,debt,other\n", res[0].conventions);
+		for (size_t c = 0; c < nc; c++) {
+			const orgmri_flow *f = &res[c];
+			fprintf(ctx->out, "%s,%lld,", metrics_cohort_name(cohorts[c]),
+			        f->completed);
+			csv_num(ctx->out, f->velocity); fputc(',', ctx->out);
+			csv_num(ctx->out, f->flow_time.p50 / ORGMRI_MS_HOUR); fputc(',', ctx->out);
+			csv_num(ctx->out, f->flow_time.mean / ORGMRI_MS_HOUR); fputc(',', ctx->out);
+			csv_num(ctx->out, f->efficiency); fputc(',', ctx->out);
+			csv_num(ctx->out, f->load);
+			for (int k = 0; k < ORGMRI_FLOW_NTYPES; k++)
+				fprintf(ctx->out, ",%lld", f->distribution[k]);
+			fputc('\n', ctx->out);
+		}
+	} else {
+		char a[32];
+		fprintf(ctx->out, "flow metrics (%s)\nconventions: %s\n",
+		        in->model->stream.name, res[0].conventions);
+		for (size_t c = 0; c < nc; c++) {
+			const orgmri_flow *f = &res[c];
+			fprintf(ctx->out, "\ncohort: %s\n", metrics_cohort_name(cohorts[c]));
+			fprintf(ctx->out, "  flow velocity    %.2f items/week (%lld done)\n",
+			        isnan(f->velocity) ? 0 : f->velocity, f->completed);
+			fprintf(ctx->out, "  flow time        p50 %s", fmt_dur(f->flow_time.p50, a, sizeof(a)));
+			fprintf(ctx->out, ", mean %s\n", fmt_dur(f->flow_time.mean, a, sizeof(a)));
+			fprintf(ctx->out, "  flow efficiency  %.1f%%\n",
+			        isnan(f->efficiency) ? 0 : 100 * f->efficiency);
+			fprintf(ctx->out, "  flow load        %.2f items in progress\n",
+			        isnan(f->load) ? 0 : f->load);
+			fprintf(ctx->out, "  distribution    ");
+			for (int k = 0; k < ORGMRI_FLOW_NTYPES; k++)
+				fprintf(ctx->out, " %s %lld", orgmri_flow_type_name(k),
+				        f->distribution[k]);
+			fputc('\n', ctx->out);
+		}
+	}
+	return status;
+}
+
+static int compute(const metrics_input *in, const metrics_opts *o,
+                   const orgmri_filter *f, void **res, orgmri_error *err)
+{
+	(void)o;
+	orgmri_flow *r = malloc(sizeof(*r));
+	if (!r) {
+		snprintf(err->message, sizeof(err->message), "out of memory");
+		return err->code = ORGMRI_ENOMEM;
+	}
+	*res = r;
+	return orgmri_flow_compute(in->model, f, r, err);
+}
+
+static void free_result(void *res)
+{
+	free(res);
+}
+
+static const metrics_family family = {
+	&cmd_flow, "pr", compute, free_result, render
+};
+
 static int run(cli_ctx *ctx, int argc, char **argv)
 {
-	metrics_opts o;
-	metrics_opts_init(&o);
-	int first, status = cli_parse(ctx, &cmd_flow, argc, argv,
-	                              metrics_long_options, NULL, metrics_opt, &o,
-	                              &first);
-	if (status >= 0)
-		return status;
-	if (first < argc)
-		return cli_usage_error(ctx, "unexpected argument '%s'", argv[first]);
-	if ((status = cli_check_format(ctx, "text,json,csv")))
-		return status;
-	metrics_input in;
-	if ((status = metrics_load(ctx, &o, "pr", &in)))
-		return status;
-	orgmri_cohort cohorts[2];
-	size_t nc = metrics_cohorts(&o, cohorts);
-	orgmri_flow res[2];
-	orgmri_error err;
-	orgmri_error_clear(&err);
-	for (size_t c = 0; c < nc && !status; c++) {
-		orgmri_filter f = metrics_filter(ctx, cohorts[c]);
-		if (orgmri_flow_compute(in.model, &f, &res[c], &err)) {
-			cli_error(ctx, &err);
-			status = EXIT_FAIL;
-		}
-	}
-	if (!status && (status = cli_open_output(ctx)) == 0) {
-		const char *fmt = ctx->format ? ctx->format : "text";
-		if (strcmp(fmt, "json") == 0) {
-			json_t *j = json_object();
-			json_object_set_new(j, "schema", json_string("orgmri.flow/1"));
-			json_object_set_new(j, "conventions", json_string(res[0].conventions));
-			json_object_set_new(j, "stream", json_string(in.model->stream.name));
-			json_object_set_new(j, "since", jtime(res[0].since));
-			json_object_set_new(j, "until", jtime(res[0].until));
-			json_t *a = json_array();
-			for (size_t c = 0; c < nc; c++)
-				json_array_append_new(a, json_flow(cohorts[c], &res[c]));
-			json_object_set_new(j, "cohorts", a);
-			status = emit_json(ctx, j);
-		} else if (strcmp(fmt, "csv") == 0) {
-			fprintf(ctx->out, "# %s\ncohort,completed,velocity_per_week,"
-			        "flow_time_p50_hours,flow_time_mean_hours,efficiency,load,"
-			        "feature,defect,risk,debt,other\n", res[0].conventions);
-			for (size_t c = 0; c < nc; c++) {
-				const orgmri_flow *f = &res[c];
-				fprintf(ctx->out, "%s,%lld,", metrics_cohort_name(cohorts[c]),
-				        f->completed);
-				csv_num(ctx->out, f->velocity); fputc(',', ctx->out);
-				csv_num(ctx->out, f->flow_time.p50 / ORGMRI_MS_HOUR); fputc(',', ctx->out);
-				csv_num(ctx->out, f->flow_time.mean / ORGMRI_MS_HOUR); fputc(',', ctx->out);
-				csv_num(ctx->out, f->efficiency); fputc(',', ctx->out);
-				csv_num(ctx->out, f->load);
-				for (int k = 0; k < ORGMRI_FLOW_NTYPES; k++)
-					fprintf(ctx->out, ",%lld", f->distribution[k]);
-				fputc('\n', ctx->out);
-			}
-		} else {
-			char a[32];
-			fprintf(ctx->out, "flow metrics (%s)\nconventions: %s\n",
-			        in.model->stream.name, res[0].conventions);
-			for (size_t c = 0; c < nc; c++) {
-				const orgmri_flow *f = &res[c];
-				fprintf(ctx->out, "\ncohort: %s\n", metrics_cohort_name(cohorts[c]));
-				fprintf(ctx->out, "  flow velocity    %.2f items/week (%lld done)\n",
-				        isnan(f->velocity) ? 0 : f->velocity, f->completed);
-				fprintf(ctx->out, "  flow time        p50 %s", fmt_dur(f->flow_time.p50, a, sizeof(a)));
-				fprintf(ctx->out, ", mean %s\n", fmt_dur(f->flow_time.mean, a, sizeof(a)));
-				fprintf(ctx->out, "  flow efficiency  %.1f%%\n",
-				        isnan(f->efficiency) ? 0 : 100 * f->efficiency);
-				fprintf(ctx->out, "  flow load        %.2f items in progress\n",
-				        isnan(f->load) ? 0 : f->load);
-				fprintf(ctx->out, "  distribution    ");
-				for (int k = 0; k < ORGMRI_FLOW_NTYPES; k++)
-					fprintf(ctx->out, " %s %lld", orgmri_flow_type_name(k),
-					        f->distribution[k]);
-				fputc('\n', ctx->out);
-			}
-		}
-		int s2 = cli_close_output(ctx);
-		status = status ? status : s2;
-	}
-	metrics_unload(&in);
-	return status;
+	return metrics_run(ctx, argc, argv, &family);
 }
 
 const cli_command cmd_flow = {

@@ -5,6 +5,7 @@
  * orgmri_people_compute; JSON schema orgmri.people/1.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/metrics_cli.h"
@@ -106,74 +107,65 @@ static void text_people(FILE *fp, const orgmri_model *m, orgmri_cohort c,
 	}
 }
 
+static int render(cli_ctx *ctx, const metrics_input *in, void *const *vres,
+                  const orgmri_cohort *cohorts, size_t nc)
+{
+	orgmri_people *const *res = (orgmri_people *const *)vres;
+	int status = 0;
+	const char *fmt = ctx->format ? ctx->format : "text";
+	if (strcmp(fmt, "json") == 0) {
+		json_t *j = json_object();
+		json_object_set_new(j, "schema", json_string("orgmri.people/1"));
+		json_object_set_new(j, "conventions", json_string(res[0]->conventions));
+		json_object_set_new(j, "since", jtime(res[0]->since));
+		json_object_set_new(j, "until", jtime(res[0]->until));
+		json_t *a = json_array();
+		for (size_t c = 0; c < nc; c++)
+			json_array_append_new(a, json_people(in->model, cohorts[c], res[c]));
+		json_object_set_new(j, "cohorts", a);
+		status = emit_json(ctx, j);
+	} else if (strcmp(fmt, "csv") == 0) {
+		fprintf(ctx->out, "# %s\ncohort,team,authors,reviewers,prs,reviews,"
+		        "review_share,turnaround_p50_hours\n", res[0]->conventions);
+		for (size_t c = 0; c < nc; c++)
+			for (size_t k = 0; k < res[c]->nteams; k++) {
+				const orgmri_team_stats *s = &res[c]->teams[k];
+				fprintf(ctx->out, "%s,\"%s\",%lld,%lld,%lld,%lld,",
+				        metrics_cohort_name(cohorts[c]), s->team, s->authors,
+				        s->reviewers, s->prs, s->reviews);
+				csv_num(ctx->out, s->review_share);
+				fputc(',', ctx->out);
+				csv_num(ctx->out, s->turnaround_p50 / ORGMRI_MS_HOUR);
+				fputc('\n', ctx->out);
+			}
+	} else {
+		fprintf(ctx->out, "people and review load\nconventions: %s\n",
+		        res[0]->conventions);
+		for (size_t c = 0; c < nc; c++)
+			text_people(ctx->out, in->model, cohorts[c], res[c]);
+	}
+	return status;
+}
+
+static int compute(const metrics_input *in, const metrics_opts *o,
+                   const orgmri_filter *f, void **res, orgmri_error *err)
+{
+	return orgmri_people_compute(in->model, f, o->per_person,
+	                             (orgmri_people **)res, err);
+}
+
+static void free_result(void *res)
+{
+	orgmri_people_free(res);
+}
+
+static const metrics_family family = {
+	&cmd_people, "pr", compute, free_result, render
+};
+
 static int run(cli_ctx *ctx, int argc, char **argv)
 {
-	metrics_opts o;
-	metrics_opts_init(&o);
-	int first, status = cli_parse(ctx, &cmd_people, argc, argv,
-	                              metrics_long_options, NULL, metrics_opt, &o,
-	                              &first);
-	if (status >= 0)
-		return status;
-	if (first < argc)
-		return cli_usage_error(ctx, "unexpected argument '%s'", argv[first]);
-	if ((status = cli_check_format(ctx, "text,json,csv")))
-		return status;
-	metrics_input in;
-	if ((status = metrics_load(ctx, &o, "pr", &in)))
-		return status;
-	orgmri_cohort cohorts[2];
-	size_t nc = metrics_cohorts(&o, cohorts);
-	orgmri_people *res[2] = { NULL, NULL };
-	orgmri_error err;
-	orgmri_error_clear(&err);
-	for (size_t c = 0; c < nc && !status; c++) {
-		orgmri_filter f = metrics_filter(ctx, cohorts[c]);
-		if (orgmri_people_compute(in.model, &f, o.per_person, &res[c], &err)) {
-			cli_error(ctx, &err);
-			status = EXIT_FAIL;
-		}
-	}
-	if (!status && (status = cli_open_output(ctx)) == 0) {
-		const char *fmt = ctx->format ? ctx->format : "text";
-		if (strcmp(fmt, "json") == 0) {
-			json_t *j = json_object();
-			json_object_set_new(j, "schema", json_string("orgmri.people/1"));
-			json_object_set_new(j, "conventions", json_string(res[0]->conventions));
-			json_object_set_new(j, "since", jtime(res[0]->since));
-			json_object_set_new(j, "until", jtime(res[0]->until));
-			json_t *a = json_array();
-			for (size_t c = 0; c < nc; c++)
-				json_array_append_new(a, json_people(in.model, cohorts[c], res[c]));
-			json_object_set_new(j, "cohorts", a);
-			status = emit_json(ctx, j);
-		} else if (strcmp(fmt, "csv") == 0) {
-			fprintf(ctx->out, "# %s\ncohort,team,authors,reviewers,prs,reviews,"
-			        "review_share,turnaround_p50_hours\n", res[0]->conventions);
-			for (size_t c = 0; c < nc; c++)
-				for (size_t k = 0; k < res[c]->nteams; k++) {
-					const orgmri_team_stats *s = &res[c]->teams[k];
-					fprintf(ctx->out, "%s,\"%s\",%lld,%lld,%lld,%lld,",
-					        metrics_cohort_name(cohorts[c]), s->team, s->authors,
-					        s->reviewers, s->prs, s->reviews);
-					csv_num(ctx->out, s->review_share);
-					fputc(',', ctx->out);
-					csv_num(ctx->out, s->turnaround_p50 / ORGMRI_MS_HOUR);
-					fputc('\n', ctx->out);
-				}
-		} else {
-			fprintf(ctx->out, "people and review load\nconventions: %s\n",
-			        res[0]->conventions);
-			for (size_t c = 0; c < nc; c++)
-				text_people(ctx->out, in.model, cohorts[c], res[c]);
-		}
-		int s2 = cli_close_output(ctx);
-		status = status ? status : s2;
-	}
-	for (size_t c = 0; c < nc; c++)
-		orgmri_people_free(res[c]);
-	metrics_unload(&in);
-	return status;
+	return metrics_run(ctx, argc, argv, &family);
 }
 
 const cli_command cmd_people = {

@@ -137,9 +137,11 @@ static void text_cohort(FILE *fp, orgmri_cohort c, const orgmri_stages *s)
 	}
 }
 
-static int render(cli_ctx *ctx, const orgmri_model *m, orgmri_stages **res,
+static int render(cli_ctx *ctx, const metrics_input *in, void *const *vres,
                   const orgmri_cohort *cohorts, size_t nc)
 {
+	const orgmri_model *m = in->model;
+	orgmri_stages *const *res = (orgmri_stages *const *)vres;
 	const char *fmt = ctx->format ? ctx->format : "text";
 	if (strcmp(fmt, "json") == 0) {
 		json_t *o = json_object();
@@ -200,43 +202,25 @@ static int render(cli_ctx *ctx, const orgmri_model *m, orgmri_stages **res,
 	return 0;
 }
 
+static int compute(const metrics_input *in, const metrics_opts *o,
+                   const orgmri_filter *f, void **res, orgmri_error *err)
+{
+	return orgmri_stages_compute(in->model, f, o->weekly,
+	                             (orgmri_stages **)res, err);
+}
+
+static void free_result(void *res)
+{
+	orgmri_stages_free(res);
+}
+
+static const metrics_family family = {
+	&cmd_stages, "pr", compute, free_result, render
+};
+
 static int run(cli_ctx *ctx, int argc, char **argv)
 {
-	metrics_opts o;
-	metrics_opts_init(&o);
-	int first, status = cli_parse(ctx, &cmd_stages, argc, argv,
-	                              metrics_long_options, NULL, metrics_opt, &o,
-	                              &first);
-	if (status >= 0)
-		return status;
-	if (first < argc)
-		return cli_usage_error(ctx, "unexpected argument '%s'", argv[first]);
-	if ((status = cli_check_format(ctx, "text,json,csv")))
-		return status;
-	metrics_input in;
-	if ((status = metrics_load(ctx, &o, o.devlake ? "devlake" : "pr", &in)))
-		return status;
-	orgmri_cohort cohorts[2];
-	size_t nc = metrics_cohorts(&o, cohorts);
-	orgmri_stages *res[2] = { NULL, NULL };
-	orgmri_error err;
-	orgmri_error_clear(&err);
-	for (size_t c = 0; c < nc && !status; c++) {
-		orgmri_filter f = metrics_filter(ctx, cohorts[c]);
-		if (orgmri_stages_compute(in.model, &f, o.weekly, &res[c], &err)) {
-			cli_error(ctx, &err);
-			status = EXIT_FAIL;
-		}
-	}
-	if (!status && (status = cli_open_output(ctx)) == 0) {
-		status = render(ctx, in.model, res, cohorts, nc);
-		int s2 = cli_close_output(ctx);
-		status = status ? status : s2;
-	}
-	for (size_t c = 0; c < nc; c++)
-		orgmri_stages_free(res[c]);
-	metrics_unload(&in);
-	return status;
+	return metrics_run(ctx, argc, argv, &family);
 }
 
 const cli_command cmd_stages = {

@@ -247,3 +247,45 @@ int emit_json(cli_ctx *ctx, json_t *o)
 	json_decref(o);
 	return rc ? EXIT_FAIL : 0;
 }
+
+int metrics_run(cli_ctx *ctx, int argc, char **argv,
+                const metrics_family *fam)
+{
+	metrics_opts o;
+	metrics_opts_init(&o);
+	int first, status = cli_parse(ctx, fam->cmd, argc, argv,
+	                              metrics_long_options, NULL, metrics_opt, &o,
+	                              &first);
+	if (status >= 0)
+		return status;
+	if (first < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'", argv[first]);
+	if ((status = cli_check_format(ctx, "text,json,csv")))
+		return status;
+	metrics_input in;
+	if ((status = metrics_load(ctx, &o, o.devlake ? "devlake" : fam->stream,
+	                           &in)))
+		return status;
+	orgmri_cohort cohorts[2];
+	size_t nc = metrics_cohorts(&o, cohorts);
+	void *res[2] = { NULL, NULL };
+	orgmri_error err;
+	orgmri_error_clear(&err);
+	for (size_t c = 0; c < nc && !status; c++) {
+		orgmri_filter f = metrics_filter(ctx, cohorts[c]);
+		if (fam->compute(&in, &o, &f, &res[c], &err)) {
+			cli_error(ctx, &err);
+			status = EXIT_FAIL;
+		}
+	}
+	if (!status && (status = cli_open_output(ctx)) == 0) {
+		status = fam->render(ctx, &in, res, cohorts, nc);
+		int s2 = cli_close_output(ctx);
+		status = status ? status : s2;
+	}
+	for (size_t c = 0; c < nc; c++)
+		if (res[c])
+			fam->free_result(res[c]);
+	metrics_unload(&in);
+	return status;
+}

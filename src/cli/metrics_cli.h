@@ -48,6 +48,24 @@ int metrics_load(cli_ctx *ctx, const metrics_opts *o, const char *stream,
                  metrics_input *in);
 void metrics_unload(metrics_input *in);
 
+/* One metric command: how to compute one cohort and how to render them. */
+typedef struct metrics_family {
+	const cli_command *cmd;
+	const char *stream;    /* default value stream; --devlake: "devlake" */
+	/* compute one cohort into *res (freed with free_result) */
+	int (*compute)(const metrics_input *in, const metrics_opts *o,
+	               const orgmri_filter *f, void **res, orgmri_error *err);
+	void (*free_result)(void *res);
+	/* render res[0..nc) in ctx->format to ctx->out; 0 or EXIT_FAIL */
+	int (*render)(cli_ctx *ctx, const metrics_input *in, void *const *res,
+	              const orgmri_cohort *cohorts, size_t nc);
+} metrics_family;
+
+/* The whole of a metric command: options, load, one compute per cohort,
+ * render.  Returns the exit status. */
+int metrics_run(cli_ctx *ctx, int argc, char **argv,
+                const metrics_family *fam);
+
 /* The filter from the common options and a cohort. */
 orgmri_filter metrics_filter(const cli_ctx *ctx, orgmri_cohort cohort);
 
