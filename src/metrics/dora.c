@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "core/util.h"
+#include "metrics/vec.h"
 #include "model/internal.h"
 #include "orgmri/metrics.h"
 #include "orgmri/time.h"
@@ -103,25 +104,6 @@ const char *orgmri_dora_tier(int which, int metric, double value,
 }
 
 /* ---- growable vectors and rows ---------------------------------------- */
-
-typedef struct dvec {
-	double *v;
-	size_t n, cap;
-} dvec;
-
-static int dvec_push(dvec *d, double x)
-{
-	if (d->n == d->cap) {
-		size_t c = d->cap ? d->cap * 2 : 16;
-		double *v = orgmri_reallocarray(d->v, c, sizeof(*v));
-		if (!v)
-			return ORGMRI_ENOMEM;
-		d->v = v;
-		d->cap = c;
-	}
-	d->v[d->n++] = x;
-	return 0;
-}
 
 typedef struct row_acc {
 	dvec lead, recovery, restore, days;
@@ -428,16 +410,6 @@ typedef struct acts {
 	uint32_t authored, committed, opened, merged, rel_contains, rel_deploys;
 } acts;
 
-static int64_t first_act(const orgmri_table *t, uint32_t o, uint32_t act)
-{
-	if (act == ORGMRI_NONE)
-		return ORGMRI_NO_TIME;
-	for (size_t ev = t->obj_first[o]; ev < t->obj_first[o + 1]; ev++)
-		if (t->ev_activity[ev] == act)
-			return t->ev_time[ev];
-	return ORGMRI_NO_TIME;
-}
-
 /* First commit of a change: earliest `authored` over its commits. */
 static int64_t first_commit(const orgmri_model *m, const acts *a, uint32_t o)
 {
@@ -446,7 +418,7 @@ static int64_t first_commit(const orgmri_model *m, const acts *a, uint32_t o)
 	size_t n = model_commits(m, o, &cs);
 	int64_t best = ORGMRI_NO_TIME;
 	for (size_t k = 0; k < n; k++) {
-		int64_t v = first_act(t, cs[k], a->authored);
+		int64_t v = model_first_time(t, cs[k], a->authored);
 		if (v != ORGMRI_NO_TIME && (best == ORGMRI_NO_TIME || v < best))
 			best = v;
 	}
@@ -470,8 +442,8 @@ static double pr_lead(const orgmri_model *m, const acts *a, size_t i,
 	if (!devlake)
 		return first == ORGMRI_NO_TIME || dep < first ? NAN
 		                                              : (double)(dep - first);
-	int64_t opened = first_act(t, o, a->opened);
-	int64_t merged = first_act(t, o, a->merged);
+	int64_t opened = model_first_time(t, o, a->opened);
+	int64_t merged = model_first_time(t, o, a->merged);
 	if (merged == ORGMRI_NO_TIME)
 		return NAN;
 	double parts[3] = { ceil_minutes(first, opened),
@@ -530,9 +502,9 @@ static void one_commit(commit_walk *w, uint32_t x)
 	if (w->c->o->filter.cohort == ORGMRI_COHORT_OTHER &&
 	    model_object_ai(w->c->m, x))
 		return;
-	int64_t ct = first_act(t, x, w->a->committed);
+	int64_t ct = model_first_time(t, x, w->a->committed);
 	if (ct == ORGMRI_NO_TIME)
-		ct = first_act(t, x, w->a->authored);
+		ct = model_first_time(t, x, w->a->authored);
 	if (ct == ORGMRI_NO_TIME)
 		return;   /* a change object or a commit without events */
 	/* Four Keys drops non-positive lead times ("automated pushes") */

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
+#include "metrics/vec.h"
 #include "orgmri/metrics.h"
 
 double orgmri_quantile(const double *v, size_t n, double q)
@@ -111,4 +113,18 @@ int64_t orgmri_week_start(int64_t t)
 	int64_t k = day + 3;
 	int64_t w = k >= 0 ? k / 7 : -((-k + 6) / 7);
 	return (w * 7 - 3) * 86400000;
+}
+
+int dvec_push(dvec *d, double x)
+{
+	if (d->n == d->cap) {
+		size_t c = d->cap ? d->cap * 2 : 64;
+		double *v = orgmri_reallocarray(d->v, c, sizeof(*v));
+		if (!v)
+			return ORGMRI_ENOMEM;
+		d->v = v;
+		d->cap = c;
+	}
+	d->v[d->n++] = x;
+	return 0;
 }

@@ -114,7 +114,7 @@ static const char *object_attr(const orgmri_table *t, uint32_t o,
 	return NULL;
 }
 
-static int64_t first_of(const orgmri_table *t, uint32_t o, uint32_t act)
+int64_t model_first_time(const orgmri_table *t, uint32_t o, uint32_t act)
 {
 	if (act == ORGMRI_NONE)
 		return ORGMRI_NO_TIME;
@@ -345,10 +345,10 @@ static int build_deployments(orgmri_model *m, const ids *d,
 			continue;
 		orgmri_deployment *dp = &m->deployments[m->ndeployments++];
 		dp->object = (uint32_t)o;
-		dp->started = first_of(t, (uint32_t)o, d->deploy_started);
-		dp->finished = first_of(t, (uint32_t)o, d->deployed);
-		dp->failed = first_of(t, (uint32_t)o, d->deploy_failed);
-		dp->rolled_back = first_of(t, (uint32_t)o, d->rolled_back);
+		dp->started = model_first_time(t, (uint32_t)o, d->deploy_started);
+		dp->finished = model_first_time(t, (uint32_t)o, d->deployed);
+		dp->failed = model_first_time(t, (uint32_t)o, d->deploy_failed);
+		dp->rolled_back = model_first_time(t, (uint32_t)o, d->rolled_back);
 		dp->success = dp->finished != ORGMRI_NO_TIME;
 		const char *env = object_attr(t, (uint32_t)o, d->k_env);
 		const char *repo = object_attr(t, (uint32_t)o, d->k_repo);
@@ -507,9 +507,9 @@ static void item_facts(orgmri_model *m, size_t i, const ids *d,
 		}
 	m->item_author[i] = author;
 	/* done: merged; else resolved; else closed unless reopened later */
-	int64_t done = first_of(t, o, d->merged);
+	int64_t done = model_first_time(t, o, d->merged);
 	if (done == ORGMRI_NO_TIME)
-		done = first_of(t, o, d->resolved);
+		done = model_first_time(t, o, d->resolved);
 	if (done == ORGMRI_NO_TIME) {
 		int64_t closed = last_of(t, o, d->closed);
 		int64_t reopened = last_of(t, o, d->reopened);
