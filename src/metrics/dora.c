@@ -410,6 +410,17 @@ typedef struct acts {
 	uint32_t authored, committed, opened, merged, rel_contains, rel_deploys;
 } acts;
 
+static void acts_init(const orgmri_model *m, acts *a)
+{
+	const orgmri_table *t = m->table;
+	a->authored = orgmri_table_activity(t, "authored");
+	a->committed = orgmri_table_activity(t, "committed");
+	a->opened = orgmri_table_activity(t, "opened");
+	a->merged = orgmri_table_activity(t, "merged");
+	a->rel_contains = model_rel(m, "contains");
+	a->rel_deploys = model_rel(m, "deploys");
+}
+
 /* First commit of a change: earliest `authored` over its commits. */
 static int64_t first_commit(const orgmri_model *m, const acts *a, uint32_t o)
 {
@@ -743,12 +754,8 @@ int orgmri_dora_compute(const orgmri_model *m, const orgmri_dora_options *o,
 	size_t nd = m->ndeployments ? m->ndeployments : 1;
 	c.failed = calloc(nd, 1);
 	c.rework = calloc(nd, 1);
-	const orgmri_table *t = m->table;
-	acts a = { orgmri_table_activity(t, "authored"),
-	           orgmri_table_activity(t, "committed"),
-	           orgmri_table_activity(t, "opened"),
-	           orgmri_table_activity(t, "merged"),
-	           model_rel(m, "contains"), model_rel(m, "deploys") };
+	acts a;
+	acts_init(m, &a);
 	if (!c.failed || !c.rework || (o->group == ORGMRI_GROUP_NONE &&
 	                               row_for(&c, NULL, NULL, NULL, 0) == SIZE_MAX)) {
 		rc = ORGMRI_ENOMEM;
@@ -799,12 +806,8 @@ void orgmri_dora_free(orgmri_dora *d)
 int orgmri_dora_item_lead(const orgmri_model *m, size_t item,
                           int devlake_parts, double *ms)
 {
-	const orgmri_table *t = m->table;
-	acts a = { orgmri_table_activity(t, "authored"),
-	           orgmri_table_activity(t, "committed"),
-	           orgmri_table_activity(t, "opened"),
-	           orgmri_table_activity(t, "merged"),
-	           model_rel(m, "contains"), model_rel(m, "deploys") };
+	acts a;
+	acts_init(m, &a);
 	if (item >= m->nitems)
 		return 0;
 	*ms = pr_lead(m, &a, item, devlake_parts);
