@@ -176,6 +176,16 @@ const char *orgmri_dora_tier(int bands, int metric, double value,
                              double per_month);
 const char *orgmri_dora_metric_name(int metric);
 
+/*
+ * The per-change lead time of work item `item` (a change) into *ms:
+ * first commit authored -> first production deployment, or with
+ * `devlake_parts` DevLake's pr_cycle_time (ceil-minute coding +
+ * (merged - opened) + deploy, each part left out when missing or
+ * negative; defined without a deployment too).  Returns 1 when defined.
+ */
+int orgmri_dora_item_lead(const orgmri_model *m, size_t item,
+                          int devlake_parts, double *ms);
+
 /* ---- stages ----------------------------------------------------------- */
 
 typedef struct orgmri_stage_stats {
@@ -210,6 +220,115 @@ int orgmri_stages_compute(const orgmri_model *m, const orgmri_filter *f,
                           int weekly, orgmri_stages **out,
                           orgmri_error *err);
 void orgmri_stages_free(orgmri_stages *s);
+
+/* ---- flow (Flow Framework over the model's work items) ----------------- */
+
+enum { ORGMRI_FLOW_FEATURE = 0, ORGMRI_FLOW_DEFECT, ORGMRI_FLOW_RISK,
+       ORGMRI_FLOW_DEBT, ORGMRI_FLOW_OTHER, ORGMRI_FLOW_NTYPES };
+
+typedef struct orgmri_flow {
+	char conventions[256];
+	int64_t since, until;
+	double weeks;
+	long long completed;        /* items done in the window */
+	double velocity;            /* completed per week */
+	orgmri_summary flow_time;   /* created -> done, ms, items done in window */
+	double efficiency;          /* work-stage time / flow time, completed items */
+	double load;                /* time-weighted average of open items */
+	long long distribution[ORGMRI_FLOW_NTYPES]; /* completed items by type */
+} orgmri_flow;
+
+int orgmri_flow_compute(const orgmri_model *m, const orgmri_filter *f,
+                        orgmri_flow *out, orgmri_error *err);
+const char *orgmri_flow_type_name(int type);
+/* The flow type of a label / issue-type text (keyword table, see
+ * docs/metrics.md), ORGMRI_FLOW_OTHER when nothing matches. */
+int orgmri_flow_type_of(const char *labels);
+
+/* ---- people ------------------------------------------------------------- */
+
+typedef struct orgmri_people_week {
+	int64_t week;               /* Monday 00:00 UTC */
+	long long authors, reviewers, prs, reviews;
+} orgmri_people_week;
+
+typedef struct orgmri_person {
+	uint32_t person;            /* index into table person_names */
+	const char *team;           /* NULL when unknown */
+	long long prs, reviews, cross_team;
+	double turnaround_p50;      /* ms */
+} orgmri_person;
+
+typedef struct orgmri_team_stats {
+	const char *team;           /* "(none)" for people without a team */
+	long long authors, reviewers, prs, reviews;
+	double review_share;        /* of all reviews */
+	double turnaround_p50;      /* ms */
+} orgmri_team_stats;
+
+typedef struct orgmri_people {
+	char conventions[256];
+	int64_t since, until;
+	long long authors, reviewers, prs, reviews;
+	double prs_per_author, reviews_per_reviewer;
+	double review_gini;         /* Gini of reviews per reviewer, 0..1 */
+	double top3_share;          /* share of reviews by the 3 busiest */
+	double cross_team_share;    /* reviews across teams / reviews with both
+	                               teams known; NaN when none */
+	orgmri_summary turnaround;  /* ready/opened -> reviewer's first review */
+	int truck_factor;           /* Avelino et al. 2016; -1 = no file data */
+	long long tf_files;         /* files considered */
+	size_t nweeks;
+	orgmri_people_week *weeks;
+	size_t nteams;
+	orgmri_team_stats *teams;
+	size_t npeople;             /* only with per_person */
+	orgmri_person *people;
+} orgmri_people;
+
+/* People metrics.  Per-person rows only when `per_person` is non-zero:
+ * the default view is by team.  Free with orgmri_people_free. */
+int orgmri_people_compute(const orgmri_model *m, const orgmri_filter *f,
+                          int per_person, orgmri_people **out,
+                          orgmri_error *err);
+void orgmri_people_free(orgmri_people *p);
+
+/*
+ * The truck factor of Avelino, Passos, Hora and Valente (ICPC 2016) over
+ * (author, file) touches in time order: DOA = 3.293 + 1.098 FA + 0.164 DL
+ * - 0.321 ln(1 + AC); author of a file iff DOA / max DOA > 0.75 and
+ * DOA >= 3.293; then greedily remove the author of most files until
+ * fewer than half the files have an author left.  `file` and `author`
+ * are small integers (ids), touches sorted by time.  Returns the truck
+ * factor (0 for no files) or a negative ORGMRI_E* code.
+ */
+int orgmri_truck_factor(const uint32_t *author, const uint32_t *file,
+                        size_t n, uint32_t nauthors, uint32_t nfiles);
+
+/* ---- rework ------------------------------------------------------------- */
+
+typedef struct orgmri_rework {
+	char conventions[256];
+	int64_t since, until;
+	long long changes;              /* changes merged in the window */
+	long long reviewed;             /* of those, reviewed */
+	long long changes_requested;    /* changes_requested events on them */
+	double iterations_mean;         /* mean changes_requested per reviewed */
+	long long pushed_after_review;  /* reviewed changes pushed to after the
+	                                   first review */
+	double pushed_after_review_share;
+	long long commits, reverted;    /* commits authored in the window, and
+	                                   how many were later reverted */
+	double revert_rate;
+	long long reopened;             /* changes and issues reopened */
+	long long status_changes, backwards; /* issue status moves, backwards */
+	long long deployments, hotfixes;     /* production deployments, unplanned */
+	double hotfix_rate;
+	int churn_available;            /* 0: no line-level data (see docs) */
+} orgmri_rework;
+
+int orgmri_rework_compute(const orgmri_model *m, const orgmri_filter *f,
+                          orgmri_rework *out, orgmri_error *err);
 
 #ifdef __cplusplus
 }

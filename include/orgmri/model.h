@@ -110,11 +110,19 @@ typedef struct orgmri_model_options {
 	/* team membership from the configuration (team.<NAME>.member and
 	 * team.<NAME>.repo); may be NULL */
 	const orgmri_config *config;
+	/* more AI markers: object keys of AI-assisted changes
+	 * (comma-separated, e.g. "change:acme/api#12"), and a period
+	 * [ai_since, ai_until) in which every work item created counts as
+	 * AI-assisted (e.g. a team-wide rollout); ai_since = INT64_MAX (the
+	 * default) = no such period */
+	const char *ai_changes;
+	int64_t ai_since, ai_until;
 } orgmri_model_options;
 
 #define ORGMRI_MODEL_OPTIONS_VERSION 1
 #define ORGMRI_MODEL_OPTIONS_INIT \
-	{ ORGMRI_MODEL_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL }
+	{ ORGMRI_MODEL_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, \
+	  INT64_MAX, INT64_MAX }
 
 /* One deployment object, resolved. */
 typedef struct orgmri_deployment {

@@ -98,5 +98,10 @@ extern const cli_command cmd_generate;
 extern const cli_command cmd_simulate;
 extern const cli_command cmd_forecast;
 extern const cli_command cmd_map;
+extern const cli_command cmd_dora;
+extern const cli_command cmd_stages;
+extern const cli_command cmd_flow;
+extern const cli_command cmd_people;
+extern const cli_command cmd_rework;
 
 #endif

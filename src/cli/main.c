@@ -23,6 +23,11 @@ static const cli_command *const commands[] = {
 	&cmd_generate,
 	&cmd_simulate,
 	&cmd_forecast,
+	&cmd_dora,
+	&cmd_stages,
+	&cmd_flow,
+	&cmd_people,
+	&cmd_rework,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "core/util.h"
+#include "metrics/vec.h"
 #include "model/internal.h"
 #include "orgmri/metrics.h"
 #include "orgmri/time.h"
@@ -103,25 +104,6 @@ const char *orgmri_dora_tier(int which, int metric, double value,
 }
 
 /* ---- growable vectors and rows ---------------------------------------- */
-
-typedef struct dvec {
-	double *v;
-	size_t n, cap;
-} dvec;
-
-static int dvec_push(dvec *d, double x)
-{
-	if (d->n == d->cap) {
-		size_t c = d->cap ? d->cap * 2 : 16;
-		double *v = orgmri_reallocarray(d->v, c, sizeof(*v));
-		if (!v)
-			return ORGMRI_ENOMEM;
-		d->v = v;
-		d->cap = c;
-	}
-	d->v[d->n++] = x;
-	return 0;
-}
 
 typedef struct row_acc {
 	dvec lead, recovery, restore, days;
@@ -286,8 +268,9 @@ static uint32_t explicit_target(const orgmri_model *m, uint32_t x)
 {
 	uint32_t di = model_deployment_of(m, x);
 	if (di != ORGMRI_NONE) {
+		/* only a successful production deployment can fail in production */
 		const orgmri_deployment *dp = &m->deployments[di];
-		return dp->success ? di : ORGMRI_NONE;
+		return dp->success && dp->production ? di : ORGMRI_NONE;
 	}
 	return model_first_deployment(m, x);
 }
@@ -427,24 +410,26 @@ typedef struct acts {
 	uint32_t authored, committed, opened, merged, rel_contains, rel_deploys;
 } acts;
 
-static int64_t first_act(const orgmri_table *t, uint32_t o, uint32_t act)
+static void acts_init(const orgmri_model *m, acts *a)
 {
-	if (act == ORGMRI_NONE)
-		return ORGMRI_NO_TIME;
-	for (size_t ev = t->obj_first[o]; ev < t->obj_first[o + 1]; ev++)
-		if (t->ev_activity[ev] == act)
-			return t->ev_time[ev];
-	return ORGMRI_NO_TIME;
+	const orgmri_table *t = m->table;
+	a->authored = orgmri_table_activity(t, "authored");
+	a->committed = orgmri_table_activity(t, "committed");
+	a->opened = orgmri_table_activity(t, "opened");
+	a->merged = orgmri_table_activity(t, "merged");
+	a->rel_contains = model_rel(m, "contains");
+	a->rel_deploys = model_rel(m, "deploys");
 }
 
 /* First commit of a change: earliest `authored` over its commits. */
-static int64_t first_commit(const orgmri_table *t, const acts *a, uint32_t o)
+static int64_t first_commit(const orgmri_model *m, const acts *a, uint32_t o)
 {
+	const orgmri_table *t = m->table;
+	const uint32_t *cs;
+	size_t n = model_commits(m, o, &cs);
 	int64_t best = ORGMRI_NO_TIME;
-	for (uint32_t l = t->link_first[o]; l < t->link_first[o + 1]; l++) {
-		if (t->link_rel[l] != a->rel_contains)
-			continue;
-		int64_t v = first_act(t, t->link_dst[l], a->authored);
+	for (size_t k = 0; k < n; k++) {
+		int64_t v = model_first_time(t, cs[k], a->authored);
 		if (v != ORGMRI_NO_TIME && (best == ORGMRI_NO_TIME || v < best))
 			best = v;
 	}
@@ -464,12 +449,12 @@ static double pr_lead(const orgmri_model *m, const acts *a, size_t i,
 {
 	const orgmri_table *t = m->table;
 	uint32_t o = m->item[i];
-	int64_t first = first_commit(t, a, o), dep = m->item_deployed[i];
+	int64_t first = first_commit(m, a, o), dep = m->item_deployed[i];
 	if (!devlake)
 		return first == ORGMRI_NO_TIME || dep < first ? NAN
 		                                              : (double)(dep - first);
-	int64_t opened = first_act(t, o, a->opened);
-	int64_t merged = first_act(t, o, a->merged);
+	int64_t opened = model_first_time(t, o, a->opened);
+	int64_t merged = model_first_time(t, o, a->merged);
 	if (merged == ORGMRI_NO_TIME)
 		return NAN;
 	double parts[3] = { ceil_minutes(first, opened),
@@ -528,9 +513,9 @@ static void one_commit(commit_walk *w, uint32_t x)
 	if (w->c->o->filter.cohort == ORGMRI_COHORT_OTHER &&
 	    model_object_ai(w->c->m, x))
 		return;
-	int64_t ct = first_act(t, x, w->a->committed);
+	int64_t ct = model_first_time(t, x, w->a->committed);
 	if (ct == ORGMRI_NO_TIME)
-		ct = first_act(t, x, w->a->authored);
+		ct = model_first_time(t, x, w->a->authored);
 	if (ct == ORGMRI_NO_TIME)
 		return;   /* a change object or a commit without events */
 	/* Four Keys drops non-positive lead times ("automated pushes") */
@@ -567,9 +552,10 @@ static int lead_per_commit(dora_ctx *c, const acts *a)
 				continue;
 			uint32_t x = t->link_dst[l];
 			one_commit(&w, x);
-			for (uint32_t k = t->link_first[x]; k < t->link_first[x + 1]; k++)
-				if (t->link_rel[k] == a->rel_contains)
-					one_commit(&w, t->link_dst[k]);
+			const uint32_t *cs;
+			size_t nc = model_commits(m, x, &cs);
+			for (size_t k = 0; k < nc; k++)
+				one_commit(&w, cs[k]);
 		}
 	}
 	free(seen);
@@ -692,7 +678,8 @@ static void finish_row(dora_ctx *c, size_t r)
 	row->deploys_per_week = row->weeks > 0
 		? (double)row->deployments / row->weeks : NAN;
 	/* distinct days */
-	qsort(acc->days.v, acc->days.n, sizeof(double), cmp_double);
+	if (acc->days.n)
+		qsort(acc->days.v, acc->days.n, sizeof(double), cmp_double);
 	size_t u = 0;
 	for (size_t i = 0; i < acc->days.n; i++)
 		if (u == 0 || acc->days.v[i] != acc->days.v[u - 1])
@@ -767,12 +754,8 @@ int orgmri_dora_compute(const orgmri_model *m, const orgmri_dora_options *o,
 	size_t nd = m->ndeployments ? m->ndeployments : 1;
 	c.failed = calloc(nd, 1);
 	c.rework = calloc(nd, 1);
-	const orgmri_table *t = m->table;
-	acts a = { orgmri_table_activity(t, "authored"),
-	           orgmri_table_activity(t, "committed"),
-	           orgmri_table_activity(t, "opened"),
-	           orgmri_table_activity(t, "merged"),
-	           model_rel(m, "contains"), model_rel(m, "deploys") };
+	acts a;
+	acts_init(m, &a);
 	if (!c.failed || !c.rework || (o->group == ORGMRI_GROUP_NONE &&
 	                               row_for(&c, NULL, NULL, NULL, 0) == SIZE_MAX)) {
 		rc = ORGMRI_ENOMEM;
@@ -791,7 +774,8 @@ int orgmri_dora_compute(const orgmri_model *m, const orgmri_dora_options *o,
 	}
 	for (size_t r = 0; r < d->nrows; r++)
 		finish_row(&c, r);
-	qsort(d->rows, d->nrows, sizeof(*d->rows), cmp_row);
+	if (d->nrows)
+		qsort(d->rows, d->nrows, sizeof(*d->rows), cmp_row);
 done:
 	for (size_t r = 0; r < d->nrows; r++) {
 		free(c.acc[r].lead.v);
@@ -817,4 +801,15 @@ void orgmri_dora_free(orgmri_dora *d)
 	free(d->rows);
 	free(d->links);
 	free(d);
+}
+
+int orgmri_dora_item_lead(const orgmri_model *m, size_t item,
+                          int devlake_parts, double *ms)
+{
+	acts a;
+	acts_init(m, &a);
+	if (item >= m->nitems)
+		return 0;
+	*ms = pr_lead(m, &a, item, devlake_parts);
+	return !isnan(*ms);
 }

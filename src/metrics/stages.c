@@ -18,26 +18,8 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "metrics/vec.h"
 #include "orgmri/metrics.h"
-
-typedef struct vec {
-	double *v;
-	size_t n, cap;
-} vec;
-
-static int vec_push(vec *d, double x)
-{
-	if (d->n == d->cap) {
-		size_t c = d->cap ? d->cap * 2 : 64;
-		double *v = orgmri_reallocarray(d->v, c, sizeof(*v));
-		if (!v)
-			return ORGMRI_ENOMEM;
-		d->v = v;
-		d->cap = c;
-	}
-	d->v[d->n++] = x;
-	return 0;
-}
 
 /* Overlap of [a, b) with [lo, hi) in ms. */
 static double overlap(int64_t a, int64_t b, int64_t lo, int64_t hi)
@@ -51,7 +33,7 @@ static int stage_window(const orgmri_model *m, const orgmri_filter *f,
                         const uint8_t *pass, size_t s, int64_t lo, int64_t hi,
                         orgmri_stage_stats *out)
 {
-	vec d = { 0 };
+	dvec d = { 0 };
 	double wip = 0;
 	const orgmri_stage_def *def = &m->stream.stages[s];
 	memset(out, 0, sizeof(*out));
@@ -84,7 +66,7 @@ static int stage_window(const orgmri_model *m, const orgmri_filter *f,
 		wip += overlap(a, b, lo, hi);
 		if (b >= lo && b < hi) {
 			out->departures++;
-			if (vec_push(&d, (double)(b - a))) {
+			if (dvec_push(&d, (double)(b - a))) {
 				free(d.v);
 				return ORGMRI_ENOMEM;
 			}

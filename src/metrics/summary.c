@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
+#include "metrics/vec.h"
 #include "orgmri/metrics.h"
 
 double orgmri_quantile(const double *v, size_t n, double q)
@@ -38,7 +40,8 @@ static int cmp_double(const void *a, const void *b)
 void orgmri_summarize(double *v, size_t n, orgmri_statistic st,
                       orgmri_summary *out)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_double);
 	double sum = 0;
 	for (size_t i = 0; i < n; i++)
 		sum += v[i];
@@ -110,4 +113,18 @@ int64_t orgmri_week_start(int64_t t)
 	int64_t k = day + 3;
 	int64_t w = k >= 0 ? k / 7 : -((-k + 6) / 7);
 	return (w * 7 - 3) * 86400000;
+}
+
+int dvec_push(dvec *d, double x)
+{
+	if (d->n == d->cap) {
+		size_t c = d->cap ? d->cap * 2 : 64;
+		double *v = orgmri_reallocarray(d->v, c, sizeof(*v));
+		if (!v)
+			return ORGMRI_ENOMEM;
+		d->v = v;
+		d->cap = c;
+	}
+	d->v[d->n++] = x;
+	return 0;
 }

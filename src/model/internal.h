@@ -16,6 +16,13 @@ uint32_t model_first_deployment(const orgmri_model *m, uint32_t obj);
 uint32_t model_deployment_of(const orgmri_model *m, uint32_t obj);
 /* Whether object `obj` itself carries an AI-assisted marker. */
 int model_object_ai(const orgmri_model *m, uint32_t obj);
+/* The commits of object `obj` (contains / belongs_to links); returns the
+ * count and points *list at them. */
+size_t model_commits(const orgmri_model *m, uint32_t obj,
+                     const uint32_t **list);
+/* Time of the first event of activity `act` on object `o`, or
+ * ORGMRI_NO_TIME (also when act is ORGMRI_NONE). */
+int64_t model_first_time(const orgmri_table *t, uint32_t o, uint32_t act);
 /* Relation ids of the loaded table (ORGMRI_NONE when absent). */
 uint32_t model_rel(const orgmri_model *m, const char *name);
 

@@ -27,7 +27,13 @@ typedef struct model_internal {
 	const char **person_team;     /* person -> team or NULL */
 	char production[256];
 	int require_previous;
-	uint32_t rel_contains, rel_deploys, rel_implements, rel_reverts;
+	const char *ai_changes;       /* borrowed from the options */
+	int64_t ai_since, ai_until;
+	uint32_t rel_contains, rel_deploys, rel_implements, rel_reverts,
+	         rel_belongs;
+	/* commits of object o: cm[cm_first[o] .. cm_first[o + 1]), from
+	 * o -contains-> c and c -belongs_to-> o alike */
+	uint32_t *cm_first, *cm;
 	uint32_t type_deployment, type_change, type_commit;
 } model_internal;
 
@@ -108,7 +114,7 @@ static const char *object_attr(const orgmri_table *t, uint32_t o,
 	return NULL;
 }
 
-static int64_t first_of(const orgmri_table *t, uint32_t o, uint32_t act)
+int64_t model_first_time(const orgmri_table *t, uint32_t o, uint32_t act)
 {
 	if (act == ORGMRI_NONE)
 		return ORGMRI_NO_TIME;
@@ -126,6 +132,41 @@ static int64_t last_of(const orgmri_table *t, uint32_t o, uint32_t act)
 		if (t->ev_activity[ev - 1] == act)
 			return t->ev_time[ev - 1];
 	return ORGMRI_NO_TIME;
+}
+
+/* The commit lists per object (CSR), so that adapters may link a change
+ * to its commits from either side. */
+static int build_commits(const orgmri_table *t, model_internal *in)
+{
+	in->cm_first = calloc(t->nobjects + 1, sizeof(uint32_t));
+	if (!in->cm_first)
+		return ORGMRI_ENOMEM;
+	for (size_t pass = 0; pass < 2; pass++) {
+		size_t n = 0;
+		for (size_t o = 0; o < t->nobjects; o++) {
+			if (pass == 0)
+				in->cm_first[o] = (uint32_t)n;
+			for (uint32_t l = t->link_first[o]; l < t->link_first[o + 1]; l++)
+				if (t->link_rel[l] == in->rel_contains) {
+					if (pass == 1)
+						in->cm[n] = t->link_dst[l];
+					n++;
+				}
+			for (uint32_t l = t->rlink_first[o]; l < t->rlink_first[o + 1]; l++)
+				if (t->rlink_rel[l] == in->rel_belongs) {
+					if (pass == 1)
+						in->cm[n] = t->rlink_src[l];
+					n++;
+				}
+		}
+		if (pass == 0) {
+			in->cm_first[t->nobjects] = (uint32_t)n;
+			in->cm = malloc((n ? n : 1) * sizeof(uint32_t));
+			if (!in->cm)
+				return ORGMRI_ENOMEM;
+		}
+	}
+	return 0;
 }
 
 /* ---- teams and the AI marker ------------------------------------------ */
@@ -256,8 +297,8 @@ static int each_shipped(const orgmri_table *t, const model_internal *in,
 		uint32_t x = t->link_dst[l];
 		if (fn(x, ctx))
 			return 1;
-		for (uint32_t k = t->link_first[x]; k < t->link_first[x + 1]; k++)
-			if (t->link_rel[k] == in->rel_contains && fn(t->link_dst[k], ctx))
+		for (uint32_t k = in->cm_first[x]; k < in->cm_first[x + 1]; k++)
+			if (fn(in->cm[k], ctx))
 				return 1;
 	}
 	return 0;
@@ -304,10 +345,10 @@ static int build_deployments(orgmri_model *m, const ids *d,
 			continue;
 		orgmri_deployment *dp = &m->deployments[m->ndeployments++];
 		dp->object = (uint32_t)o;
-		dp->started = first_of(t, (uint32_t)o, d->deploy_started);
-		dp->finished = first_of(t, (uint32_t)o, d->deployed);
-		dp->failed = first_of(t, (uint32_t)o, d->deploy_failed);
-		dp->rolled_back = first_of(t, (uint32_t)o, d->rolled_back);
+		dp->started = model_first_time(t, (uint32_t)o, d->deploy_started);
+		dp->finished = model_first_time(t, (uint32_t)o, d->deployed);
+		dp->failed = model_first_time(t, (uint32_t)o, d->deploy_failed);
+		dp->rolled_back = model_first_time(t, (uint32_t)o, d->rolled_back);
 		dp->success = dp->finished != ORGMRI_NO_TIME;
 		const char *env = object_attr(t, (uint32_t)o, d->k_env);
 		const char *repo = object_attr(t, (uint32_t)o, d->k_repo);
@@ -358,8 +399,9 @@ static int build_deployments(orgmri_model *m, const ids *d,
 
 /* ---- items ------------------------------------------------------------ */
 
-/* The first production deployment shipping item o: o itself, its
- * commits, and for an issue the changes implementing it and theirs. */
+/* The first production deployment shipping object o: o itself, its
+ * commits, the changes containing it (o a commit), and for an issue the
+ * changes implementing it and their commits. */
 typedef struct deploy_search {
 	const orgmri_model *m;
 	int require_previous;
@@ -387,12 +429,10 @@ static void consider_deploys(deploy_search *s, uint32_t x)
 
 static void consider_with_commits(deploy_search *s, uint32_t x)
 {
-	const orgmri_table *t = s->m->table;
 	const model_internal *in = s->m->internal;
 	consider_deploys(s, x);
-	for (uint32_t l = t->link_first[x]; l < t->link_first[x + 1]; l++)
-		if (t->link_rel[l] == in->rel_contains)
-			consider_deploys(s, t->link_dst[l]);
+	for (uint32_t k = in->cm_first[x]; k < in->cm_first[x + 1]; k++)
+		consider_deploys(s, in->cm[k]);
 }
 
 static uint32_t first_deployment(const orgmri_model *m, uint32_t o,
@@ -402,6 +442,13 @@ static uint32_t first_deployment(const orgmri_model *m, uint32_t o,
 	const model_internal *in = m->internal;
 	deploy_search s = { m, require_previous, ORGMRI_NONE };
 	consider_with_commits(&s, o);
+	/* a commit also ships with the change that contains it */
+	for (uint32_t l = t->link_first[o]; l < t->link_first[o + 1]; l++)
+		if (t->link_rel[l] == in->rel_belongs)
+			consider_deploys(&s, t->link_dst[l]);
+	for (uint32_t l = t->rlink_first[o]; l < t->rlink_first[o + 1]; l++)
+		if (t->rlink_rel[l] == in->rel_contains)
+			consider_deploys(&s, t->rlink_src[l]);
 	for (uint32_t l = t->rlink_first[o]; l < t->rlink_first[o + 1]; l++)
 		if (t->rlink_rel[l] == in->rel_implements)
 			consider_with_commits(&s, t->rlink_src[l]);
@@ -428,10 +475,8 @@ static int64_t eval_selector(const orgmri_model *m, const selector *s,
 		                                          : dp->finished;
 	}
 	int64_t best = ORGMRI_NO_TIME;
-	for (uint32_t l = t->link_first[o]; l < t->link_first[o + 1]; l++) {
-		if (t->link_rel[l] != in->rel_contains)
-			continue;
-		uint32_t c = t->link_dst[l];
+	for (uint32_t k = in->cm_first[o]; k < in->cm_first[o + 1]; k++) {
+		uint32_t c = in->cm[k];
 		int64_t v = selector_match(s, t, t->obj_first[c], t->obj_first[c + 1],
 		                           0);
 		if (v == ORGMRI_NO_TIME)
@@ -451,20 +496,20 @@ static void item_facts(orgmri_model *m, size_t i, const ids *d,
 	size_t lo = t->obj_first[o], hi = t->obj_first[o + 1];
 	m->item_created[i] = lo < hi ? t->ev_time[lo] : ORGMRI_NO_TIME;
 	uint32_t start_act = d->opened != ORGMRI_NONE ? d->opened : d->created;
-	uint32_t author = 0;
+	/* the author is whoever opened (created) the item; when no such
+	 * event exists, whoever did its first event */
+	uint32_t author = lo < hi ? t->ev_actor[lo] : 0;
 	for (size_t ev = lo; ev < hi; ev++)
 		if (t->ev_activity[ev] == start_act ||
 		    t->ev_activity[ev] == d->created) {
 			author = t->ev_actor[ev];
 			break;
 		}
-	if (!author && lo < hi)
-		author = t->ev_actor[lo];
 	m->item_author[i] = author;
 	/* done: merged; else resolved; else closed unless reopened later */
-	int64_t done = first_of(t, o, d->merged);
+	int64_t done = model_first_time(t, o, d->merged);
 	if (done == ORGMRI_NO_TIME)
-		done = first_of(t, o, d->resolved);
+		done = model_first_time(t, o, d->resolved);
 	if (done == ORGMRI_NO_TIME) {
 		int64_t closed = last_of(t, o, d->closed);
 		int64_t reopened = last_of(t, o, d->reopened);
@@ -487,10 +532,13 @@ static void item_facts(orgmri_model *m, size_t i, const ids *d,
 	m->item_repo[i] = repo;
 	const char *team = in->person_team[author];
 	m->item_team[i] = team ? team : repo_team(m, cfg, repo);
-	uint8_t ai = in->obj_ai[o];
-	for (uint32_t l = t->link_first[o]; !ai && l < t->link_first[o + 1]; l++)
-		if (t->link_rel[l] == in->rel_contains)
-			ai = in->obj_ai[t->link_dst[l]];
+	uint8_t ai = in->obj_ai[o] ||
+	             (in->ai_changes && list_has(in->ai_changes, t->obj_key[o])) ||
+	             (m->item_created[i] != ORGMRI_NO_TIME &&
+	              m->item_created[i] >= in->ai_since &&
+	              m->item_created[i] < in->ai_until);
+	for (uint32_t k = in->cm_first[o]; !ai && k < in->cm_first[o + 1]; k++)
+		ai = in->obj_ai[in->cm[k]];
 	m->item_ai[i] = ai;
 	m->item_deployment[i] = first_deployment(m, o, require_previous);
 	m->item_deployed[i] = m->item_deployment[i] == ORGMRI_NONE
@@ -616,10 +664,14 @@ int orgmri_model_compute(const orgmri_table *t, const orgmri_stream *stream,
 	snprintf(in->production, sizeof(in->production), "%s",
 	         opts->production ? opts->production : "production,prod");
 	in->require_previous = opts->require_previous;
+	in->ai_changes = opts->ai_changes;
+	in->ai_since = opts->ai_since;
+	in->ai_until = opts->ai_until;
 	in->rel_contains = orgmri_table_relation(t, "contains");
 	in->rel_deploys = orgmri_table_relation(t, "deploys");
 	in->rel_implements = orgmri_table_relation(t, "implements");
 	in->rel_reverts = orgmri_table_relation(t, "reverts");
+	in->rel_belongs = orgmri_table_relation(t, "belongs_to");
 	in->type_deployment = orgmri_table_type(t, "deployment");
 	uint32_t item_type = orgmri_table_type(t, stream->object_type);
 	for (size_t o = 0; o < t->nobjects; o++)
@@ -632,6 +684,10 @@ int orgmri_model_compute(const orgmri_table *t, const orgmri_stream *stream,
 	}
 	if ((rc = compile_stream(m, err)))
 		goto done;
+	if (build_commits(t, in)) {
+		rc = orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		goto done;
+	}
 	team_ctx tc = { t, in };
 	if (opts->config &&
 	    orgmri_config_each_prefix(opts->config, "team.", add_member, &tc)) {
@@ -669,6 +725,8 @@ void orgmri_model_free(orgmri_model *m)
 		free(in->obj_deployment);
 		free(in->obj_ai);
 		free(in->person_team);
+		free(in->cm_first);
+		free(in->cm);
 		orgmri_arena_free(&in->arena);
 		free(in);
 	}
@@ -757,4 +815,12 @@ int model_object_ai(const orgmri_model *m, uint32_t obj)
 uint32_t model_rel(const orgmri_model *m, const char *name)
 {
 	return orgmri_table_relation(m->table, name);
+}
+
+size_t model_commits(const orgmri_model *m, uint32_t obj,
+                     const uint32_t **list)
+{
+	const model_internal *in = m->internal;
+	*list = in->cm + in->cm_first[obj];
+	return in->cm_first[obj + 1] - in->cm_first[obj];
 }
