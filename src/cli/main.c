@@ -12,22 +12,27 @@
 #include "cli/cli.h"
 
 static const cli_command *const commands[] = {
+	/* bring data in and out */
 	&cmd_ingest,
 	&cmd_stats,
 	&cmd_export,
+	/* the diagnosis */
 	&cmd_scan,
 	&cmd_compare,
 	&cmd_report,
-	&cmd_map,
-	&cmd_demo,
-	&cmd_generate,
-	&cmd_simulate,
-	&cmd_forecast,
+	/* one metric family each */
 	&cmd_dora,
 	&cmd_stages,
 	&cmd_flow,
 	&cmd_people,
 	&cmd_rework,
+	&cmd_map,
+	/* what-ifs and forecasts */
+	&cmd_simulate,
+	&cmd_forecast,
+	/* samples */
+	&cmd_demo,
+	&cmd_generate,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
