@@ -58,11 +58,21 @@ static int read_fail(diff_ctx *d, const git_oid *id, const char *what)
 	                                                  : "unknown error");
 }
 
+/* git's rule (buffer_is_binary): a NUL in the first 8000 bytes. */
+#define BINARY_PROBE 8000
+
+static int is_binary(const git_blob *b)
+{
+	size_t n = (size_t)git_blob_rawsize(b);
+	return memchr(git_blob_rawcontent(b), '\0',
+	              n < BINARY_PROBE ? n : BINARY_PROBE) != NULL;
+}
+
 /* Lines in a blob as numstat counts them (a last line without '\n'
  * counts); 0 for binary content. */
 static long long blob_lines(const git_blob *b)
 {
-	if (git_blob_is_binary(b))
+	if (is_binary(b))
 		return 0;
 	const char *p = git_blob_rawcontent(b);
 	size_t n = (size_t)git_blob_rawsize(b);
@@ -80,11 +90,25 @@ static long long blob_lines(const git_blob *b)
 static int diff_tree(diff_ctx *d, const git_tree *a, const git_tree *b,
                      int depth);
 
+/* Lines of a non-tree entry as numstat counts a whole-file add or
+ * delete: a blob's lines, a submodule's one "Subproject commit" line. */
+static int entry_lines(diff_ctx *d, const git_tree_entry *e, long long *out)
+{
+	*out = 1;
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	git_blob *blob;
+	if (git_blob_lookup(&blob, d->repo, git_tree_entry_id(e)) < 0)
+		return read_fail(d, git_tree_entry_id(e), "blob");
+	*out = blob_lines(blob);
+	git_blob_free(blob);
+	return 0;
+}
+
 /* One side only: a whole file or tree added (sign > 0) or deleted. */
 static int one_side(diff_ctx *d, const git_tree_entry *e, int sign, int depth)
 {
-	git_object_t t = git_tree_entry_type(e);
-	if (t == GIT_OBJECT_TREE) {
+	if (is_tree(e)) {
 		git_tree *tree;
 		if (git_tree_lookup(&tree, d->repo, git_tree_entry_id(e)) < 0)
 			return read_fail(d, git_tree_entry_id(e), "tree");
@@ -94,14 +118,10 @@ static int one_side(diff_ctx *d, const git_tree_entry *e, int sign, int depth)
 		return rc;
 	}
 	d->out->files++;
-	long long lines = 1; /* a submodule: one "Subproject commit" line */
-	if (t == GIT_OBJECT_BLOB) {
-		git_blob *blob;
-		if (git_blob_lookup(&blob, d->repo, git_tree_entry_id(e)) < 0)
-			return read_fail(d, git_tree_entry_id(e), "blob");
-		lines = blob_lines(blob);
-		git_blob_free(blob);
-	}
+	long long lines;
+	int rc = entry_lines(d, e, &lines);
+	if (rc)
+		return rc;
 	if (sign > 0)
 		d->out->additions += lines;
 	else
@@ -121,9 +141,16 @@ static int both_files(diff_ctx *d, const git_tree_entry *a,
 		return 0; /* mode change only */
 	if (git_tree_entry_type(a) != GIT_OBJECT_BLOB ||
 	    git_tree_entry_type(b) != GIT_OBJECT_BLOB) {
-		d->out->additions++;
-		d->out->deletions++;
-		return 0;
+		/* a submodule on either side: all out, all in */
+		long long la, lb;
+		int rc = entry_lines(d, a, &la);
+		if (!rc)
+			rc = entry_lines(d, b, &lb);
+		if (!rc) {
+			d->out->deletions += la;
+			d->out->additions += lb;
+		}
+		return rc;
 	}
 	git_blob *ba = NULL, *bb = NULL;
 	git_patch *patch = NULL;
@@ -136,6 +163,8 @@ static int both_files(diff_ctx *d, const git_tree_entry *a,
 		rc = read_fail(d, git_tree_entry_id(b), "blob");
 		goto done;
 	}
+	if (is_binary(ba) || is_binary(bb))
+		goto done; /* numstat shows "-": a file, no lines */
 	if (git_patch_from_blobs(&patch, ba, NULL, bb, NULL, &d->opts) < 0) {
 		rc = read_fail(d, git_tree_entry_id(b), "blob pair ending in");
 		goto done;
@@ -215,5 +244,7 @@ int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
 	git_diff_options_init(&d.opts, GIT_DIFF_OPTIONS_VERSION);
 	d.opts.context_lines = 0;
 	d.opts.interhunk_lines = 0;
+	/* Binary files were told apart above, by git's own rule. */
+	d.opts.flags |= GIT_DIFF_FORCE_TEXT;
 	return diff_tree(&d, old_tree, new_tree, 0);
 }
