@@ -40,6 +40,10 @@
 #define MAX_ATTRS 24
 #define NO_INDEX UINT32_MAX
 #define PROGRESS_EVERY 256
+/* Threads that compute diffs (config git.threads overrides). */
+#define DIFF_THREADS 2
+/* Blobs up to this size stay in libgit2's object cache (tune_libgit2). */
+#define BLOB_CACHE_LIMIT (256 * 1024)
 
 /* What passes 2 and 3 need of a commit read in pass 1. */
 typedef struct gcommit {
@@ -75,6 +79,7 @@ typedef struct git_run {
 	int have_head;
 	orgmri_intern oids;     /* raw 20-byte ids -> index in commits */
 	gcommit *commits;
+	git_commit_diff *diffs; /* per commit; NULL with --no-diff */
 	orgmri_arena arena;
 	release_tag *tags;
 	size_t ntags;
@@ -353,38 +358,6 @@ static int collect(git_run *r)
 	return rc;
 }
 
-static int diff_commit(git_run *r, const git_commit *c, git_diff_counts *dc,
-                       int *have)
-{
-	git_tree *tree = NULL, *ptree = NULL;
-	git_commit *parent = NULL;
-	int rc = 0;
-	*have = 0;
-	if (git_commit_parentcount(c) > 0) {
-		if (git_commit_parent(&parent, c, 0) < 0) {
-			/* A shallow clone's boundary: its parent is not here. */
-			if (git_repository_is_shallow(r->repo))
-				return 0;
-			return git_fail(r, ORGMRI_ECORRUPT, "cannot read a parent");
-		}
-		if (git_commit_tree(&ptree, parent) < 0) {
-			rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read a tree");
-			goto done;
-		}
-	}
-	if (git_commit_tree(&tree, c) < 0) {
-		rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read a tree");
-		goto done;
-	}
-	rc = orgmri_git_diff_trees(r->repo, ptree, tree, dc, r->err);
-	*have = rc == 0;
-done:
-	git_tree_free(tree);
-	git_tree_free(ptree);
-	git_commit_free(parent);
-	return rc;
-}
-
 /* The change a reverted commit belongs to, when its own message names
  * one (a merge or squash commit); "" otherwise. */
 static void reverted_change(git_run *r, const git_oid *id, char *buf,
@@ -403,7 +376,7 @@ static void reverted_change(git_run *r, const git_oid *id, char *buf,
 }
 
 static int emit_commit(git_run *r, const git_commit *c, gcommit *g,
-                       const git_diff_counts *dc, int have_diff)
+                       const git_commit_diff *diff)
 {
 	char key[REPO_NAME_MAX + 64], title[TITLE_MAX], tz[8], ctz[8];
 	char which[200], reverted[41];
@@ -437,10 +410,10 @@ static int emit_commit(git_run *r, const git_commit *c, gcommit *g,
 	attr_int(&a, "parents", g->nparents);
 	if (g->merge)
 		attr_bool(&a, "merge", 1);
-	if (have_diff) {
-		attr_int(&a, "additions", dc->additions);
-		attr_int(&a, "deletions", dc->deletions);
-		attr_int(&a, "files", dc->files);
+	if (diff->have) {
+		attr_int(&a, "additions", diff->counts.additions);
+		attr_int(&a, "deletions", diff->counts.deletions);
+		attr_int(&a, "files", diff->counts.files);
 	}
 	attr_bool(&a, "ai_assisted", g->ai);
 	if (g->ai)
@@ -491,19 +464,35 @@ static int read_commit(git_run *r, uint32_t i)
 		for (uint32_t p = 0; p < g->nparents; p++)
 			g->parents[p] = index_of(r, git_commit_parent_id(c, p));
 	}
-	git_diff_counts dc = { 0, 0, 0 };
-	int have_diff = 0;
-	if (!r->ctx->opts->no_diff && g->commit_ms >= r->ctx->opts->since &&
-	    (rc = diff_commit(r, c, &dc, &have_diff))) {
-		char hex[GIT_OID_HEXSZ + 1];
-		orgmri_err_prefix(r->err, "commit %s",
-		                  git_oid_tostr(hex, sizeof(hex), id));
-		goto done;
-	}
-	rc = emit_commit(r, c, g, &dc, have_diff);
+	static const git_commit_diff none = { { 0, 0, 0 }, 0 };
+	rc = emit_commit(r, c, g, r->diffs ? &r->diffs[i] : &none);
 done:
 	git_commit_free(c);
 	return rc;
+}
+
+static void diff_progress(size_t done, void *p)
+{
+	git_run *r = p;
+	orgmri_adapter_progress(r->ctx, "commits diffed", (long long)done,
+	                        r->oids.count);
+}
+
+/* Pass 1a: every commit's diff, on DIFF_THREADS threads. */
+static int diff_commits(git_run *r)
+{
+	size_t n = r->oids.count;
+	if (r->ctx->opts->no_diff || n == 0)
+		return 0;
+	r->diffs = calloc(n, sizeof(*r->diffs));
+	if (!r->diffs)
+		return oom(r);
+	int threads = (int)orgmri_config_int(r->ctx->config, "git.threads",
+	                                     DIFF_THREADS);
+	return orgmri_git_diff_commits(r->ctx->path,
+	                               (const git_oid *const *)r->oids.names, n,
+	                               r->ctx->opts->since, threads, r->diffs,
+	                               diff_progress, r, r->err);
 }
 
 static int read_commits(git_run *r)
@@ -1037,6 +1026,21 @@ static int setup(git_run *r)
 	return 0;
 }
 
+/*
+ * libgit2's defaults suit a long-lived process, not one pass over all of
+ * history: it re-hashes every object it inflates (30% of a full ingest;
+ * `git log` does not, and zlib still catches damaged data), and it never
+ * caches blobs, though the new side of one commit's diff is the old side
+ * of the next one's.  These options are process-wide, so `on` = 0 puts
+ * the defaults back.
+ */
+static void tune_libgit2(int on)
+{
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, !on);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB,
+	                 (size_t)(on ? BLOB_CACHE_LIMIT : 0));
+}
+
 static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
 	git_run r;
@@ -1046,6 +1050,7 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 	orgmri_intern_init(&r.oids);
 	orgmri_arena_init(&r.arena, 256 * 1024);
 	git_libgit2_init();
+	tune_libgit2(1);
 	char *tags_meta = NULL;
 	int rc = setup(&r);
 	if (!rc)
@@ -1057,6 +1062,8 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 	if (!rc)
 		rc = collect(&r);
 	if (!rc)
+		rc = diff_commits(&r);
+	if (!rc)
 		rc = read_commits(&r);
 	if (!rc)
 		rc = changes(&r);
@@ -1066,6 +1073,7 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 		rc = save_marks(&r);
 	free(tags_meta);
 	free(r.commits);
+	free(r.diffs);
 	free(r.tags);
 	free((void *)r.relv);
 	orgmri_buf_free(&r.rel);
@@ -1075,6 +1083,7 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 	if (r.have_re)
 		regfree(&r.tag_re);
 	git_repository_free(r.repo);
+	tune_libgit2(0);
 	git_libgit2_shutdown();
 	return rc;
 }

@@ -13,7 +13,15 @@
  * The counts follow `git diff --numstat --no-renames`: every path whose
  * content or mode changed is one file; a binary file counts as a changed
  * file with no lines; a changed submodule counts one line out, one in.
+ *
+ * orgmri_git_diff_commits spreads the commits over threads in chunks
+ * taken from a shared counter, each thread with its own repository
+ * handle (and so its own object cache): diffs are nearly all of a full
+ * ingest's time and need nothing from each other.
  */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -247,4 +255,183 @@ int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
 	/* Binary files were told apart above, by git's own rule. */
 	d.opts.flags |= GIT_DIFF_FORCE_TEXT;
 	return diff_tree(&d, old_tree, new_tree, 0);
+}
+
+/* ---- many commits, several threads ----------------------------------- */
+
+/* Commits per chunk a thread takes: small enough to balance the load,
+ * large enough that neighbouring commits (sharing blobs) stay together
+ * in one thread's cache. */
+#define CHUNK 32
+#define MAX_THREADS 8
+
+typedef struct diff_job {
+	const char *path;
+	const git_oid *const *ids;
+	size_t n;
+	int64_t since_ms;
+	git_commit_diff *out;
+	atomic_size_t next;   /* first index of the next chunk to take */
+	atomic_size_t done;
+	atomic_int stop;      /* set on the first error */
+} diff_job;
+
+typedef struct diff_worker {
+	diff_job *job;
+	pthread_t thread;
+	int rc;
+	size_t failed_at;     /* index of the commit that failed */
+	orgmri_error err;
+} diff_worker;
+
+static int diff_one(git_repository *repo, const git_oid *id,
+                    int64_t since_ms, git_commit_diff *out, orgmri_error *err)
+{
+	git_commit *c = NULL, *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	diff_ctx d = { repo, NULL, err, GIT_DIFF_OPTIONS_INIT };
+	int rc = 0;
+	memset(out, 0, sizeof(*out));
+	if (git_commit_lookup(&c, repo, id) < 0) {
+		d.err = err;
+		return read_fail(&d, id, "commit");
+	}
+	if ((int64_t)git_commit_time(c) * 1000 < since_ms)
+		goto done;
+	if (git_commit_parentcount(c) > 0) {
+		if (git_commit_parent(&parent, c, 0) < 0) {
+			/* A shallow clone's boundary: its parent is not here. */
+			if (!git_repository_is_shallow(repo))
+				rc = read_fail(&d, git_commit_parent_id(c, 0),
+				               "parent commit");
+			goto done;
+		}
+		if (git_commit_tree(&ptree, parent) < 0) {
+			rc = read_fail(&d, git_commit_tree_id(parent), "tree");
+			goto done;
+		}
+	}
+	if (git_commit_tree(&tree, c) < 0) {
+		rc = read_fail(&d, git_commit_tree_id(c), "tree");
+		goto done;
+	}
+	rc = orgmri_git_diff_trees(repo, ptree, tree, &out->counts, err);
+	out->have = rc == 0;
+done:
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	git_commit_free(c);
+	return rc;
+}
+
+static void *diff_worker_main(void *p)
+{
+	diff_worker *w = p;
+	diff_job *job = w->job;
+	git_repository *repo = NULL;
+	if (git_repository_open_ext(&repo, job->path,
+	                            GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		const git_error *ge = git_error_last();
+		w->rc = orgmri_seterr(&w->err, ORGMRI_EIO, "%s: cannot open: %s",
+		                      job->path, ge && ge->message ? ge->message
+		                                                   : "unknown");
+		w->failed_at = 0;
+		atomic_store(&job->stop, 1);
+		return NULL;
+	}
+	while (!atomic_load(&job->stop)) {
+		size_t start = atomic_fetch_add(&job->next, CHUNK);
+		if (start >= job->n)
+			break;
+		size_t end = start + CHUNK < job->n ? start + CHUNK : job->n;
+		for (size_t i = start; i < end; i++) {
+			int rc = diff_one(repo, job->ids[i], job->since_ms,
+			                  &job->out[i], &w->err);
+			if (rc) {
+				char hex[GIT_OID_HEXSZ + 1];
+				orgmri_err_prefix(&w->err, "commit %s", git_oid_tostr(
+				                  hex, sizeof(hex), job->ids[i]));
+				w->rc = rc;
+				w->failed_at = i;
+				atomic_store(&job->stop, 1);
+				break;
+			}
+		}
+		atomic_fetch_add(&job->done, end - start);
+	}
+	git_repository_free(repo);
+	return NULL;
+}
+
+int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
+                            size_t n, int64_t since_ms, int nthreads,
+                            git_commit_diff *out,
+                            void (*progress)(size_t done, void *ctx),
+                            void *progress_ctx, orgmri_error *err)
+{
+	diff_job job;
+	diff_worker w[MAX_THREADS];
+	memset(&job, 0, sizeof(job));
+	memset(w, 0, sizeof(w));
+	job.path = path;
+	job.ids = ids;
+	job.n = n;
+	job.since_ms = since_ms;
+	job.out = out;
+	atomic_init(&job.next, 0);
+	atomic_init(&job.done, 0);
+	atomic_init(&job.stop, 0);
+	if (nthreads < 1)
+		nthreads = 1;
+	if (nthreads > MAX_THREADS)
+		nthreads = MAX_THREADS;
+	int started = 1; /* w[0] runs on this thread */
+	for (int t = 0; t < nthreads; t++)
+		w[t].job = &job;
+	for (int t = 1; t < nthreads; t++)
+		if (pthread_create(&w[t].thread, NULL, diff_worker_main, &w[t]) == 0)
+			started++;
+		else
+			break; /* fewer threads is slower, not wrong */
+	/* This thread works too, reporting progress between its chunks. */
+	diff_worker *self = &w[0];
+	git_repository *repo = NULL;
+	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+	                            NULL) < 0) {
+		self->rc = orgmri_seterr(&self->err, ORGMRI_EIO, "%s: cannot open",
+		                         path);
+		atomic_store(&job.stop, 1);
+	}
+	while (repo && !atomic_load(&job.stop)) {
+		size_t start = atomic_fetch_add(&job.next, CHUNK);
+		if (start >= n)
+			break;
+		size_t end = start + CHUNK < n ? start + CHUNK : n;
+		for (size_t i = start; i < end && !self->rc; i++)
+			if ((self->rc = diff_one(repo, ids[i], since_ms, &out[i],
+			                         &self->err))) {
+				char hex[GIT_OID_HEXSZ + 1];
+				orgmri_err_prefix(&self->err, "commit %s", git_oid_tostr(
+				                  hex, sizeof(hex), ids[i]));
+				self->failed_at = i;
+				atomic_store(&job.stop, 1);
+			}
+		atomic_fetch_add(&job.done, end - start);
+		if (progress)
+			progress(atomic_load(&job.done), progress_ctx);
+	}
+	git_repository_free(repo);
+	for (int t = 1; t < started; t++)
+		pthread_join(w[t].thread, NULL);
+	int rc = 0;
+	size_t first = SIZE_MAX;
+	for (int t = 0; t < started; t++)
+		if (w[t].rc && w[t].failed_at < first) {
+			first = w[t].failed_at;
+			rc = w[t].rc;
+			if (err)
+				*err = w[t].err;
+		}
+	return rc;
 }

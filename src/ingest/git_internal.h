@@ -97,4 +97,25 @@ int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
                           const git_tree *new_tree, git_diff_counts *out,
                           orgmri_error *err);
 
+/* One commit's counts against its first parent, for the parallel pass. */
+typedef struct git_commit_diff {
+	git_diff_counts counts;
+	int have;  /* 0: not computed (before --since, or a shallow boundary) */
+} git_commit_diff;
+
+/*
+ * Diff each of the `n` commits `ids` against its first parent (a root
+ * commit against the empty tree) into out[i], with `nthreads` threads,
+ * each opening the repository at `path` itself (libgit2 objects are not
+ * shared between threads).  Commits whose committer time is before
+ * `since_ms` are skipped.  progress(done, ctx) is called now and then
+ * from the calling thread.  Returns 0, or the error of the first commit
+ * (in `ids` order among those that failed) with its id in the message.
+ */
+int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
+                            size_t n, int64_t since_ms, int nthreads,
+                            git_commit_diff *out,
+                            void (*progress)(size_t done, void *ctx),
+                            void *progress_ctx, orgmri_error *err);
+
 #endif
