@@ -334,12 +334,109 @@ static int start_walk(git_run *r, git_revwalk **out)
 	return 0;
 }
 
+/* ---- shallow clones -------------------------------------------------- */
+
+/*
+ * libgit2 1.5's revision walk fails on a shallow clone (the boundary
+ * commits' parents are absent), so there we walk ourselves: depth first
+ * from the tips, not following parents the object database lacks.  A
+ * shallow clone is small by nature, so it is read whole each time (the
+ * last run's head is not hidden); the store's dedupe keeps that exact.
+ */
+typedef struct oid_stack {
+	git_oid *v;
+	size_t n, cap;
+} oid_stack;
+
+static int oid_push(oid_stack *s, const git_oid *id)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		git_oid *v = orgmri_reallocarray(s->v, cap, sizeof(*v));
+		if (!v)
+			return ORGMRI_ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	git_oid_cpy(&s->v[s->n++], id);
+	return 0;
+}
+
+/* Push the commit every ref under `glob` peels to. */
+static int push_refs(git_run *r, oid_stack *s, const char *glob)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	int rc = 0;
+	if (git_reference_iterator_glob_new(&it, r->repo, glob) < 0)
+		return git_fail(r, ORGMRI_EIO, "cannot list refs");
+	while (!rc && git_reference_next(&ref, it) == 0) {
+		git_object *obj = NULL;
+		if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0 &&
+		    oid_push(s, git_object_id(obj)))
+			rc = oom(r);
+		git_object_free(obj);
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	return rc;
+}
+
+static int collect_shallow(git_run *r)
+{
+	oid_stack s = { NULL, 0, 0 };
+	git_odb *odb = NULL;
+	int rc = 0;
+	if (git_repository_odb(&odb, r->repo) < 0)
+		return git_fail(r, ORGMRI_EIO, "cannot open the object database");
+	if (r->have_head && oid_push(&s, &r->head))
+		rc = oom(r);
+	for (size_t i = 0; !rc && i < r->ntags; i++)
+		if (oid_push(&s, &r->tags[i].target))
+			rc = oom(r);
+	if (!rc && r->ctx->opts->all_refs &&
+	    !(rc = push_refs(r, &s, "refs/heads/*")) &&
+	    !(rc = push_refs(r, &s, "refs/tags/*")))
+		rc = push_refs(r, &s, "refs/remotes/*");
+	while (!rc && s.n > 0) {
+		git_oid id;
+		git_oid_cpy(&id, &s.v[--s.n]);
+		uint32_t before = r->oids.count;
+		int64_t k = orgmri_intern_add(&r->oids, (const char *)id.id,
+		                              GIT_OID_RAWSZ);
+		if (k < 0) {
+			rc = oom(r);
+			break;
+		}
+		if ((uint32_t)k < before)
+			continue; /* seen */
+		git_commit *c;
+		if (git_commit_lookup(&c, r->repo, &id) < 0) {
+			rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read a commit");
+			break;
+		}
+		for (unsigned p = 0; p < git_commit_parentcount(c) && !rc; p++) {
+			const git_oid *pid = git_commit_parent_id(c, p);
+			if (git_odb_exists(odb, pid) && oid_push(&s, pid))
+				rc = oom(r);
+		}
+		git_commit_free(c);
+	}
+	free(s.v);
+	git_odb_free(odb);
+	return rc;
+}
+
 /* Collect the ids of every commit to read into r->oids, in walk order. */
 static int collect(git_run *r)
 {
+	int rc = 0;
+	if (git_repository_is_shallow(r->repo)) {
+		rc = collect_shallow(r);
+		goto done;
+	}
 	git_revwalk *w = NULL;
-	int rc = start_walk(r, &w);
-	if (rc)
+	if ((rc = start_walk(r, &w)))
 		return rc;
 	git_oid id;
 	int g;
@@ -352,6 +449,7 @@ static int collect(git_run *r)
 	if (!rc && g != GIT_ITEROVER)
 		rc = git_fail(r, ORGMRI_ECORRUPT, "cannot walk history");
 	git_revwalk_free(w);
+done:
 	if (!rc && r->oids.count &&
 	    !(r->commits = calloc(r->oids.count, sizeof(*r->commits))))
 		rc = oom(r);

@@ -213,7 +213,8 @@ static int load_list(str_list *l, const orgmri_config *cfg, const char *key,
                      const char *const *defs, size_t ndefs)
 {
 	int rc = cfg ? orgmri_config_each(cfg, key, push_str, l) : 0;
-	for (size_t i = 0; !rc && l->n == 0 && i < ndefs; i++)
+	int use_defaults = l->n == 0;
+	for (size_t i = 0; !rc && use_defaults && i < ndefs; i++)
 		rc = push_str(defs[i], l);
 	return rc;
 }
