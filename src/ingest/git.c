@@ -342,6 +342,7 @@ static int start_walk(git_run *r, git_revwalk **out)
  * from the tips, not following parents the object database lacks.  A
  * shallow clone is small by nature, so it is read whole each time (the
  * last run's head is not hidden); the store's dedupe keeps that exact.
+ * The same walk names the damaged commit when libgit2's walk fails.
  */
 typedef struct oid_stack {
 	git_oid *v;
@@ -412,7 +413,11 @@ static int collect_shallow(git_run *r)
 			continue; /* seen */
 		git_commit *c;
 		if (git_commit_lookup(&c, r->repo, &id) < 0) {
-			rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read a commit");
+			char hex[GIT_OID_HEXSZ + 1], what[80];
+			snprintf(what, sizeof(what), "commit %s cannot be read "
+			         "(damaged repository?)",
+			         git_oid_tostr(hex, sizeof(hex), &id));
+			rc = git_fail(r, ORGMRI_ECORRUPT, what);
 			break;
 		}
 		for (unsigned p = 0; p < git_commit_parentcount(c) && !rc; p++) {
@@ -446,9 +451,15 @@ static int collect(git_run *r)
 			rc = oom(r);
 			break;
 		}
-	if (!rc && g != GIT_ITEROVER)
-		rc = git_fail(r, ORGMRI_ECORRUPT, "cannot walk history");
 	git_revwalk_free(w);
+	if (!rc && g != GIT_ITEROVER) {
+		/* libgit2 does not say which object failed: walk again on our
+		 * own, which names the damaged commit, or, if every commit
+		 * reads, carries on without the topological order. */
+		orgmri_intern_free(&r->oids);
+		orgmri_intern_init(&r->oids);
+		rc = collect_shallow(r);
+	}
 done:
 	if (!rc && r->oids.count &&
 	    !(r->commits = calloc(r->oids.count, sizeof(*r->commits))))
