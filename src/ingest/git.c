@@ -334,15 +334,15 @@ static int start_walk(git_run *r, git_revwalk **out)
 	return 0;
 }
 
-/* ---- shallow clones -------------------------------------------------- */
+/* ---- our own walk ----------------------------------------------------- */
 
 /*
- * libgit2 1.5's revision walk fails on a shallow clone (the boundary
- * commits' parents are absent), so there we walk ourselves: depth first
- * from the tips, not following parents the object database lacks.  A
- * shallow clone is small by nature, so it is read whole each time (the
- * last run's head is not hidden); the store's dedupe keeps that exact.
- * The same walk names the damaged commit when libgit2's walk fails.
+ * Depth first from the tips, not following parents the object database
+ * lacks.  Used (1) on a first ingest, where nothing is hidden; (2) on a
+ * shallow clone, where libgit2 1.5's revision walk fails (the boundary
+ * commits' parents are absent): a shallow clone is small by nature, so
+ * it is read whole each time and the store's dedupe keeps that exact;
+ * (3) to name the damaged commit when libgit2's walk fails.
  */
 typedef struct oid_stack {
 	git_oid *v;
@@ -436,7 +436,10 @@ static int collect_shallow(git_run *r)
 static int collect(git_run *r)
 {
 	int rc = 0;
-	if (git_repository_is_shallow(r->repo)) {
+	/* With nothing to hide, our own walk reads each commit once (and
+	 * leaves it in libgit2's cache for pass 1); libgit2's walk would
+	 * inflate every commit a second time. */
+	if (git_repository_is_shallow(r->repo) || !r->have_old_head) {
 		rc = collect_shallow(r);
 		goto done;
 	}
