@@ -83,6 +83,8 @@ typedef struct git_run {
 	orgmri_arena arena;
 	release_tag *tags;
 	size_t ntags;
+	orgmri_intern reach;    /* commits reachable from tags[0..reach_upto) */
+	size_t reach_upto;
 	orgmri_buf rel;         /* related object keys, NUL-separated */
 	const char **relv;
 	size_t relcap;
@@ -267,7 +269,12 @@ static int rel_add_commit(git_run *r, const git_oid *id)
 	return rel_add(r, key);
 }
 
-/* Pointers into r->rel for an event; *n receives the count. */
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Pointers into r->rel for an event, sorted; *n receives the count. */
 static const char *const *rel_vector(git_run *r, size_t *n)
 {
 	size_t count = 0;
@@ -284,6 +291,9 @@ static const char *const *rel_vector(git_run *r, size_t *n)
 	size_t k = 0;
 	for (size_t i = 0; i < r->rel.len; i += strlen(r->rel.ptr + i) + 1)
 		r->relv[k++] = r->rel.ptr + i;
+	/* Sorted, so the order does not depend on how the graph was walked
+	 * (an incremental run must store what a full one stores). */
+	qsort((void *)r->relv, count, sizeof(*r->relv), str_cmp);
 	*n = count;
 	return r->relv;
 }
@@ -952,46 +962,58 @@ static int take_release(git_run *r, size_t k, long long *n, git_oid **edge,
 	return 0;
 }
 
-/* Commits below the edge of this run's graph that tag k released first:
- * a revision walk from the edge hiding every earlier tag.  Needed only
- * on incremental runs (a commit read last run, released now). */
+/*
+ * Commits below the edge of this run's graph that tag k released first.
+ * Needed only on incremental runs (a commit read last run, released
+ * now).  libgit2's revision walk with hidden tips is not used here: it
+ * cuts its walk by commit dates and, on real history with old-dated
+ * commits merged late, let through commits an earlier tag contains.
+ * Instead r->reach, built the first time it is needed, holds every
+ * commit reachable from the tags before k (a walk over commit headers),
+ * and the walk from the edge stops at it.
+ */
+static int reach_add(git_run *r, const git_oid *start, int collect,
+                     long long *n)
+{
+	oid_stack s = { NULL, 0, 0 };
+	int rc = oid_push(&s, start) ? oom(r) : 0;
+	while (!rc && s.n > 0) {
+		git_oid id;
+		git_oid_cpy(&id, &s.v[--s.n]);
+		uint32_t before = r->reach.count;
+		int64_t k = orgmri_intern_add(&r->reach, (const char *)id.id,
+		                              GIT_OID_RAWSZ);
+		if (k < 0) {
+			rc = oom(r);
+			break;
+		}
+		if ((uint32_t)k < before)
+			continue;
+		git_commit *c;
+		if (git_commit_lookup(&c, r->repo, &id) < 0)
+			continue; /* beyond a shallow clone's boundary */
+		if (collect) {
+			if (rel_add_commit(r, &id))
+				rc = oom(r);
+			(*n)++;
+		}
+		for (unsigned p = 0; !rc && p < git_commit_parentcount(c); p++)
+			if (oid_push(&s, git_commit_parent_id(c, p)))
+				rc = oom(r);
+		git_commit_free(c);
+	}
+	free(s.v);
+	return rc;
+}
+
 static int release_edge(git_run *r, size_t k, const git_oid *edge,
                         size_t nedge, long long *n)
 {
-	git_revwalk *w = NULL;
-	int pushed = 0, rc = 0;
-	if (git_revwalk_new(&w, r->repo) < 0)
-		goto gitfail;
-	for (size_t e = 0; e < nedge; e++) {
-		git_commit *c;
-		if (git_commit_lookup(&c, r->repo, &edge[e]) < 0)
-			continue; /* beyond a shallow clone's boundary */
-		git_commit_free(c);
-		if (git_revwalk_push(w, &edge[e]) < 0)
-			goto gitfail;
-		pushed = 1;
-	}
-	if (r->have_old_head && git_repository_is_shallow(r->repo))
-		pushed = 0; /* cannot walk below a shallow boundary */
-	for (size_t j = 0; pushed && j < k; j++)
-		if (git_revwalk_hide(w, &r->tags[j].target) < 0)
-			goto gitfail;
-	git_oid id;
-	int g;
-	while (pushed && (g = git_revwalk_next(&id, w)) != GIT_ITEROVER) {
-		if (g < 0)
-			goto gitfail;
-		if (rel_add_commit(r, &id)) {
-			rc = oom(r);
-			goto done;
-		}
-		(*n)++;
-	}
-	goto done;
-gitfail:
-	rc = git_fail(r, ORGMRI_ECORRUPT, "cannot walk a release tag's history");
-done:
-	git_revwalk_free(w);
+	int rc = 0;
+	for (; !rc && r->reach_upto < k; r->reach_upto++)
+		rc = reach_add(r, &r->tags[r->reach_upto].target, 0, NULL);
+	for (size_t e = 0; !rc && e < nedge; e++)
+		rc = reach_add(r, &edge[e], 1, n);
 	return rc;
 }
 
@@ -1160,6 +1182,7 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 	r.ctx = ctx;
 	r.err = err;
 	orgmri_intern_init(&r.oids);
+	orgmri_intern_init(&r.reach);
 	orgmri_arena_init(&r.arena, 256 * 1024);
 	git_libgit2_init();
 	tune_libgit2(1);
@@ -1191,6 +1214,7 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 	orgmri_buf_free(&r.rel);
 	orgmri_arena_free(&r.arena);
 	orgmri_intern_free(&r.oids);
+	orgmri_intern_free(&r.reach);
 	orgmri_git_ai_free(&r.ai);
 	if (r.have_re)
 		regfree(&r.tag_re);
