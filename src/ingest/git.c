@@ -179,13 +179,16 @@ static void repo_name(git_run *r)
 		strcpy(r->repo_name, cfg);
 		return;
 	}
-	git_remote *origin = NULL;
+	/* The URL straight from the config: git_remote_lookup also parses the
+	 * refspecs with regular expressions, and libgit2 1.5 leaks pcre2
+	 * match data there. */
+	git_config *gc = NULL;
+	const char *url = NULL;
 	int ok = 0;
-	if (git_remote_lookup(&origin, r->repo, "origin") == 0 &&
-	    git_remote_url(origin))
-		ok = name_from_url(git_remote_url(origin), r->repo_name,
-		                   sizeof(r->repo_name));
-	git_remote_free(origin);
+	if (git_repository_config_snapshot(&gc, r->repo) == 0 &&
+	    git_config_get_string(&url, gc, "remote.origin.url") == 0 && url)
+		ok = name_from_url(url, r->repo_name, sizeof(r->repo_name));
+	git_config_free(gc);
 	if (ok)
 		return;
 	const char *dir = git_repository_workdir(r->repo);
