@@ -16,12 +16,14 @@ extern const orgmri_adapter orgmri_adapter_jsonl;
 extern const orgmri_adapter orgmri_adapter_csv;
 extern const orgmri_adapter orgmri_adapter_xes;
 extern const orgmri_adapter orgmri_adapter_ocel;
+extern const orgmri_adapter orgmri_adapter_git;
 
 static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_jsonl,
 	&orgmri_adapter_csv,
 	&orgmri_adapter_xes,
 	&orgmri_adapter_ocel,
+	&orgmri_adapter_git,
 };
 
 #define NADAPTERS (sizeof(adapters) / sizeof(adapters[0]))
