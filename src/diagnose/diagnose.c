@@ -203,7 +203,8 @@ static double attr_num(const orgmri_table *t, size_t ev, uint32_t key)
 }
 
 /* Lines changed of a change: its own additions+deletions when given, else
- * the sum over its commits' authored events. */
+ * the sum over its commits (the first of each commit's events that carries
+ * them: git puts them on `committed`, other sources on `authored`). */
 static double change_size(const ctx *c, uint32_t obj)
 {
 	const orgmri_table *t = c->t;
@@ -220,13 +221,12 @@ static double change_size(const ctx *c, uint32_t obj)
 			continue;
 		uint32_t k = t->link_dst[l];
 		for (size_t e = t->obj_first[k]; e < t->obj_first[k + 1]; e++) {
-			if (t->ev_activity[e] != c->a_authored)
-				continue;
 			double a = attr_num(t, e, c->k_additions);
 			double d = attr_num(t, e, c->k_deletions);
 			if (!isnan(a) || !isnan(d)) {
 				sum += (isnan(a) ? 0 : a) + (isnan(d) ? 0 : d);
 				any = 1;
+				break;
 			}
 		}
 	}
@@ -862,29 +862,43 @@ static void health_rows(ctx *c)
 		if (!isnan(s))
 			dpush(&sizes, s);
 	}
+	/* An activity the data never records makes its indicator "not
+	 * available", not a concern: git alone has no reviews or CI runs. */
+	int have_reviews = c->a_approved != ORGMRI_NONE ||
+	                   c->a_changes_requested != ORGMRI_NONE;
+	int have_ci = c->a_ci_started != ORGMRI_NONE ||
+	              c->a_ci_passed != ORGMRI_NONE ||
+	              c->a_ci_failed != ORGMRI_NONE;
+	int have_requests = c->a_review_requested != ORGMRI_NONE;
 	orgmri_health_row *h;
-	h = health(c, "rework cycles", "%", reviewed ? (double)sent_back /
-	           (double)reviewed : NAN, 0.3, 1);
-	if (h)
+	h = health(c, "rework cycles", "%", have_reviews && reviewed ?
+	           (double)sent_back / (double)reviewed : NAN, 0.3, 1);
+	if (h && have_reviews)
 		snprintf(h->detail, sizeof(h->detail), "%zu of %zu reviewed changes "
 		         "were sent back with changes requested at least once",
 		         sent_back, reviewed);
-	h = health(c, "CI on changes", "%", items ? (double)with_ci / (double)items
-	           : NAN, 0.8, 0);
-	if (h)
-		snprintf(h->detail, sizeof(h->detail), "%zu of %zu changes ran CI%s",
-		         with_ci, items, with_ci ? "" : " (or CI runs are not "
-		         "ingested)");
+	else if (h)
+		snprintf(h->detail, sizeof(h->detail), "no reviews in the data");
+	h = health(c, "CI on changes", "%", have_ci && items ?
+	           (double)with_ci / (double)items : NAN, 0.8, 0);
+	if (h && have_ci)
+		snprintf(h->detail, sizeof(h->detail), "%zu of %zu changes ran CI",
+		         with_ci, items);
+	else if (h)
+		snprintf(h->detail, sizeof(h->detail), "no CI runs in the data");
 	h = health(c, "CI pass rate", "%", ci_pass + ci_fail ? (double)ci_pass /
 	           (double)(ci_pass + ci_fail) : NAN, 0.8, 0);
 	if (h)
 		snprintf(h->detail, sizeof(h->detail), "%zu passed, %zu failed",
 		         ci_pass, ci_fail);
-	h = health(c, "unassigned reviews", "%", items ? (double)unassigned /
-	           (double)items : NAN, 0.3, 1);
-	if (h)
+	h = health(c, "unassigned reviews", "%", have_requests && items ?
+	           (double)unassigned / (double)items : NAN, 0.3, 1);
+	if (h && have_requests)
 		snprintf(h->detail, sizeof(h->detail), "%zu of %zu changes had no "
 		         "review request", unassigned, items);
+	else if (h)
+		snprintf(h->detail, sizeof(h->detail), "no review requests in the "
+		         "data");
 	orgmri_sort_doubles(sizes.v, sizes.n);
 	h = health(c, "PR size", "lines", orgmri_quantile(sizes.v, sizes.n,
 	           0.5), 400, 1);
