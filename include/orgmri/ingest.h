@@ -46,12 +46,13 @@ typedef struct orgmri_ingest_options {
 	 * throttle its output); may be NULL. */
 	void (*progress)(const orgmri_progress *p, void *ctx);
 	void *progress_ctx;
+	long batch;                /* events per transaction, 0 = default */
 } orgmri_ingest_options;
 
 #define ORGMRI_INGEST_OPTIONS_VERSION 1
 #define ORGMRI_INGEST_OPTIONS_INIT \
 	{ ORGMRI_INGEST_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, INT64_MIN, \
-	  NULL, NULL, NULL, NULL }
+	  NULL, NULL, NULL, NULL, 0 }
 
 /*
  * The adapter kind for `path` ("git", "jsonl", "csv", "github", ...), or

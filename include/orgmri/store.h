@@ -71,6 +71,9 @@ int orgmri_ingest_begin(orgmri_store *store, const char *source,
                         const char *kind, orgmri_ingest **out,
                         orgmri_error *err);
 orgmri_sink *orgmri_ingest_sink(orgmri_ingest *ing);
+/* Events per transaction (default 500,000; <= 0 restores it).  Smaller
+ * batches lose less work to a crash and hold less memory. */
+void orgmri_ingest_set_batch(orgmri_ingest *ing, long events);
 /* Count a record the adapter skipped (bad input it chose to pass over). */
 void orgmri_ingest_note_skip(orgmri_ingest *ing);
 const orgmri_ingest_counts *orgmri_ingest_get_counts(const orgmri_ingest *ing);

@@ -127,7 +127,7 @@ int cli_ingest_sources(cli_ctx *ctx, orgmri_store *store, char **paths,
 	return status;
 }
 
-enum { OPT_KIND = 1, OPT_STRICT, OPT_ALL, OPT_NO_DIFF, OPT_LIST };
+enum { OPT_KIND = 1, OPT_STRICT, OPT_ALL, OPT_NO_DIFF, OPT_LIST, OPT_BATCH };
 
 static const struct option ingest_options[] = {
 	{ "kind", required_argument, NULL, OPT_KIND },
@@ -135,12 +135,12 @@ static const struct option ingest_options[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "no-diff", no_argument, NULL, OPT_NO_DIFF },
 	{ "list-kinds", no_argument, NULL, OPT_LIST },
+	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ NULL, 0, NULL, 0 },
 };
 
 static int on_opt(cli_ctx *ctx, int opt, const char *arg, void *p)
 {
-	(void)ctx;
 	ingest_state *st = p;
 	switch (opt) {
 	case OPT_KIND: st->opts.kind = arg; break;
@@ -148,6 +148,14 @@ static int on_opt(cli_ctx *ctx, int opt, const char *arg, void *p)
 	case OPT_ALL: st->opts.all_refs = 1; break;
 	case OPT_NO_DIFF: st->opts.no_diff = 1; break;
 	case OPT_LIST: st->list_kinds = 1; break;
+	case OPT_BATCH: {
+		char *end;
+		st->opts.batch = strtol(arg, &end, 10);
+		if (*end || st->opts.batch < 1)
+			return cli_usage_error(ctx, "--batch: a positive number of "
+			                       "events");
+		break;
+	}
 	default: return 1;
 	}
 	return 0;
@@ -201,6 +209,8 @@ const cli_command cmd_ingest = {
 	"                  events stored before it are kept\n"
 	"  --all           git: every branch and tag, not only the default branch\n"
 	"  --no-diff       git: skip line counts (faster)\n"
+	"  --batch N       events per transaction (default 500000): smaller\n"
+	"                  loses less work to a crash, uses less memory\n"
 	"  --since DATE    git: only commits at or after DATE\n"
 	"  --db PATH       the store (default $ORGMRI_DB, else ./.orgmri.db)\n"
 	"  --config FILE   configuration file (default ./.orgmri)\n"

@@ -147,6 +147,7 @@ int orgmri_ingest_source(orgmri_store *store, const char *path,
 		orgmri_config_free(owned);
 		return rc;
 	}
+	orgmri_ingest_set_batch(ing, opts->batch);
 	orgmri_adapter_ctx ctx;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.store = store;

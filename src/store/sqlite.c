@@ -23,7 +23,11 @@
 #include "store/internal.h"
 
 #define SCHEMA_VERSION 1
-#define BATCH_EVENTS 50000
+/* Events per transaction.  Real histories interleave many objects, so
+ * each batch dirties pages all over the events B-tree; bigger batches
+ * write each page fewer times (50k -> 500k: 7.9 s -> 6.0 s for 2.5M
+ * generated events, bench/ingest.sh). */
+#define BATCH_EVENTS 500000
 
 /* Forward migrations: migrations[i] takes the schema from version i to
  * i + 1.  Never edit a released step; append a new one. */
@@ -77,7 +81,7 @@ struct orgmri_ingest {
 	orgmri_store *store;
 	orgmri_sink sink;
 	int64_t run_id;
-	long pending;
+	long pending, batch;
 	int in_txn;
 	orgmri_ingest_counts counts;
 	idmap objects, activities, people;
@@ -498,7 +502,7 @@ static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
 		ing->counts.links += sqlite3_changes(s->db);
 	}
 next:
-	if (++ing->pending >= BATCH_EVENTS)
+	if (++ing->pending >= ing->batch)
 		return orgmri_ingest_flush(ing, err);
 	return 0;
 }
@@ -514,6 +518,7 @@ int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
 	if (!ing)
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
 	ing->store = s;
+	ing->batch = BATCH_EVENTS;
 	ing->sink.event = ingest_event;
 	int rc;
 	sqlite3_stmt *st = NULL;
@@ -570,6 +575,11 @@ fail:
 	sqlite3_finalize(st);
 	orgmri_ingest_finish(ing, 0, NULL, NULL);
 	return rc;
+}
+
+void orgmri_ingest_set_batch(orgmri_ingest *ing, long events)
+{
+	ing->batch = events > 0 ? events : BATCH_EVENTS;
 }
 
 orgmri_sink *orgmri_ingest_sink(orgmri_ingest *ing)

@@ -27,7 +27,8 @@ expect_grep "$T/clean.txt" '"events": 400000'
 
 for delay in 0.05 0.2 0.4 0.7 1.0 1.5; do
 	db="$T/killed-$delay.db"
-	"$ORGMRI" --db "$db" ingest -q "$T/ev.csv" &
+	# small batches, so that kills land between committed batches
+	"$ORGMRI" --db "$db" ingest -q --batch 20000 "$T/ev.csv" &
 	pid=$!
 	sleep "$delay"
 	kill -KILL "$pid" 2>/dev/null || true
