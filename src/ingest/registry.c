@@ -14,10 +14,12 @@
 /* Adapters defined in their own files. */
 extern const orgmri_adapter orgmri_adapter_jsonl;
 extern const orgmri_adapter orgmri_adapter_csv;
+extern const orgmri_adapter orgmri_adapter_gitlab;
 
 static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_jsonl,
 	&orgmri_adapter_csv,
+	&orgmri_adapter_gitlab,
 };
 
 #define NADAPTERS (sizeof(adapters) / sizeof(adapters[0]))
