@@ -21,6 +21,7 @@
  * which note becomes which activity.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,6 +40,8 @@ typedef struct gl_run {
 	size_t napprovers, capprovers;
 	int merged_note;        /* time of the "merged" note is known */
 	int64_t merged_note_time;
+	long long *pipeline_ids; /* ids listed in pipelines.json */
+	size_t npipelines, cpipelines;
 } gl_run;
 
 /* ---- project path ----------------------------------------------------- */
@@ -664,6 +667,16 @@ static int one_pipeline(json_t *p, const plat_where *w, void *arg,
 	int rc = pj_need_int(p, "id", &id, e);
 	if (rc || (rc = learn_project(r, p)))
 		return rc;
+	if (r->npipelines == r->cpipelines) {
+		size_t cap = r->cpipelines ? r->cpipelines * 2 : 64;
+		long long *ids = orgmri_reallocarray(r->pipeline_ids, cap,
+		                                     sizeof(*ids));
+		if (!ids)
+			return ORGMRI_ENOMEM;
+		r->pipeline_ids = ids;
+		r->cpipelines = cap;
+	}
+	r->pipeline_ids[r->npipelines++] = id;
 	if (!r->project)
 		r->project = strdup(project(r, p));
 	if (!r->project)
@@ -683,6 +696,65 @@ static int one_pipeline(json_t *p, const plat_where *w, void *arg,
 		return rc;
 	}
 	return pipeline_events(r, p, w, id, e);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * pipelines/ID.json files whose pipeline pipelines.json does not list (a
+ * list cut short, or details fetched on their own): read them as items
+ * of their own, in id order so runs are deterministic.
+ */
+static int unlisted_pipelines(gl_run *r, orgmri_error *err)
+{
+	char *dir = plat_join(r->dir, "pipelines");
+	if (!dir)
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	DIR *d = opendir(dir);
+	long long *extra = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	qsort(r->pipeline_ids, r->npipelines, sizeof(long long), cmp_id);
+	for (struct dirent *de; d && (de = readdir(d));) {
+		char *end;
+		long long id = strtoll(de->d_name, &end, 10);
+		if (end == de->d_name || strcmp(end, ".json") != 0 ||
+		    bsearch(&id, r->pipeline_ids, r->npipelines, sizeof(id),
+		            cmp_id))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			long long *x = orgmri_reallocarray(extra, cap, sizeof(*x));
+			if (!x) {
+				rc = orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+				goto done;
+			}
+			extra = x;
+		}
+		extra[n++] = id;
+	}
+	qsort(extra, n, sizeof(*extra), cmp_id);
+	for (size_t i = 0; i < n && !rc; i++) {
+		char name[48];
+		snprintf(name, sizeof(name), "%lld.json", extra[i]);
+		char *path = plat_join(dir, name);
+		if (!path) {
+			rc = orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+			break;
+		}
+		rc = plat_json_each(r->ctx, path, NULL, one_pipeline, r, NULL, err);
+		free(path);
+	}
+done:
+	if (d)
+		closedir(d);
+	free(extra);
+	free(dir);
+	return rc;
 }
 
 /* ---- deployments ------------------------------------------------------ */
@@ -896,6 +968,8 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 		free(path);
 		any |= found;
 		orgmri_adapter_progress(ctx, "files", (long long)i + 1, 4);
+		if (!rc && files[i].fn == one_pipeline)
+			rc = unlisted_pipelines(&r, err);
 		if (rc) {
 			if (rc == ORGMRI_ENOMEM && err && !err->message[0])
 				orgmri_seterr(err, rc, "out of memory");
@@ -909,6 +983,7 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 done:
 	approvers_clear(&r);
 	free(r.approvers);
+	free(r.pipeline_ids);
 	free(r.project);
 	free(r.dir);
 	plat_event_free(&r.pe);

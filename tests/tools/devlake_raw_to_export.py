@@ -31,7 +31,16 @@ def gitlab(raw, out):
         p = os.path.join(raw, '_raw_gitlab_api_%s.csv' % name)
         return [(r, json.loads(r['data'])) for r in rows(p)] if os.path.exists(p) else []
     # Two pages back to back, as `glab api --paginate` writes them.
-    mrs = [d for _, d in items('merge_requests')]
+    # DevLake's notes and commits tests each read their own MR table;
+    # the union (first seen wins) gives every MR the notes and commits
+    # belong to.
+    mrs, seen = [], set()
+    for t in ('merge_requests', 'merge_requests_for_mr_notes_test',
+              'merge_requests_for_mr_commit_test'):
+        for _, d in items(t):
+            if d['iid'] not in seen:
+                seen.add(d['iid'])
+                mrs.append(d)
     half = len(mrs) // 2
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, 'merge_requests.json'), 'w') as f:
