@@ -201,8 +201,11 @@ int plat_json_each(orgmri_adapter_ctx *ctx, const char *path,
 		if (pos >= len)
 			break;
 		json_error_t je;
+		/* JSON_ALLOW_NUL: real Jira text holds \u0000; pj_str reads
+		 * such a string up to its first NUL. */
 		json_t *v = json_loadb(text + pos, len - pos,
-		                       JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
+		                       JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY |
+		                       JSON_ALLOW_NUL, &je);
 		if (!v) {
 			/* Nothing after a syntax error can be trusted: report it
 			 * once and leave the rest of this file. */
@@ -286,10 +289,6 @@ int pj_str(json_t *obj, const char *dotted, const char **out,
 		return 0;
 	if (!json_is_string(v))
 		return wrong_type(e, dotted, "a string", v);
-	if (strlen(json_string_value(v)) != json_string_length(v)) {
-		snprintf(e->path, sizeof(e->path), ".%s", dotted);
-		return orgmri_seterr(e, ORGMRI_EPARSE, "contains a NUL character");
-	}
 	*out = json_string_value(v);
 	return 0;
 }

@@ -65,9 +65,14 @@ def jira(raw, out):
     hist = defaultdict(list)
     for r in rows(os.path.join(raw, '_raw_jira_api_issue_changelogs.csv')):
         hist[str(json.loads(r['input'])['issue_id'])].append(json.loads(r['data']))
+    # The issues carry their changelog (expand=changelog); histories
+    # DevLake fetched separately are added to the issue they belong to.
     for i in issues:
         h = hist.get(str(i['id']), [])
-        i['changelog'] = {'startAt': 0, 'maxResults': len(h), 'total': len(h), 'histories': h}
+        if h or 'changelog' not in i:
+            cl = i.setdefault('changelog', {'startAt': 0, 'histories': []})
+            cl['histories'] += h
+            cl['total'] = cl['maxResults'] = len(cl['histories'])
     with open(out, 'w', encoding='utf-8') as f:
         json.dump({'startAt': 0, 'maxResults': 100, 'total': len(issues), 'issues': issues}, f)
     st = os.path.join(raw, '_raw_jira_api_status.csv')
