@@ -16,12 +16,14 @@ extern const orgmri_adapter orgmri_adapter_jsonl;
 extern const orgmri_adapter orgmri_adapter_csv;
 extern const orgmri_adapter orgmri_adapter_gitlab;
 extern const orgmri_adapter orgmri_adapter_jira;
+extern const orgmri_adapter orgmri_adapter_incidents;
 
 static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_jsonl,
 	&orgmri_adapter_csv,
 	&orgmri_adapter_gitlab,
 	&orgmri_adapter_jira,
+	&orgmri_adapter_incidents,
 };
 
 #define NADAPTERS (sizeof(adapters) / sizeof(adapters[0]))
