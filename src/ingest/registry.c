@@ -17,6 +17,7 @@ extern const orgmri_adapter orgmri_adapter_csv;
 extern const orgmri_adapter orgmri_adapter_gitlab;
 extern const orgmri_adapter orgmri_adapter_jira;
 extern const orgmri_adapter orgmri_adapter_incidents;
+extern const orgmri_adapter orgmri_adapter_devlake;
 
 static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_jsonl,
@@ -24,6 +25,7 @@ static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_gitlab,
 	&orgmri_adapter_jira,
 	&orgmri_adapter_incidents,
+	&orgmri_adapter_devlake,
 };
 
 #define NADAPTERS (sizeof(adapters) / sizeof(adapters[0]))
