@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config git sqlite3 libsqlite3-dev
-libjansson-dev libgit2-dev libcmocka-dev zlib1g-dev libexpat1-dev"
+libjansson-dev libgit2-dev libcmocka-dev zlib1g-dev libexpat1-dev
+python3 jq"
 # Extra packages only some targets need, named in $ORGMRI_EXTRA_PKGS.
 PKGS="$PKGS ${ORGMRI_EXTRA_PKGS:-}"
 

@@ -18,20 +18,9 @@
 #include "core/attrs.h"
 #include "core/util.h"
 #include "ingest/canonical_common.h"
+#include "ingest/csvsplit.h"
 #include "orgmri/time.h"
 
-typedef struct csv_reader {
-	FILE *fp;
-	char *buf;
-	size_t cap, pos, end;
-	int eof;
-	long line;          /* line where the current record starts */
-	long next_line;     /* line the next record starts on */
-	orgmri_buf field;   /* decoded fields, NUL-separated */
-	size_t *offs;       /* field start offsets in `field` */
-	long *cols;         /* 1-based byte column of each field */
-	size_t nfields, fcap;
-} csv_reader;
 
 static int refill(csv_reader *r)
 {
@@ -77,13 +66,8 @@ static int add_field(csv_reader *r, size_t start, long col)
 	return orgmri_buf_putc(&r->field, '\0');
 }
 
-/*
- * Split the next record into fields.  Returns 1, 0 at end of input, or a
- * negative code with *col set (ORGMRI_EPARSE for a stray quote,
- * ORGMRI_ELIMIT for an oversized record).  After an error the reader has
- * skipped to the start of the next line.
- */
-static int next_record(csv_reader *r, long *errcol)
+/* Declared in csvsplit.h (the incident-CSV and DevLake readers use it). */
+int csv_split_next(csv_reader *r, long *errcol)
 {
 	r->nfields = 0;
 	orgmri_buf_clear(&r->field);
@@ -190,10 +174,30 @@ static int next_record(csv_reader *r, long *errcol)
 	}
 }
 
-static const char *fieldp(const csv_reader *r, size_t i)
+const char *csv_split_field(const csv_reader *r, size_t i)
 {
 	return r->field.ptr + r->offs[i];
 }
+
+int csv_split_init(csv_reader *r, FILE *fp)
+{
+	memset(r, 0, sizeof(*r));
+	r->fp = fp;
+	r->cap = 1 << 20;
+	r->next_line = 1;
+	r->buf = malloc(r->cap);
+	return r->buf ? 0 : ORGMRI_ENOMEM;
+}
+
+void csv_split_free(csv_reader *r)
+{
+	free(r->buf);
+	free(r->offs);
+	free(r->cols);
+	orgmri_buf_free(&r->field);
+	memset(r, 0, sizeof(*r));
+}
+
 
 enum { COL_TIME, COL_OBJECT, COL_ACTIVITY, COL_ACTOR, COL_RELATED, COL_ID,
        COL_ATTR };
@@ -211,7 +215,7 @@ static int read_header(csv_reader *r, csv_state *st, const char *name,
                        orgmri_error *err)
 {
 	long col = 0;
-	int got = next_record(r, &col);
+	int got = csv_split_next(r, &col);
 	if (got == 0)
 		return 0;
 	if (got < 0) {
@@ -229,7 +233,7 @@ static int read_header(csv_reader *r, csv_state *st, const char *name,
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
 	size_t nattr = 0;
 	for (size_t i = 0; i < st->ncols; i++) {
-		const char *h = fieldp(r, i);
+		const char *h = csv_split_field(r, i);
 		/* tolerate a UTF-8 byte order mark on the first name */
 		if (i == 0 && (unsigned char)h[0] == 0xef &&
 		    (unsigned char)h[1] == 0xbb && (unsigned char)h[2] == 0xbf)
@@ -294,7 +298,7 @@ static int convert(csv_reader *r, csv_state *st, orgmri_event *ev,
 	long timecol = 0;
 	size_t nattr = 0;
 	for (size_t i = 0; i < st->ncols; i++) {
-		const char *v = fieldp(r, i);
+		const char *v = csv_split_field(r, i);
 		switch (st->role[i]) {
 		case COL_TIME: timetext = v; timecol = r->cols[i]; break;
 		case COL_OBJECT: ev->object = v; break;
@@ -352,14 +356,9 @@ int orgmri_canonical_read_csv(FILE *in, const char *name,
 {
 	csv_reader r;
 	csv_state st;
-	memset(&r, 0, sizeof(r));
 	memset(&st, 0, sizeof(st));
-	r.fp = in;
-	r.cap = 1 << 20;
-	r.next_line = 1;
-	r.buf = malloc(r.cap);
 	int rc = 0;
-	if (!r.buf) {
+	if (csv_split_init(&r, in)) {
 		rc = orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -371,7 +370,7 @@ int orgmri_canonical_read_csv(FILE *in, const char *name,
 		long col = 0;
 		orgmri_error e;
 		orgmri_error_clear(&e);
-		int got = next_record(&r, &col);
+		int got = csv_split_next(&r, &col);
 		if (got == 0)
 			break;
 		if (got == ORGMRI_EIO || got == ORGMRI_ENOMEM) {
@@ -389,7 +388,7 @@ int orgmri_canonical_read_csv(FILE *in, const char *name,
 				goto done;
 			continue;
 		}
-		if (r.nfields == 1 && fieldp(&r, 0)[0] == '\0')
+		if (r.nfields == 1 && csv_split_field(&r, 0)[0] == '\0')
 			continue; /* blank line */
 		orgmri_event ev;
 		int crc = convert(&r, &st, &ev, &e);
@@ -414,9 +413,6 @@ done:
 	free(st.names);
 	free(st.role);
 	orgmri_buf_free(&st.relbuf);
-	free(r.buf);
-	free(r.offs);
-	free(r.cols);
-	orgmri_buf_free(&r.field);
+	csv_split_free(&r);
 	return rc;
 }

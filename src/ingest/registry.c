@@ -17,6 +17,10 @@ extern const orgmri_adapter orgmri_adapter_csv;
 extern const orgmri_adapter orgmri_adapter_xes;
 extern const orgmri_adapter orgmri_adapter_ocel;
 extern const orgmri_adapter orgmri_adapter_git;
+extern const orgmri_adapter orgmri_adapter_gitlab;
+extern const orgmri_adapter orgmri_adapter_jira;
+extern const orgmri_adapter orgmri_adapter_incidents;
+extern const orgmri_adapter orgmri_adapter_devlake;
 
 static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_jsonl,
@@ -24,6 +28,10 @@ static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_xes,
 	&orgmri_adapter_ocel,
 	&orgmri_adapter_git,
+	&orgmri_adapter_gitlab,
+	&orgmri_adapter_jira,
+	&orgmri_adapter_incidents,
+	&orgmri_adapter_devlake,
 };
 
 #define NADAPTERS (sizeof(adapters) / sizeof(adapters[0]))
