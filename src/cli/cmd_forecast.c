@@ -190,6 +190,15 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 		}
 		by_weeks = (long)((a.by - end) / MS_PER_WEEK);
 	}
+	/* weeks before the history began would count as zero throughput */
+	if (in.nitems && in.start < end &&
+	    (end - in.start) / MS_PER_WEEK < a.window) {
+		long have = (long)((end - in.start) / MS_PER_WEEK);
+		a.window = have > 0 ? have : 1;
+		if (!ctx->quiet)
+			cli_errorf(ctx, "forecast: the history holds only %ld whole "
+			           "week(s); using those", a.window);
+	}
 	if (orgmri_sim_forecast_weekly(&in, end, (size_t)a.window, &weekly, &err))
 		goto fail;
 	if (a.items && orgmri_sim_forecast_when(weekly, (size_t)a.window, a.items,
@@ -218,7 +227,8 @@ const cli_command cmd_forecast = {
 	"                       [--since DATE] [--until DATE] [--db PATH] [-o FILE]\n"
 	"\n"
 	"Resamples the weekly throughput (changes finished: deployed, else\n"
-	"merged) of the last WEEKS whole weeks (default 12) before the end of\n"
+	"merged) of the last WEEKS whole weeks (default 12, fewer when the\n"
+	"history is shorter) before the end of\n"
 	"the history (--until, else the midnight after the last finished\n"
 	"change):\n"
 	"  --items N   when will N more items be done, at 50/85/95%\n"

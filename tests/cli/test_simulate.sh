@@ -99,14 +99,17 @@ set -e
 [ "$rc" = 2 ] || fail "bad --scenario: exit $rc"
 
 # forecast: deterministic and ordered
-"$ORGMRI" --db "$DB" forecast --items 20 --by 2026-06-01 --format json >"$T/f.json"
+"$ORGMRI" --db "$DB" -q forecast --items 20 --by 2026-06-01 --format json >"$T/f.json"
 python3 - "$T/f.json" <<'PY' || fail "forecast JSON"
 import json, sys
 f = json.load(open(sys.argv[1]))
 w, h = f["when"], f["how_many"]
 assert w["p50"]["weeks"] <= w["p85"]["weeks"] <= w["p95"]["weeks"]
 assert h["p50"] >= h["p85"] >= h["p95"]
-assert len(f["weekly_throughput"]) == 12
+# the history starts 2026-03-02 and ends at the midnight after the last
+# deployment (2026-04-15): 6 whole weeks, not the default 12
+assert len(f["weekly_throughput"]) == 6, f["weekly_throughput"]
+assert f["start"] == "2026-04-15T00:00:00Z", f["start"]
 PY
 "$ORGMRI" --db "$DB" forecast --items 20 >"$T/f1.txt"
 "$ORGMRI" --db "$DB" forecast --items 20 >"$T/f2.txt"
