@@ -141,30 +141,26 @@ static void sum_init(sum_state *s)
 /* `len` must be a multiple of 8. */
 static void sum_update(sum_state *s, const unsigned char *p, size_t len)
 {
-	size_t nw = len / 8, i = 0;
-	uint64_t w[4];
-	for (; i < nw && (s->words & 3); i++, s->words++) {
-		memcpy(w, p + 8 * i, 8);
-		s->lane[s->words & 3] = mix(s->lane[s->words & 3], w[0]);
+	const unsigned char *end = p + len;
+	uint64_t l[4], w[4], k = s->words;
+	memcpy(l, s->lane, sizeof(l));
+	for (; p < end && (k & 3); p += 8, k++) {
+		memcpy(w, p, 8);
+		l[k & 3] = mix(l[k & 3], w[0]);
 	}
-	uint64_t a = s->lane[0], b = s->lane[1], c = s->lane[2], d = s->lane[3];
-	size_t start = i;
-	for (; i + 4 <= nw; i += 4) {
-		memcpy(w, p + 8 * i, 32);
-		a = mix(a, w[0]);
-		b = mix(b, w[1]);
-		c = mix(c, w[2]);
-		d = mix(d, w[3]);
+	for (; end - p >= 32; p += 32, k += 4) {
+		memcpy(w, p, 32);
+		l[0] = mix(l[0], w[0]);
+		l[1] = mix(l[1], w[1]);
+		l[2] = mix(l[2], w[2]);
+		l[3] = mix(l[3], w[3]);
 	}
-	s->lane[0] = a;
-	s->lane[1] = b;
-	s->lane[2] = c;
-	s->lane[3] = d;
-	s->words += i - start;
-	for (; i < nw; i++, s->words++) {
-		memcpy(w, p + 8 * i, 8);
-		s->lane[s->words & 3] = mix(s->lane[s->words & 3], w[0]);
+	for (; p < end; p += 8, k++) {
+		memcpy(w, p, 8);
+		l[k & 3] = mix(l[k & 3], w[0]);
 	}
+	memcpy(s->lane, l, sizeof(l));
+	s->words = k;
 }
 
 static uint64_t sum_final(const sum_state *s)
