@@ -8,8 +8,8 @@
  * boundary and zero-padded to the next.  Numeric sections are the table's
  * arrays byte for byte (native byte order; the header's byte_order field
  * refuses a file from a machine of the other order).  A string list is an
- * array of u64 offsets into the last section, the string bytes, each
- * string NUL-terminated.  The header carries the store's generation
+ * array of u32 offsets into the last section, the string bytes: each
+ * distinct string once (attribute values repeat a lot), NUL-terminated.  The header carries the store's generation
  * (orgmri_store_generation) at the time of the load it was written from,
  * a checksum of the body and a checksum of itself.
  *
@@ -79,16 +79,16 @@ static const struct section_desc {
 	[S_PERSON_BOT] = { 1, N_PEOPLE, 0, offsetof(orgmri_table, person_bot) },
 	[S_ASET_FIRST] = { 4, N_ASETS, 1, offsetof(orgmri_table, aset_first) },
 	[S_ASET_KEY] = { 4, N_PAIRS, 0, offsetof(orgmri_table, aset_key) },
-	[S_OBJ_KEY] = { 8, N_OBJECTS, 0, offsetof(orgmri_table, obj_key) },
-	[S_TYPE_NAMES] = { 8, N_TYPES, 0, offsetof(orgmri_table, type_names) },
-	[S_ACTIVITY_NAMES] = { 8, N_ACTIVITIES, 0,
+	[S_OBJ_KEY] = { 4, N_OBJECTS, 0, offsetof(orgmri_table, obj_key) },
+	[S_TYPE_NAMES] = { 4, N_TYPES, 0, offsetof(orgmri_table, type_names) },
+	[S_ACTIVITY_NAMES] = { 4, N_ACTIVITIES, 0,
 	                       offsetof(orgmri_table, activity_names) },
-	[S_PERSON_NAMES] = { 8, N_PEOPLE, 0, offsetof(orgmri_table, person_names) },
-	[S_RELATION_NAMES] = { 8, N_RELATIONS, 0,
+	[S_PERSON_NAMES] = { 4, N_PEOPLE, 0, offsetof(orgmri_table, person_names) },
+	[S_RELATION_NAMES] = { 4, N_RELATIONS, 0,
 	                       offsetof(orgmri_table, relation_names) },
-	[S_ATTR_KEY_NAMES] = { 8, N_ATTR_KEYS, 0,
+	[S_ATTR_KEY_NAMES] = { 4, N_ATTR_KEYS, 0,
 	                       offsetof(orgmri_table, attr_key_names) },
-	[S_ASET_VALUE] = { 8, N_PAIRS, 0, offsetof(orgmri_table, aset_value) },
+	[S_ASET_VALUE] = { 4, N_PAIRS, 0, offsetof(orgmri_table, aset_value) },
 	[S_STRINGS] = { 1, N_STRING_BYTES, 0, 0 },
 };
 
@@ -252,9 +252,44 @@ static void count_table(const orgmri_table *t, uint64_t *n)
 	n[N_PAIRS] = t->nasets ? t->aset_first[t->nasets] : 0;
 }
 
-static void write_body(writer *w, const orgmri_table *t, snap_header *h)
+/* Distinct strings of the table, in order of first use, and where each
+ * starts in the string section. */
+typedef struct string_pool {
+	orgmri_intern names;
+	uint32_t *at;
+	size_t cap;
+	uint64_t bytes;
+} string_pool;
+
+/* Offset of `str` in the string section; UINT64_MAX on out of memory or
+ * past 4 GiB of strings. */
+static uint64_t pool_offset(string_pool *p, const char *str)
 {
-	uint64_t blob = 0;
+	size_t len = strlen(str);
+	uint32_t before = p->names.count;
+	int64_t id = orgmri_intern_add(&p->names, str, len);
+	if (id < 0)
+		return UINT64_MAX;
+	if ((uint32_t)id < before)
+		return p->at[id];
+	if ((size_t)id >= p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 4096;
+		uint32_t *at = orgmri_reallocarray(p->at, cap, sizeof(*at));
+		if (!at)
+			return UINT64_MAX;
+		p->at = at;
+		p->cap = cap;
+	}
+	if (p->bytes + len + 1 > UINT32_MAX)
+		return UINT64_MAX;
+	p->at[id] = (uint32_t)p->bytes;
+	p->bytes += len + 1;
+	return p->at[id];
+}
+
+static int write_body(writer *w, const orgmri_table *t, snap_header *h,
+                      string_pool *pool)
+{
 	for (int i = 0; i < NSECTIONS; i++) {
 		const struct section_desc *d = &sections[i];
 		uint64_t count = h->n[d->count] + d->plus1;
@@ -266,23 +301,24 @@ static void write_body(writer *w, const orgmri_table *t, snap_header *h)
 		} else if (i < S_STRINGS) {
 			const char *const *names = string_list(t, i);
 			for (uint64_t k = 0; k < count; k++) {
-				w_put(w, &blob, sizeof(blob));
-				blob += strlen(names[k]) + 1;
+				uint64_t off = pool_offset(pool, names[k]);
+				if (off == UINT64_MAX)
+					return ORGMRI_ELIMIT;
+				uint32_t off32 = (uint32_t)off;
+				w_put(w, &off32, sizeof(off32));
 			}
 		} else {
-			for (int l = FIRST_STRING_LIST; l < S_STRINGS; l++) {
-				const char *const *names = string_list(t, l);
-				for (uint64_t k = 0; k < h->n[sections[l].count]; k++)
-					w_put(w, names[k], strlen(names[k]) + 1);
-			}
+			for (uint32_t k = 0; k < pool->names.count; k++)
+				w_put(w, pool->names.names[k], pool->names.lens[k] + 1);
 			/* a final NUL: the section is never empty and always
 			 * ends a string, whatever offsets a reader finds */
 			w_put(w, "", 1);
-			h->n[N_STRING_BYTES] = blob + 1;
+			h->n[N_STRING_BYTES] = pool->bytes + 1;
 		}
 		h->sec[i].len = w->pos - h->sec[i].off;
 		w_pad(w);
 	}
+	return 0;
 }
 
 char *snapshot_path(const char *store_path)
@@ -332,6 +368,8 @@ int snapshot_write(const orgmri_table *t, uint64_t generation,
 
 	writer w = { .fd = -1, .pos = sizeof(h) };
 	sum_init(&w.sum);
+	string_pool pool = { .cap = 0 };
+	orgmri_intern_init(&pool.names);
 	int rc = 0;
 	if (!(w.buf = malloc(WBUF_SIZE)))
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
@@ -343,7 +381,11 @@ int snapshot_write(const orgmri_table *t, uint64_t generation,
 	}
 	if (lseek(w.fd, (off_t)sizeof(h), SEEK_SET) < 0)
 		w.error = errno;
-	write_body(&w, t, &h);
+	if (write_body(&w, t, &h, &pool)) {
+		rc = orgmri_seterr(err, ORGMRI_ELIMIT, "%s: out of memory or more "
+		                   "than 4 GiB of strings", path);
+		goto done;
+	}
 	w_flush(&w);
 	h.file_size = w.pos;
 	h.body_sum = sum_final(&w.sum);
@@ -369,6 +411,8 @@ done:
 		unlink(tmp);
 	}
 	free(w.buf);
+	orgmri_intern_free(&pool.names);
+	free(pool.at);
 	return rc;
 }
 
@@ -473,7 +517,7 @@ static int resolve_strings(const unsigned char *base, const snap_header *h,
 	if (blob[nbytes - 1] != '\0')
 		return 0;
 	for (int i = FIRST_STRING_LIST; i < S_STRINGS; i++) {
-		const uint64_t *off = (const uint64_t *)(base + h->sec[i].off);
+		const uint32_t *off = (const uint32_t *)(base + h->sec[i].off);
 		uint64_t n = h->n[sections[i].count];
 		*(const char ***)((char *)t + sections[i].member) = ptrs;
 		for (uint64_t k = 0; k < n; k++) {
