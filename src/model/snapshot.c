@@ -609,6 +609,20 @@ fail:
 	return rc;
 }
 
+void snapshot_seal(void *image, size_t len)
+{
+	snap_header h;
+	if (len < sizeof(h) || (len - sizeof(h)) % 8)
+		return;
+	memcpy(&h, image, sizeof(h));
+	sum_state s;
+	sum_init(&s);
+	sum_update(&s, (const unsigned char *)image + sizeof(h), len - sizeof(h));
+	h.body_sum = sum_final(&s);
+	h.header_sum = header_checksum(&h);
+	memcpy(image, &h, sizeof(h));
+}
+
 void snapshot_unmap(snapshot_map *m)
 {
 	if (m->base)

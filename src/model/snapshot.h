@@ -44,4 +44,10 @@ int snapshot_map_file(const char *path, uint64_t generation, orgmri_table *t,
                       snapshot_map *m, orgmri_error *err);
 void snapshot_unmap(snapshot_map *m);
 
+/* Recompute the header's checksums of a snapshot image in memory (a file
+ * of `len` bytes), so that tests and the fuzz harness can reach the
+ * checks behind them with crafted contents.  Does nothing to an image too
+ * short for a header or whose body is not whole 8-byte words. */
+void snapshot_seal(void *image, size_t len);
+
 #endif

@@ -10,7 +10,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "model/snapshot.h"
 #include "testutil.h"
+
+/* Where things are in a version 1 file (docs/store.md, "Table
+ * snapshot"): the section table starts at byte 120, 16 bytes a section;
+ * sections 1 (ev_activity), 6 (obj_first), 23 (strings). */
+#define SEC_TABLE 120
+enum { SEC_EV_ACTIVITY = 1, SEC_OBJ_FIRST = 6, SEC_STRINGS = 23 };
 
 typedef struct fixture {
 	char *dir, *db, *snap;
@@ -282,6 +289,56 @@ static void test_flipped_bytes(void **state)
 	expect(f, 1, f->ref);
 }
 
+static uint64_t section_off(const unsigned char *file, int sec, uint64_t *len)
+{
+	uint64_t off;
+	memcpy(&off, file + SEC_TABLE + 16 * sec, 8);
+	if (len)
+		memcpy(len, file + SEC_TABLE + 16 * sec + 8, 8);
+	return off;
+}
+
+static void put_u32(unsigned char *file, uint64_t off, uint32_t v)
+{
+	memcpy(file + off, &v, 4);
+}
+
+/* Files with correct checksums and a wrong index: the range checks, not
+ * the checksum, must refuse them. */
+static void test_crafted_indexes(void **state)
+{
+	fixture *f = *state;
+	expect(f, 0, f->ref);
+	size_t len;
+	unsigned char *good = slurp(f->snap, &len);
+	unsigned char *bad = malloc(len);
+	/* control: resealing an unchanged file keeps it valid */
+	memcpy(bad, good, len);
+	snapshot_seal(bad, len);
+	spit(f->snap, bad, len);
+	expect(f, 1, f->ref);
+	/* an activity index past the dictionary */
+	memcpy(bad, good, len);
+	put_u32(bad, section_off(bad, SEC_EV_ACTIVITY, NULL),
+	        (uint32_t)f->ref->nactivities);
+	snapshot_seal(bad, len);
+	damaged(f, bad, len);
+	/* an object's event range moved by one */
+	memcpy(bad, good, len);
+	put_u32(bad, section_off(bad, SEC_OBJ_FIRST, NULL) + 4,
+	        f->ref->obj_first[1] + 1);
+	snapshot_seal(bad, len);
+	damaged(f, bad, len);
+	/* a string section that does not end a string */
+	memcpy(bad, good, len);
+	uint64_t slen, soff = section_off(bad, SEC_STRINGS, &slen);
+	bad[soff + slen - 1] = 'x';
+	snapshot_seal(bad, len);
+	damaged(f, bad, len);
+	free(bad);
+	free(good);
+}
+
 static void test_readonly_store_uses_snapshot(void **state)
 {
 	fixture *f = *state;
@@ -306,6 +363,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_truncated_and_foreign, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crafted_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_store_uses_snapshot,
 		                                setup, teardown),
 	};
