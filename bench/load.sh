@@ -23,7 +23,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=${TMPDIR:-/tmp}/orgmri-load.$$
 mkdir -p "$W/bin"
-trap 'rm -rf "$W/data" "$W/run"' EXIT
+trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/run"
 
 if [ -n "${BENCH_DATA:-}" ]; then
@@ -45,7 +45,8 @@ else
 fi
 
 # run KEY LABEL CMD...: prints "LABEL wall peak [load_mem JSON]" to stderr;
-# leaves seconds, peak KB and stdout in $W/run/KEY.{s,kb,out}
+# leaves seconds (load_mem's load_s when it printed JSON, else wall), peak
+# KB and stdout in $W/run/KEY.{s,kb,out}
 run() {
 	local key=$1 label=$2
 	shift 2
@@ -57,6 +58,8 @@ run() {
 	local json=""
 	if head -c1 "$W/run/$key.out" | grep -q '{'; then
 		json=$(cat "$W/run/$key.out")
+		# a load's own time, not the process's (start-up, unmapping)
+		jq .load_s "$W/run/$key.out" > "$W/run/$key.s"
 	fi
 	printf '%-28s %7.2f s %7d MB  %s\n' "$label" "$s" $((kb / 1024)) \
 		"$json" >&2
