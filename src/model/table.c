@@ -303,28 +303,27 @@ static uint32_t *name_ranks(const char *const *names, size_t n)
 	return rank;
 }
 
-/* new[j] = old[perm[j]] for a column of `width`-byte elements, in place,
- * by following the permutation's cycles; `seen` has room for n bits. */
+/* new[j] = old[perm[j]] for a column of `width`-byte elements (4 or 8),
+ * gathered into `scratch` (room for n elements of 8 bytes) and copied
+ * back.  The reads are random but independent, so the processor overlaps
+ * their cache misses; following the permutation's cycles in place instead
+ * (the first version) makes each read wait for the one before and took
+ * 37% of a 5-million-event load (perf), for one column of scratch less. */
 static void permute(void *column, size_t width, const uint32_t *perm,
-                    uint64_t *seen, size_t n)
+                    void *scratch, size_t n)
 {
-	char *col = column, first[8];
-	memset(seen, 0, ((n + 63) / 64) * sizeof(uint64_t));
-	for (size_t i = 0; i < n; i++) {
-		if (seen[i / 64] >> (i % 64) & 1)
-			continue;
-		memcpy(first, col + i * width, width);
-		size_t j = i;
-		for (;;) {
-			seen[j / 64] |= 1ull << (j % 64);
-			size_t k = perm[j];
-			if (k == i)
-				break;
-			memcpy(col + j * width, col + k * width, width);
-			j = k;
-		}
-		memcpy(col + j * width, first, width);
+	if (width == 8) {
+		const int64_t *src = column;
+		int64_t *dst = scratch;
+		for (size_t j = 0; j < n; j++)
+			dst[j] = src[perm[j]];
+	} else {
+		const uint32_t *src = column;
+		uint32_t *dst = scratch;
+		for (size_t j = 0; j < n; j++)
+			dst[j] = src[perm[j]];
 	}
+	memcpy(column, scratch, n * width);
 }
 
 /* Put events in (object, time, activity, actor, row) order. */
@@ -362,20 +361,19 @@ static int sort_events(orgmri_table *t, orgmri_error *err)
 	}
 	free(sc.act_rank);
 	free(sc.person_rank);
-	/* Apply the permutation in place, column by column, following its
-	 * cycles (new[j] = old[perm[j]]): a bitmap of n bits instead of a
-	 * scratch column keeps the loader's peak memory near the table's. */
-	uint64_t *seen = malloc(((n + 63) / 64 + 1) * sizeof(uint64_t));
-	if (!seen) {
+	/* Apply the permutation column by column through one scratch
+	 * column (freed before the load returns). */
+	int64_t *scratch = malloc((n ? n : 1) * sizeof(int64_t));
+	if (!scratch) {
 		free(perm);
 		return oom(err);
 	}
-	permute(t->ev_time, sizeof(int64_t), perm, seen, n);
-	permute(t->ev_object, sizeof(uint32_t), perm, seen, n);
-	permute(t->ev_activity, sizeof(uint32_t), perm, seen, n);
-	permute(t->ev_actor, sizeof(uint32_t), perm, seen, n);
-	permute(t->ev_attrs, sizeof(uint32_t), perm, seen, n);
-	free(seen);
+	permute(t->ev_time, sizeof(int64_t), perm, scratch, n);
+	permute(t->ev_object, sizeof(uint32_t), perm, scratch, n);
+	permute(t->ev_activity, sizeof(uint32_t), perm, scratch, n);
+	permute(t->ev_actor, sizeof(uint32_t), perm, scratch, n);
+	permute(t->ev_attrs, sizeof(uint32_t), perm, scratch, n);
+	free(scratch);
 	free(perm);
 	return 0;
 }
