@@ -48,10 +48,13 @@ if [ -n "${BENCH_NODE:-}" ]; then
 		 note: "DuckDB loaded \(.rows[0].n) rows; process time incl. node start"}' "$W/duck.json"
 fi
 
-bench_time "$W/load.time" "$BENCH_BIN/load_mem" "$W/orgmri.db" > "$W/load.json"
+# from SQLite (ORGMRI_SNAPSHOT=0: no snapshot read or written; the
+# snapshot's figures are bench/load.sh's)
+bench_time "$W/load.time" env ORGMRI_SNAPSHOT=0 "$BENCH_BIN/load_mem" \
+	"$W/orgmri.db" > "$W/load.json"
 read -r ls lrss < "$W/load.time"
 jq -c --argjson lrss "$lrss" '
-	{figure: "resident bytes per event after orgmri_table_load",
+	{figure: "resident bytes per event after orgmri_table_load (SQLite)",
 	 orgmri_s: .load_s, comparator: null, comparator_s: null, ratio: null,
 	 peak_rss_mb: ($lrss / 1024 | floor),
 	 value: .bytes_per_event, unit: "bytes/event", events: .events,

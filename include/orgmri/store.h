@@ -50,6 +50,17 @@ int orgmri_store_meta_get(orgmri_store *store, const char *key, char *buf,
 int orgmri_store_meta_set(orgmri_store *store, const char *key,
                           const char *value, orgmri_error *err);
 
+/*
+ * The store's generation: a number that changes (it grows by one) in the
+ * same transaction as every ingest batch that changed stored events,
+ * objects, links or names, and starts at a random value in a new store.
+ * Caches of the store's content (the table snapshot, docs/store.md) are
+ * current when they recorded the same number.  ORGMRI_ENOTFOUND when
+ * nothing was ever ingested by an orgmri that keeps it.
+ */
+int orgmri_store_generation(orgmri_store *store, uint64_t *out,
+                            orgmri_error *err);
+
 /* ---- writing ---------------------------------------------------------- */
 
 typedef struct orgmri_ingest_counts {

@@ -67,7 +67,12 @@ typedef struct orgmri_table {
 	void *internal;              /* arena and hash indexes */
 } orgmri_table;
 
-/* Load the whole store.  Free with orgmri_table_free. */
+/* Load the whole store.  Free with orgmri_table_free.  When the table
+ * snapshot beside the store ("<store path>.snap", docs/store.md) is
+ * current and sound, the arrays are that file mapped read-only (writing
+ * into them faults); otherwise the store is read and the snapshot
+ * rewritten when the store is writable (best effort, silent).
+ * ORGMRI_SNAPSHOT=0 in the environment turns snapshots off. */
 int orgmri_table_load(orgmri_store *store, orgmri_table **out,
                       orgmri_error *err);
 void orgmri_table_free(orgmri_table *t);

@@ -23,6 +23,8 @@ static void remove_store(const char *db)
 	unlink(side);
 	snprintf(side, sizeof(side), "%s-shm", db);
 	unlink(side);
+	snprintf(side, sizeof(side), "%s.snap", db);   /* the table snapshot */
+	unlink(side);
 }
 
 /* Simulate the sample organisation into the store and its team list

@@ -28,6 +28,7 @@
  * write each page fewer times (50k -> 500k: 7.9 s -> 6.0 s for 2.5M
  * generated events, bench/ingest.sh). */
 #define BATCH_EVENTS 500000
+#define GENERATION_KEY "generation"
 
 /* Forward migrations: migrations[i] takes the schema from version i to
  * i + 1.  Never edit a released step; append a new one. */
@@ -86,8 +87,10 @@ struct orgmri_ingest {
 	orgmri_ingest_counts counts;
 	idmap objects, activities, people;
 	sqlite3_stmt *ins_event, *ins_link, *mark_bot;
-	sqlite3_stmt *get_next_id, *set_next_id;
+	sqlite3_stmt *get_next_id, *set_next_id, *bump_generation;
 	int64_t next_id;
+	int changes_at_begin;   /* sqlite3_total_changes when the batch began */
+	int64_t first_generation; /* random start of a new store's counter */
 	orgmri_buf attrs;
 	orgmri_attr sorted[256];
 };
@@ -374,6 +377,7 @@ static int begin_txn(orgmri_ingest *ing, orgmri_error *err)
 	if (rc)
 		return rc;
 	ing->in_txn = 1;
+	ing->changes_at_begin = sqlite3_total_changes(ing->store->db);
 	/* Another writer may have committed since our last batch. */
 	sqlite3_reset(ing->get_next_id);
 	if (sqlite3_step(ing->get_next_id) != SQLITE_ROW)
@@ -391,7 +395,21 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 	         "UPDATE ingest_runs SET events_read = %lld, events_added = %lld,"
 	         " skipped = %lld WHERE id = %lld", ing->counts.read,
 	         ing->counts.added, ing->counts.skipped, (long long)ing->run_id);
+	/* Only rows written by this batch count as a change: a batch of
+	 * re-ingested duplicates leaves the generation (and so a table
+	 * snapshot) as it was.  Measured before the run-counts update. */
+	int changed = sqlite3_total_changes(ing->store->db) !=
+	              ing->changes_at_begin;
 	int rc = orgmri_store_exec(ing->store, sql, err);
+	if (!rc && changed) {
+		sqlite3_reset(ing->bump_generation);
+		sqlite3_bind_text(ing->bump_generation, 1, GENERATION_KEY, -1,
+		                  SQLITE_STATIC);
+		sqlite3_bind_int64(ing->bump_generation, 2, ing->first_generation);
+		if (sqlite3_step(ing->bump_generation) != SQLITE_DONE)
+			rc = orgmri_store_sqlerr(ing->store, err,
+			                         "advancing the generation");
+	}
 	if (!rc) {
 		sqlite3_reset(ing->set_next_id);
 		sqlite3_bind_int64(ing->set_next_id, 1, ing->next_id);
@@ -404,6 +422,41 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 		return rc;
 	ing->in_txn = 0;
 	ing->pending = 0;
+	return 0;
+}
+
+/*
+ * The generation: meta row GENERATION_KEY, advanced by one in the same
+ * transaction as every ingest batch that wrote a row (event, object,
+ * link, name or bot mark).  A store's first value is random in
+ * [1, 2^62) rather than 1, so that a store deleted and rebuilt at the same
+ * path does not repeat the numbers of the old one (a snapshot beside it
+ * would otherwise look current).
+ */
+static int64_t random_generation(void)
+{
+	uint64_t r = 0;
+	FILE *fp = fopen("/dev/urandom", "rb");
+	if (!fp || fread(&r, sizeof(r), 1, fp) != 1)
+		r = (uint64_t)now_ms() * 0x9E3779B97F4A7C15ull ^ (uint64_t)clock();
+	if (fp)
+		fclose(fp);
+	return (int64_t)(r >> 2 | 1);
+}
+
+int orgmri_store_generation(orgmri_store *s, uint64_t *out, orgmri_error *err)
+{
+	char buf[32], *end;
+	*out = 0;
+	int rc = orgmri_store_meta_get(s, GENERATION_KEY, buf, sizeof(buf), err);
+	if (rc)
+		return rc;
+	unsigned long long v = strtoull(buf, &end, 10);
+	if (end == buf || *end || v == 0)
+		return orgmri_seterr(err, ORGMRI_ECORRUPT, "%s: meta %s = \"%s\" "
+		                     "is not a generation number", s->path,
+		                     GENERATION_KEY, buf);
+	*out = v;
 	return 0;
 }
 
@@ -549,8 +602,14 @@ int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
 		" WHERE key = 'next_event_id'", &ing->get_next_id, err)) ||
 	    (rc = orgmri_store_prepare(s,
 		"UPDATE meta SET value = CAST(? AS TEXT)"
-		" WHERE key = 'next_event_id'", &ing->set_next_id, err)))
+		" WHERE key = 'next_event_id'", &ing->set_next_id, err)) ||
+	    (rc = orgmri_store_prepare(s,
+		"INSERT INTO meta(key, value) VALUES (?, CAST(? AS TEXT)) "
+		"ON CONFLICT(key) DO UPDATE SET"
+		" value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)",
+		&ing->bump_generation, err)))
 		goto fail;
+	ing->first_generation = random_generation();
 	if ((rc = orgmri_store_prepare(s,
 		"INSERT INTO ingest_runs(source, kind, started, status) "
 		"VALUES (?, ?, ?, 'running')", &st, err)))
@@ -641,6 +700,7 @@ int orgmri_ingest_finish(orgmri_ingest *ing, int ok, const char *message,
 	sqlite3_finalize(ing->mark_bot);
 	sqlite3_finalize(ing->get_next_id);
 	sqlite3_finalize(ing->set_next_id);
+	sqlite3_finalize(ing->bump_generation);
 	orgmri_buf_free(&ing->attrs);
 	free(ing);
 	return rc;
