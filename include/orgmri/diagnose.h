@@ -29,6 +29,8 @@ typedef struct orgmri_diff {
 	double lo, hi;          /* 95% percentile-bootstrap interval of delta */
 	size_t n_before, n_after;
 	int significant;        /* the interval excludes 0 */
+	int normal;             /* the interval is the large-sample normal one,
+	                           not the bootstrap (see orgmri_diff_compute) */
 } orgmri_diff;
 
 typedef enum orgmri_diff_stat {
@@ -39,9 +41,15 @@ typedef enum orgmri_diff_stat {
 /*
  * Compare samples a (before) and b (after) on their median or mean, with
  * `reps` bootstrap resamples seeded by `seed` (same inputs and seed, same
- * interval).  NaN values in the samples are ignored.  Returns 0, or
- * ORGMRI_ENOMEM.
+ * interval).  NaN values in the samples are ignored.  When the two
+ * samples hold more than ORGMRI_BOOTSTRAP_MAX values together, the
+ * bootstrap (reps x n work) gives way to the large-sample normal interval,
+ * delta +- 1.96 sqrt(se_a^2 + se_b^2), with se of a mean = sd / sqrt(n) and
+ * se of a median from its distribution-free order-statistic interval;
+ * `normal` says so.  Returns 0, or ORGMRI_ENOMEM.
  */
+#define ORGMRI_BOOTSTRAP_MAX 40000
+
 int orgmri_diff_compute(const double *a, size_t na, const double *b,
                         size_t nb, orgmri_diff_stat stat, int reps,
                         uint64_t seed, orgmri_diff *out);

@@ -32,6 +32,44 @@ static double statistic(double *v, size_t n, orgmri_diff_stat stat)
 	return orgmri_quantile(v, n, 0.5);
 }
 
+/* Standard error of the mean of sorted v. */
+static double se_mean(const double *v, size_t n)
+{
+	if (n < 2)
+		return NAN;
+	double m = orgmri_mean(v, n), ss = 0;
+	for (size_t i = 0; i < n; i++)
+		ss += (v[i] - m) * (v[i] - m);
+	return sqrt(ss / (double)(n - 1) / (double)n);
+}
+
+/* Standard error of the median of sorted v, from the distribution-free
+ * 95% interval of the median: the order statistics n/2 -+ 1.96 sqrt(n)/2
+ * (binomial, normal approximation), whose half-width is 1.96 se. */
+static double se_median(const double *v, size_t n)
+{
+	if (n < 2)
+		return NAN;
+	double h = 1.96 * sqrt((double)n) / 2;
+	double lo = floor((double)n / 2 - h), hi = ceil((double)n / 2 + h);
+	if (lo < 0)
+		lo = 0;
+	if (hi > (double)(n - 1))
+		hi = (double)(n - 1);
+	return (v[(size_t)hi] - v[(size_t)lo]) / (2 * 1.96);
+}
+
+static void normal_interval(const double *a, size_t na, const double *b,
+                            size_t nb, orgmri_diff_stat stat, orgmri_diff *out)
+{
+	double sa = stat == ORGMRI_DIFF_MEAN ? se_mean(a, na) : se_median(a, na);
+	double sb = stat == ORGMRI_DIFF_MEAN ? se_mean(b, nb) : se_median(b, nb);
+	double half = 1.96 * sqrt(sa * sa + sb * sb);
+	out->lo = out->delta - half;
+	out->hi = out->delta + half;
+	out->normal = 1;
+}
+
 int orgmri_diff_compute(const double *a, size_t na, const double *b,
                         size_t nb, orgmri_diff_stat stat, int reps,
                         uint64_t seed, orgmri_diff *out)
@@ -51,7 +89,14 @@ int orgmri_diff_compute(const double *a, size_t na, const double *b,
 	out->delta = out->after - out->before;
 	out->lo = out->hi = NAN;
 	int rc = 0;
-	if (ma && mb &&
+	if (ma && mb && ma + mb > ORGMRI_BOOTSTRAP_MAX) {
+		/* statistic() sorted both samples, as se_median needs */
+		if (stat == ORGMRI_DIFF_MEAN) {
+			orgmri_sort_doubles(fa, ma);
+			orgmri_sort_doubles(fb, mb);
+		}
+		normal_interval(fa, ma, fb, mb, stat, out);
+	} else if (ma && mb &&
 	    orgmri_bootstrap_diff(fa, ma, fb, mb, stat == ORGMRI_DIFF_MEAN ?
 	                          ORGMRI_BOOT_MEAN : ORGMRI_BOOT_MEDIAN,
 	                          reps, seed, &out->lo, &out->hi) != 0)

@@ -63,6 +63,7 @@ typedef struct ctx {
 	int64_t bf, bt, af, at;       /* the two periods: [bf, bt) and [af, at) */
 	uint8_t *period;          /* per item */
 	int oom;
+	int normal;               /* a row used the large-sample interval */
 	/* activity ids (ORGMRI_NONE when absent) */
 	uint32_t a_merged, a_authored, a_opened, a_approved, a_changes_requested,
 	         a_commented, a_review_requested, a_ci_started, a_ci_passed,
@@ -132,6 +133,8 @@ static void fill_row(ctx *c, orgmri_metric_row *r, dvec *a, dvec *b,
 	    orgmri_diff_compute(a->v, a->n, b->v, b->n, stat, c->d->bootstrap_reps,
 	                        c->d->seed, &r->diff))
 		c->oom = 1;
+	if (r->diff.normal)
+		c->normal = 1;
 	if (a->n == 0 && b->n == 0 && empty_note)
 		snprintf(r->note, sizeof(r->note), "%s", empty_note);
 	else if (a->n == 0 || b->n == 0)
@@ -643,6 +646,7 @@ static int stage_rows(ctx *c)
 		    orgmri_diff_compute(a.v, a.n, b.v, b.n, ORGMRI_DIFF_MEDIAN,
 		                        d->bootstrap_reps, d->seed, &row->span))
 			c->oom = 1;
+		c->normal |= row->span.normal;
 		if (a.n + b.n == 0)
 			note(d, "Stage %s has no complete span in either period: its "
 			     "start or end events are not in the data.", row->name);
@@ -910,6 +914,15 @@ static void health_rows(ctx *c)
 	/* unplanned work and batch size, from production deployments */
 	size_t deps = 0, hot = 0;
 	dvec batch = { 0 };
+	double *shipped = calloc(m->ndeployments + 1, sizeof(double));
+	if (!shipped) {
+		c->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < m->nitems; i++)
+		if (m->item_deployment[i] != ORGMRI_NONE &&
+		    m->item_deployment[i] < m->ndeployments)
+			shipped[m->item_deployment[i]]++;
 	for (size_t k = 0; k < m->ndeployments; k++) {
 		const orgmri_deployment *dp = &m->deployments[k];
 		if (!dp->production || !dp->success ||
@@ -917,11 +930,9 @@ static void health_rows(ctx *c)
 			continue;
 		deps++;
 		hot += dp->hotfix != 0;
-		size_t shipped = 0;
-		for (size_t i = 0; i < m->nitems; i++)
-			shipped += m->item_deployment[i] == k;
-		dpush(&batch, (double)shipped);
+		dpush(&batch, shipped[k]);
 	}
+	free(shipped);
 	h = health(c, "unplanned work", "%", deps ? (double)hot / (double)deps
 	           : NAN, 0.15, 1);
 	if (h)
@@ -1019,6 +1030,11 @@ int orgmri_diagnose(const orgmri_table *t, const orgmri_model *m,
 		health_rows(&c);
 		orgmri_advise(out);
 	}
+	if (c.normal)
+		note(out, "Samples of more than %d changes use the large-sample "
+		     "normal interval (standard errors from the order statistics "
+		     "of the median) instead of the bootstrap.",
+		     ORGMRI_BOOTSTRAP_MAX);
 	if (!rc && c.oom)
 		rc = ORGMRI_ENOMEM;
 	free(c.period);

@@ -22,12 +22,13 @@ static json_t *time_str(int64_t ms)
 
 static json_t *diff_json(const orgmri_diff *d)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:b}",
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:b,s:s}",
 	                 "before", num(d->before), "after", num(d->after),
 	                 "delta", num(d->delta), "ci_low", num(d->lo),
 	                 "ci_high", num(d->hi), "n_before", (json_int_t)d->n_before,
 	                 "n_after", (json_int_t)d->n_after,
-	                 "significant", d->significant);
+	                 "significant", d->significant,
+	                 "interval", d->normal ? "normal" : "bootstrap");
 }
 
 static json_t *rows_json(const orgmri_metric_row *r, size_t n)
