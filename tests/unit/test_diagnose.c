@@ -2,6 +2,7 @@
  * bootstrap comparison, mean decomposition, stage load and utilisation,
  * the constraint verdict, concentration measures. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diagnose/stats.h"
@@ -89,6 +90,45 @@ static void test_bootstrap_median(void **state)
 	                                       400, 5, &lo, &hi), 0);
 	assert_true(lo < 2.5 + 1e-9 && hi > 2.5 - 1e-9);
 	assert_true(hi - lo < 10);
+}
+
+/* Above ORGMRI_BOOTSTRAP_MAX values the interval is the normal one: it
+ * brackets a known shift and its width is what theory says. */
+static void test_large_sample_interval(void **state)
+{
+	(void)state;
+	size_t n = 30000;
+	double *a = malloc(n * sizeof(double)), *b = malloc(n * sizeof(double));
+	assert_non_null(a);
+	assert_non_null(b);
+	orgmri_rng r;
+	orgmri_rng_seed(&r, 21);
+	for (size_t i = 0; i < n; i++) {
+		/* uniform on [0, 100): sd 28.87, median density 1/100 */
+		a[i] = (double)(orgmri_rng_next(&r) % 1000000) / 10000.0;
+		b[i] = (double)(orgmri_rng_next(&r) % 1000000) / 10000.0 + 5;
+	}
+	orgmri_diff d;
+	assert_int_equal(orgmri_diff_compute(a, n, b, n, ORGMRI_DIFF_MEAN, 2000, 1,
+	                                     &d), 0);
+	assert_true(d.normal);
+	assert_true(d.significant);
+	assert_true(d.lo < 5 && d.hi > 5);
+	/* half-width 1.96 * sqrt(2 * 28.87^2 / n) = 0.462 */
+	assert_float_equal((d.hi - d.lo) / 2, 0.462, 0.02);
+	assert_int_equal(orgmri_diff_compute(a, n, b, n, ORGMRI_DIFF_MEDIAN, 2000,
+	                                     1, &d), 0);
+	assert_true(d.normal);
+	/* se of a median: sqrt(1 / (4 n f^2)) = 100 / (2 sqrt(n)) = 0.289;
+	 * half-width 1.96 * sqrt(2) * 0.289 = 0.80 */
+	assert_float_equal((d.hi - d.lo) / 2, 0.80, 0.06);
+	assert_true(d.lo < 5 && d.hi > 5);
+	/* small samples still bootstrap */
+	assert_int_equal(orgmri_diff_compute(a, 100, b, 100, ORGMRI_DIFF_MEDIAN,
+	                                     500, 1, &d), 0);
+	assert_false(d.normal);
+	free(a);
+	free(b);
 }
 
 static void test_decompose(void **state)
@@ -232,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_quantile),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_bootstrap_median),
+		cmocka_unit_test(test_large_sample_interval),
 		cmocka_unit_test(test_decompose),
 		cmocka_unit_test(test_load_light),
 		cmocka_unit_test(test_load_saturated),
