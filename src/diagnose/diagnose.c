@@ -280,13 +280,25 @@ static int choose_window(ctx *c, orgmri_error *err)
 	const char *src = c->o->split_source;
 	c->split = c->o->split;
 	if (c->split == INT64_MIN) {
-		const char *cfg = orgmri_config_string(c->o->config, "compare.split",
-		                                       NULL);
+		/* a team's own rollout date first (team.NAME.split), then the
+		 * organisation's (compare.split) */
+		char key[160];
+		const char *cfg = NULL;
+		if (c->o->team) {
+			snprintf(key, sizeof(key), "team.%s.split", c->o->team);
+			cfg = orgmri_config_string(c->o->config, key, NULL);
+		}
+		if (!cfg)
+			snprintf(key, sizeof(key), "compare.split");
+		if (!cfg)
+			cfg = orgmri_config_string(c->o->config, key, NULL);
 		if (cfg && orgmri_time_parse(cfg, strlen(cfg), 0, &c->split, NULL,
 		                             err) == 0) {
-			src = "compare.split in the configuration";
+			snprintf(c->d->split_source, sizeof(c->d->split_source),
+			         "%s in the configuration", key);
+			src = c->d->split_source;
 		} else if (cfg) {
-			orgmri_err_prefix(err, "compare.split");
+			orgmri_err_prefix(err, "%s", key);
 			return ORGMRI_EPARSE;
 		} else {
 			c->split = c->from + (c->to - c->from) / 2;
@@ -313,8 +325,9 @@ static int choose_window(ctx *c, orgmri_error *err)
 		return orgmri_seterr(err, ORGMRI_EINVAL, "the split date is outside "
 		                     "the data (or the --since/--until window)");
 	}
-	snprintf(c->d->split_source, sizeof(c->d->split_source), "%s",
-	         src ? src : "--split");
+	if (src != c->d->split_source)
+		snprintf(c->d->split_source, sizeof(c->d->split_source), "%s",
+		         src ? src : "--split");
 	c->d->before_from = c->bf;
 	c->d->before_to = c->bt;
 	c->d->after_from = c->af;

@@ -32,4 +32,17 @@ expect_eq "$(ORGMRI_DB=$T/d.db stat_field events)" "$events" "ingest from stdin"
 # time window on export
 n=$("$ORGMRI" export --since 2026-03-04 --until 2026-03-05 | wc -l)
 expect_eq "$n" "$(grep -c '"time":"2026-03-04' "$SAMPLE")" "export window"
+# the split date: --split, else team.NAME.split with --team, else
+# compare.split
+printf '[compare]\n\tsplit = 2026-02-25\n[team "backend"]\n\tsplit = 2026-03-01\n\tmember = alice\n' > "$T/split.conf"
+expect_status 0 "$ORGMRI" compare --config "$T/split.conf" --resamples 100
+expect_grep "$T/out" "split from compare.split in the configuration"
+expect_grep "$T/out" "Before 2026-02-20 .. 2026-02-25"
+expect_status 0 "$ORGMRI" compare --config "$T/split.conf" --team backend --resamples 100
+expect_grep "$T/out" "split from team.backend.split in the configuration"
+expect_status 0 "$ORGMRI" compare --config "$T/split.conf" --split 2026-03-03 --resamples 100
+expect_grep "$T/out" "split from --split"
+printf '[compare]\n\tsplit = someday\n' > "$T/bad.conf"
+expect_status 1 "$ORGMRI" compare --config "$T/bad.conf"
+expect_grep "$T/err" "compare.split"
 finish
