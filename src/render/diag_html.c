@@ -95,7 +95,9 @@ static void rows_table(orgmri_report *r, const char *caption,
 		orgmri_format_value(m->diff.delta, m->unit, c, sizeof(c));
 		orgmri_format_value(m->diff.lo, m->unit, lo, sizeof(lo));
 		orgmri_format_value(m->diff.hi, m->unit, hi, sizeof(hi));
-		snprintf(iv, sizeof(iv), isnan(m->diff.lo) ? "" : "[%s, %s]", lo, hi);
+		iv[0] = '\0';
+		if (!isnan(m->diff.lo))
+			snprintf(iv, sizeof(iv), "[%s, %s]", lo, hi);
 		int up = m->diff.delta > 0;
 		const char *verdict = isnan(m->diff.lo) ? m->note :
 			!m->diff.significant ? "within noise" :

@@ -271,7 +271,7 @@ static void sample_health(orgmri_report *r)
 	const char *r1[] = { "review load on the top reviewer", "54 %", "30 %",
 	                     "concern" };
 	const char *r2[] = { "truck factor", "1", "2", "concern" };
-	const char *r3[] = { "PR title " HOSTILE, "1", "-", "from the data" };
+	const char *r3[] = { ("PR title " HOSTILE), "1", "-", "from the data" };
 	orgmri_report_table_row(r, r1);
 	orgmri_report_table_row(r, r2);
 	orgmri_report_table_row(r, r3);
