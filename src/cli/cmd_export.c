@@ -96,7 +96,8 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 		if ((rc = orgmri_store_replay(store, ctx->since, ctx->until,
 		                              &ns.sink, &err)))
 			goto done;
-		qsort(ns.names, ns.n, sizeof(*ns.names), cmp_str);
+		if (ns.n > 1)
+			qsort(ns.names, ns.n, sizeof(*ns.names), cmp_str);
 		rc = orgmri_csv_writer_new(&w, ctx->out,
 		                           (const char *const *)ns.names, ns.n, &err);
 	} else {

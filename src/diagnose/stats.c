@@ -47,7 +47,8 @@ static int cmp_double(const void *a, const void *b)
 
 void orgmri_sort_doubles(double *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
+	if (n > 1)  /* an empty vector's array may be NULL, which qsort forbids */
+		qsort(v, n, sizeof(*v), cmp_double);
 }
 
 double orgmri_mean(const double *v, size_t n)
