@@ -433,9 +433,9 @@ int gh_norm_pull(gh_norm *n, json_t *pr, const char *repo, int final,
 {
 	gh_ev e;
 	char r[GH_KEY_MAX];
-	long long num;
+	long long num = 0;
 	int64_t created, merged_at = 0, closed_at = 0;
-	int has, has_merged, has_closed, bot, rc;
+	int has = 0, has_merged = 0, has_closed = 0, bot = 0, rc = 0;
 	const char *title, *body, *head;
 	if (!json_is_object(pr))
 		return field_err(n, NULL, err, "expected a pull request object");
@@ -515,9 +515,9 @@ int gh_norm_review(gh_norm *n, json_t *rv, const char *repo,
                    long long number, orgmri_error *err)
 {
 	const char *state;
-	int rc, has, bot;
-	long long id;
-	int64_t at;
+	int rc = 0, has = 0, bot = 0;
+	long long id = 0;
+	int64_t at = 0;
 	if (!json_is_object(rv))
 		return field_err(n, NULL, err, "expected a review object");
 	if ((rc = get_str(n, rv, "state", 1, &state, err)))
@@ -536,8 +536,9 @@ int gh_norm_review(gh_norm *n, json_t *rv, const char *repo,
 	    (rc = get_int(n, rv, "id", 1, &id, &has, err)))
 		return rc;
 	gh_ev e;
-	ev_init(&e, review_states[k].activity, at,
-	        user_login(get(rv, "user"), &bot), bot);
+	/* the login first: an argument list has no order of evaluation */
+	const char *who = user_login(get(rv, "user"), &bot);
+	ev_init(&e, review_states[k].activity, at, who, bot);
 	snprintf(e.object, sizeof(e.object), "change:%s#%lld", repo, number);
 	snprintf(e.disc, sizeof(e.disc), "%lld", id);
 	e.ev.discriminator = e.disc;
@@ -561,8 +562,8 @@ int gh_norm_pr_commit(gh_norm *n, json_t *c, const char *repo,
                       long long number, orgmri_error *err)
 {
 	const char *sha;
-	int64_t authored, committed;
-	int rc, has_a, has_c, bot;
+	int64_t authored = 0, committed = 0;
+	int rc = 0, has_a = 0, has_c = 0, bot = 0;
 	if (!json_is_object(c))
 		return field_err(n, NULL, err, "expected a commit object");
 	if ((rc = get_str(n, c, "sha", 1, &sha, err)) ||
@@ -611,7 +612,7 @@ static int review_request(gh_norm *n, json_t *o, const char *repo,
                           int bot, orgmri_error *err)
 {
 	const char *who, *team;
-	int rbot, rc;
+	int rbot = 0, rc = 0;
 	char disc[GH_KEY_MAX];
 	if ((rc = get_str(n, o, "requested_team.slug", 0, &team, err)))
 		return rc;
@@ -632,7 +633,7 @@ void gh_norm_timeline_actors(json_t *t, const char **merged_by,
                              const char **closed_by)
 {
 	json_t *ev = get(t, "event");
-	int bot;
+	int bot = 0;
 	if (!json_is_string(ev))
 		return;
 	const char *who = user_login(get(t, "actor"), &bot);
@@ -646,8 +647,8 @@ int gh_norm_timeline(gh_norm *n, json_t *t, const char *repo,
                      long long number, orgmri_error *err)
 {
 	const char *kind;
-	int rc, has, bot;
-	int64_t at;
+	int rc = 0, has = 0, bot = 0;
+	int64_t at = 0;
 	if (!json_is_object(t))
 		return field_err(n, NULL, err, "expected a timeline event object");
 	if ((rc = get_str(n, t, "event", 1, &kind, err)))
@@ -681,9 +682,9 @@ int gh_norm_pull_action(gh_norm *n, json_t *payload, const char *action,
 {
 	json_t *pr = get(payload, "pull_request");
 	char repo[GH_KEY_MAX];
-	long long num;
-	int rc, bot, has;
-	int64_t t;
+	long long num = 0;
+	int rc, bot = 0, has = 0;
+	int64_t t = 0;
 	const char *sender = user_login(get(payload, "sender"), &bot);
 	char saved[GH_PATH_MAX];
 	snprintf(saved, sizeof(saved), "%s", n->prefix);
@@ -771,9 +772,9 @@ int gh_norm_issue(gh_norm *n, json_t *is, const char *repo,
                   orgmri_error *err)
 {
 	char r[GH_KEY_MAX];
-	long long num;
-	int64_t created, closed;
-	int rc, has, has_closed, bot;
+	long long num = 0;
+	int64_t created = 0, closed = 0;
+	int rc = 0, has = 0, has_closed = 0, bot = 0;
 	const char *title;
 	if (!json_is_object(is))
 		return field_err(n, NULL, err, "expected an issue object");
@@ -792,8 +793,8 @@ int gh_norm_issue(gh_norm *n, json_t *is, const char *repo,
 		return field_err(n, "labels", err, "expected an array");
 	int incident = has_incident_label(n, labels);
 	gh_ev e;
-	ev_init(&e, incident ? "incident_opened" : "created", created,
-	        user_login(get(is, "user"), &bot), bot);
+	const char *who = user_login(get(is, "user"), &bot);
+	ev_init(&e, incident ? "incident_opened" : "created", created, who, bot);
 	snprintf(e.object, sizeof(e.object), "%s:%s#%lld",
 	         incident ? "incident" : "issue", r, num);
 	ev_str(&e, "repo", r);
@@ -803,8 +804,9 @@ int gh_norm_issue(gh_norm *n, json_t *is, const char *repo,
 		ev_str(&e, "severity", severity_of(labels));
 	if ((rc = emit(n, &e, err)) || !has_closed)
 		return rc;
-	ev_init(&e, incident ? "incident_resolved" : "resolved", closed,
-	        user_login(get(is, "closed_by"), &bot), bot);
+	who = user_login(get(is, "closed_by"), &bot);
+	ev_init(&e, incident ? "incident_resolved" : "resolved", closed, who,
+	        bot);
 	snprintf(e.object, sizeof(e.object), "%s:%s#%lld",
 	         incident ? "incident" : "issue", r, num);
 	ev_str_field(&e, "reason", is, "state_reason");
@@ -818,9 +820,9 @@ int gh_norm_deployment(gh_norm *n, json_t *d, const char *repo,
                        orgmri_error *err)
 {
 	char r[GH_KEY_MAX];
-	long long id;
-	int64_t created;
-	int rc, has, bot;
+	long long id = 0;
+	int64_t created = 0;
+	int rc = 0, has = 0, bot = 0;
 	const char *sha, *env;
 	if (!json_is_object(d))
 		return field_err(n, NULL, err, "expected a deployment object");
@@ -837,8 +839,8 @@ int gh_norm_deployment(gh_norm *n, json_t *d, const char *repo,
 	if (repo_out)
 		snprintf(repo_out, GH_KEY_MAX, "%s", r);
 	gh_ev e;
-	ev_init(&e, "deploy_started", created, user_login(get(d, "creator"),
-	        &bot), bot);
+	const char *who = user_login(get(d, "creator"), &bot);
+	ev_init(&e, "deploy_started", created, who, bot);
 	snprintf(e.object, sizeof(e.object), "deployment:%s/%lld", r, id);
 	ev_str(&e, "repo", r);
 	ev_str(&e, "environment", env);
@@ -867,9 +869,9 @@ int gh_norm_deployment_status(gh_norm *n, json_t *s, const char *repo,
                               const char *environment, orgmri_error *err)
 {
 	const char *state, *env;
-	int64_t at;
-	int rc, has, bot;
-	long long id;
+	int64_t at = 0;
+	int rc = 0, has = 0, bot = 0;
+	long long id = 0;
 	if (!json_is_object(s))
 		return field_err(n, NULL, err, "expected a deployment status");
 	if ((rc = get_str(n, s, "state", 1, &state, err)))
@@ -889,8 +891,8 @@ int gh_norm_deployment_status(gh_norm *n, json_t *s, const char *repo,
 	    (rc = get_str(n, s, "environment", 0, &env, err)))
 		return rc;
 	gh_ev e;
-	ev_init(&e, deploy_states[k].activity, at,
-	        user_login(get(s, "creator"), &bot), bot);
+	const char *who = user_login(get(s, "creator"), &bot);
+	ev_init(&e, deploy_states[k].activity, at, who, bot);
 	snprintf(e.object, sizeof(e.object), "deployment:%s/%lld", repo,
 	         deployment_id);
 	if (has) {
@@ -933,8 +935,8 @@ static int ci_events(gh_norm *n, json_t *r, const char *key,
                      const char *name, orgmri_error *err)
 {
 	const char *status, *concl, *sha;
-	int64_t started, ended;
-	int rc, has_s, has_e;
+	int64_t started = 0, ended = 0;
+	int rc = 0, has_s = 0, has_e = 0;
 	if ((rc = get_str(n, r, "status", 0, &status, err)) ||
 	    (rc = get_str(n, r, "conclusion", 0, &concl, err)) ||
 	    (rc = get_str(n, r, "head_sha", 1, &sha, err)) ||
@@ -990,8 +992,8 @@ static int ci_events(gh_norm *n, json_t *r, const char *key,
 int gh_norm_run(gh_norm *n, json_t *r, const char *repo, orgmri_error *err)
 {
 	char rp[GH_KEY_MAX], key[GH_KEY_MAX];
-	long long id;
-	int rc, has, bot;
+	long long id = 0;
+	int rc = 0, has = 0, bot = 0;
 	const char *name;
 	if (!json_is_object(r))
 		return field_err(n, NULL, err, "expected a workflow run object");
@@ -1010,8 +1012,8 @@ int gh_norm_check_run(gh_norm *n, json_t *c, const char *repo,
                       orgmri_error *err)
 {
 	char key[GH_KEY_MAX];
-	long long id;
-	int rc, has;
+	long long id = 0;
+	int rc = 0, has = 0;
 	const char *name, *app;
 	if (!json_is_object(c))
 		return field_err(n, NULL, err, "expected a check run object");

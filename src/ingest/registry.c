@@ -21,6 +21,8 @@ extern const orgmri_adapter orgmri_adapter_gitlab;
 extern const orgmri_adapter orgmri_adapter_jira;
 extern const orgmri_adapter orgmri_adapter_incidents;
 extern const orgmri_adapter orgmri_adapter_devlake;
+extern const orgmri_adapter orgmri_adapter_github;
+extern const orgmri_adapter orgmri_adapter_github_webhooks;
 
 static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_jsonl,
@@ -32,6 +34,8 @@ static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_jira,
 	&orgmri_adapter_incidents,
 	&orgmri_adapter_devlake,
+	&orgmri_adapter_github,
+	&orgmri_adapter_github_webhooks,
 };
 
 #define NADAPTERS (sizeof(adapters) / sizeof(adapters[0]))
