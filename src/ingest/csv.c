@@ -46,6 +46,23 @@ static int refill(csv_reader *r)
 	return 1;
 }
 
+/* After a bad record: resynchronise at the start of the next physical
+ * line, so one bad record costs one line, not the rest of the file. */
+static void skip_line(csv_reader *r)
+{
+	for (;;) {
+		while (r->pos < r->end && r->buf[r->pos] != '\n')
+			r->pos++;
+		if (r->pos < r->end) {
+			r->pos++;
+			break;
+		}
+		if (refill(r) <= 0)
+			break;
+	}
+	r->next_line++;
+}
+
 static int add_field(csv_reader *r, size_t start, long col)
 {
 	if (r->nfields == r->fcap) {
@@ -94,18 +111,7 @@ int csv_split_next(csv_reader *r, long *errcol)
 		any = 1;
 		if (++total > ORGMRI_CANONICAL_MAX_RECORD) {
 			*errcol = col;
-			/* skip the rest of the physical line */
-			for (;;) {
-				while (r->pos < r->end && r->buf[r->pos] != '\n')
-					r->pos++;
-				if (r->pos < r->end) {
-					r->pos++;
-					break;
-				}
-				if (refill(r) <= 0)
-					break;
-			}
-			r->next_line++;
+			skip_line(r);
 			return ORGMRI_ELIMIT;
 		}
 		if (quoted) {
@@ -155,18 +161,7 @@ int csv_split_next(csv_reader *r, long *errcol)
 		}
 		if (after_quote || c == '"') {
 			*errcol = col;
-			/* resynchronise at the next newline */
-			for (;;) {
-				while (r->pos < r->end && r->buf[r->pos] != '\n')
-					r->pos++;
-				if (r->pos < r->end) {
-					r->pos++;
-					break;
-				}
-				if (refill(r) <= 0)
-					break;
-			}
-			r->next_line++;
+			skip_line(r);
 			return ORGMRI_EPARSE;
 		}
 		orgmri_buf_putc(&r->field, c);
