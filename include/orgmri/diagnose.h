@@ -197,6 +197,20 @@ typedef struct orgmri_health_row {
 	char detail[192];       /* what it means here, or what data is missing */
 } orgmri_health_row;
 
+/*
+ * The health rows that need the files each change touches (commit
+ * `paths`, docs/diagnosis.md section 4): truck factor (history before
+ * `to`), CODEOWNERS coverage (files changed in [from, to)), and the two
+ * integration-pain rows (work items with pick[i] != 0).  Each row is
+ * "not available" with the missing data named when the data lacks it.
+ * `repo` (may be NULL) limits the truck factor to one repository.
+ * Appends up to `max` rows at rows[*n]; returns 0 or ORGMRI_ENOMEM.
+ */
+int orgmri_health_files(const orgmri_model *m, const uint8_t *pick,
+                        int64_t from, int64_t to, const char *repo,
+                        orgmri_health_row *rows, size_t max, size_t *n,
+                        orgmri_error *err);
+
 typedef struct orgmri_advice {
 	char stage[32];         /* the stage it acts on */
 	char lever[256];        /* what to do */

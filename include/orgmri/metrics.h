@@ -305,6 +305,72 @@ void orgmri_people_free(orgmri_people *p);
 int orgmri_truck_factor(const uint32_t *author, const uint32_t *file,
                         size_t n, uint32_t nauthors, uint32_t nfiles);
 
+/* ---- files changed (commit `paths`; docs/metrics.md, "Files changed") -- */
+
+#define ORGMRI_CHURN_DAYS 21
+
+/*
+ * Does a CODEOWNERS file give `path` an owner?  `rules` is the file's
+ * text; GitHub's syntax: one rule a line, a gitignore-style pattern and
+ * owners; `#` starts a comment; the last matching rule wins and a rule
+ * without owners leaves the path unowned.  Returns 1 owned, 0 not; *line
+ * (may be NULL) receives the 1-based line of the deciding rule, 0 when no
+ * rule matches.
+ */
+int orgmri_codeowners_owner(const char *rules, const char *path, int *line);
+/* Does one CODEOWNERS pattern match `path` (gitignore-style, GitHub's
+ * variant; exact rules in docs/metrics.md)? */
+int orgmri_codeowners_match(const char *pattern, size_t plen,
+                            const char *path);
+
+/* CODEOWNERS coverage of the files changed in [from, to). */
+typedef struct orgmri_owner_coverage {
+	long long files;        /* distinct files changed, in repositories
+	                           with a CODEOWNERS file */
+	long long owned;        /* of those, given an owner */
+	long long repos;        /* repositories with a `codeowners` event */
+	long long files_elsewhere; /* files changed in repositories without */
+	double share;           /* owned / files, NaN when none */
+	int available;          /* 0: no paths or no codeowners event */
+} orgmri_owner_coverage;
+
+int orgmri_owner_coverage_compute(const orgmri_model *m, int64_t from,
+                                  int64_t to, orgmri_owner_coverage *out,
+                                  orgmri_error *err);
+
+/* Integration pain over the work items picked by pick[i] != 0. */
+typedef struct orgmri_integration {
+	/* (a) changes open at the same time touching the same files */
+	long long with_files;      /* picked changes with a file set */
+	long long overlapping;     /* of those, overlapping another change */
+	double overlap_share;      /* overlapping / with_files */
+	/* (b) merges of the base branch into the change's branch */
+	long long with_parents;    /* picked changes with a commit whose
+	                              parents are known */
+	long long base_merged;     /* of those, with a base-branch merge */
+	long long base_merges;     /* such merge commits */
+	double base_merge_share;   /* base_merged / with_parents */
+	int files_available, parents_available;
+} orgmri_integration;
+
+/* `open_end` closes intervals of changes still open (the window end). */
+int orgmri_integration_compute(const orgmri_model *m, const uint8_t *pick,
+                               int64_t open_end, orgmri_integration *out,
+                               orgmri_error *err);
+
+/* Does a merge commit's title bring branch `base` in ("Merge branch
+ * 'main'", "Merge remote-tracking branch 'origin/main'", ...)?  base NULL:
+ * any of main, master, develop, development, trunk. */
+int orgmri_is_base_merge(const char *title, const char *base);
+
+/* The truck factor of the data's non-merge commits with `paths`
+ * authored before `until` (of repository `repo` only, when not NULL) into
+ * *tf, -1 when no commit carries `paths`; *nfiles receives the files
+ * considered.  Returns 0 or ORGMRI_ENOMEM. */
+int orgmri_truck_factor_of(const orgmri_model *m, int64_t until,
+                           const char *repo, int *tf, long long *nfiles,
+                           orgmri_error *err);
+
 /* ---- rework ------------------------------------------------------------- */
 
 typedef struct orgmri_rework {
@@ -324,7 +390,20 @@ typedef struct orgmri_rework {
 	long long status_changes, backwards; /* issue status moves, backwards */
 	long long deployments, hotfixes;     /* production deployments, unplanned */
 	double hotfix_rate;
-	int churn_available;            /* 0: no line-level data (see docs) */
+	/* churn, file level (docs/metrics.md, "rework"): of the file changes
+	 * (commit, path) of non-merge commits authored in the window whose
+	 * next 21 days the data covers, the share changed again by another
+	 * commit within 21 days */
+	int churn_available;            /* 0: no commit carries `paths` */
+	long long churn_file_changes;   /* file changes counted */
+	long long churn_rechanged;      /* of those, changed again in 21 days */
+	long long churn_by_author;      /* of those, the next change was by the
+	                                   same author */
+	long long churn_censored;       /* file changes in the window less than
+	                                   21 days before the data's last
+	                                   commit: left out */
+	double churn_share;             /* rechanged / file_changes */
+	double churn_self_share;        /* by_author / file_changes */
 } orgmri_rework;
 
 int orgmri_rework_compute(const orgmri_model *m, const orgmri_filter *f,

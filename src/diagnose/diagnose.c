@@ -958,10 +958,19 @@ static void health_rows(ctx *c)
 		snprintf(h->detail, sizeof(h->detail), "median changes shipped per "
 		         "production deployment");
 	dfree(&batch);
-	h = health(c, "integration pain", "", NAN, NAN, 1);
-	if (h)
-		snprintf(h->detail, sizeof(h->detail), "not measured: needs the files "
-		         "each change touches, which no adapter records yet");
+	/* truck factor, CODEOWNERS coverage, integration pain (health.c) */
+	uint8_t *after = calloc(m->nitems + 1, 1);
+	if (!after) {
+		c->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < m->nitems; i++)
+		after[i] = c->period[i] == AFTER;
+	if (orgmri_health_files(m, after, c->af, c->at, c->o->repo,
+	                        c->d->health, ORGMRI_DIAG_MAX_ROWS,
+	                        &c->d->nhealth, NULL))
+		c->oom = 1;
+	free(after);
 	if (sizes.oom || batch.oom)
 		c->oom = 1;
 }

@@ -1,7 +1,12 @@
 /*
- * health.c - concentration measures behind the health indicators.
+ * health.c - the measures behind the health indicators: concentration
+ * (Gini, top-k share) and the rows that need the files each change
+ * touches (truck factor, CODEOWNERS coverage, integration pain), whose
+ * figures come from src/metrics (files.c, owners.c, integration.c,
+ * people.c); thresholds and definitions in docs/diagnosis.md.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,4 +54,88 @@ double orgmri_top_share(const double *v, size_t n, size_t k)
 	}
 	free(s);
 	return total > 0 ? top / total : NAN;
+}
+
+/* ---- rows from the files each change touches ------------------------- */
+
+static orgmri_health_row *row(orgmri_health_row *rows, size_t max, size_t *n,
+                              const char *name, const char *unit,
+                              double value, double threshold,
+                              int higher_is_worse)
+{
+	if (*n >= max)
+		return NULL;
+	orgmri_health_row *h = &rows[(*n)++];
+	memset(h, 0, sizeof(*h));
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	snprintf(h->unit, sizeof(h->unit), "%s", unit);
+	h->value = value;
+	h->threshold = threshold;
+	h->higher_is_worse = higher_is_worse;
+	h->concern = !isnan(value) && (higher_is_worse ? value > threshold
+	                                               : value < threshold);
+	return h;
+}
+
+#define NO_PATHS "not available: no commit carries the files it changed " \
+	"(`paths`: ingest a git repository without --no-diff)"
+
+int orgmri_health_files(const orgmri_model *m, const uint8_t *pick,
+                        int64_t from, int64_t to, const char *repo,
+                        orgmri_health_row *rows, size_t max, size_t *n,
+                        orgmri_error *err)
+{
+	int tf;
+	long long tf_files;
+	orgmri_owner_coverage cov;
+	orgmri_integration ip;
+	int rc;
+	if ((rc = orgmri_truck_factor_of(m, to, repo, &tf, &tf_files, err)) ||
+	    (rc = orgmri_owner_coverage_compute(m, from, to, &cov, err)) ||
+	    (rc = orgmri_integration_compute(m, pick, to, &ip, err)))
+		return rc;
+	orgmri_health_row *h;
+	/* a truck factor of 1: one person's departure orphans most files */
+	h = row(rows, max, n, "truck factor", "people",
+	        tf < 0 || tf_files == 0 ? NAN : tf, 2, 0);
+	if (h && tf >= 0)
+		snprintf(h->detail, sizeof(h->detail), "%d people author (DOA) "
+		         "enough of the %lld files changed before the period's end "
+		         "that losing them orphans over half", tf, tf_files);
+	else if (h)
+		snprintf(h->detail, sizeof(h->detail), NO_PATHS);
+	h = row(rows, max, n, "CODEOWNERS coverage", "%", cov.share, 0.8, 0);
+	if (h && cov.files)
+		snprintf(h->detail, sizeof(h->detail), "%lld of %lld files changed "
+		         "have an owner in CODEOWNERS (%lld repositories with one; "
+		         "%lld files elsewhere)", cov.owned, cov.files, cov.repos,
+		         cov.files_elsewhere);
+	else if (h && cov.available)
+		snprintf(h->detail, sizeof(h->detail), "no file changed in the "
+		         "period in a repository with a CODEOWNERS file");
+	else if (h && tf >= 0)
+		snprintf(h->detail, sizeof(h->detail), "not available: no "
+		         "CODEOWNERS file recorded (git `codeowners` event)");
+	else if (h)
+		snprintf(h->detail, sizeof(h->detail), NO_PATHS);
+	h = row(rows, max, n, "integration: same files", "%", ip.overlap_share,
+	        0.3, 1);
+	if (h && ip.with_files)
+		snprintf(h->detail, sizeof(h->detail), "%lld of %lld changes were "
+		         "open while another change touched one of their files",
+		         ip.overlapping, ip.with_files);
+	else if (h)
+		snprintf(h->detail, sizeof(h->detail), "%s", tf >= 0 ?
+		         "not available: no change of the period has commits with "
+		         "`paths`" : NO_PATHS);
+	h = row(rows, max, n, "integration: base merges", "%",
+	        ip.base_merge_share, 0.2, 1);
+	if (h && ip.with_parents)
+		snprintf(h->detail, sizeof(h->detail), "%lld of %lld changes merged "
+		         "their base branch in (%lld merge commits)", ip.base_merged,
+		         ip.with_parents, ip.base_merges);
+	else if (h)
+		snprintf(h->detail, sizeof(h->detail), "not available: no change "
+		         "of the period has commits with parent counts (git data)");
+	return 0;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "metrics/files.h"
 #include "orgmri/metrics.h"
 
 /* ---- truck factor ------------------------------------------------------- */
@@ -43,48 +44,52 @@ static int cmp_touch(const void *a, const void *b)
 
 #define DOA_BASE 3.293
 
-/* Decide the authors of one file's touches [lo, hi) (sorted by time);
- * adds 1 to owned[author] and sets auth[k] for each author pair kept. */
-static int file_authors(const touch *tc, size_t lo, size_t hi,
-                        uint32_t *authors, uint32_t *dl, uint32_t **pairs,
-                        size_t *npairs, size_t *cap)
+/* Decide the authors of one file's touches [lo, hi) (sorted by time) and
+ * append an (author, file) pair for each.  slot[] (per author, all zero
+ * on entry and on return) finds an author's row; authors/dl/doa have room
+ * for hi - lo rows. */
+static int file_authors(const touch *tc, size_t lo, size_t hi, uint32_t *slot,
+                        uint32_t *authors, uint32_t *dl, double *doa,
+                        uint32_t **pairs, size_t *npairs, size_t *cap)
 {
 	size_t na = 0, total = hi - lo;
 	for (size_t k = lo; k < hi; k++) {
-		size_t a;
-		for (a = 0; a < na && authors[a] != tc[k].author; a++)
-			;
-		if (a == na) {
-			authors[na] = tc[k].author;
+		uint32_t a = tc[k].author;
+		if (!slot[a]) {
+			authors[na] = a;
 			dl[na++] = 0;
+			slot[a] = (uint32_t)na;
 		}
-		dl[a]++;
+		dl[slot[a] - 1]++;
 	}
 	double best = -INFINITY;
-	double doa[64];
-	size_t lim = na < 64 ? na : 64;  /* files with > 64 authors: first 64 */
-	for (size_t a = 0; a < lim; a++) {
+	for (size_t a = 0; a < na; a++) {
+		/* FA: a created the file = made its first change in the data */
 		double fa = authors[a] == tc[lo].author ? 1.0 : 0.0;
 		double ac = (double)(total - dl[a]);
 		doa[a] = DOA_BASE + 1.098 * fa + 0.164 * dl[a] - 0.321 * log(1 + ac);
 		if (doa[a] > best)
 			best = doa[a];
 	}
-	for (size_t a = 0; a < lim; a++) {
-		if (best <= 0 || doa[a] / best <= 0.75 || doa[a] < DOA_BASE)
+	int rc = 0;
+	for (size_t a = 0; a < na; a++) {
+		slot[authors[a]] = 0;
+		if (rc || best <= 0 || doa[a] / best <= 0.75 || doa[a] < DOA_BASE)
 			continue;
 		if (*npairs + 2 > *cap) {
 			size_t c = *cap ? *cap * 2 : 256;
 			uint32_t *p = orgmri_reallocarray(*pairs, c, sizeof(*p));
-			if (!p)
-				return ORGMRI_ENOMEM;
+			if (!p) {
+				rc = ORGMRI_ENOMEM;
+				continue;
+			}
 			*pairs = p;
 			*cap = c;
 		}
 		(*pairs)[(*npairs)++] = authors[a];
 		(*pairs)[(*npairs)++] = tc[lo].file;
 	}
-	return 0;
+	return rc;
 }
 
 static int greedy(const uint32_t *pairs, size_t npairs, uint32_t nauthors,
@@ -131,10 +136,12 @@ int orgmri_truck_factor(const uint32_t *author, const uint32_t *file,
 	touch *tc = malloc((n ? n : 1) * sizeof(*tc));
 	uint32_t *authors = malloc((n ? n : 1) * sizeof(uint32_t));
 	uint32_t *dl = malloc((n ? n : 1) * sizeof(uint32_t));
+	double *doa = malloc((n ? n : 1) * sizeof(double));
+	uint32_t *slot = calloc(nauthors ? nauthors : 1, sizeof(uint32_t));
 	uint32_t *pairs = NULL;
 	size_t npairs = 0, cap = 0;
 	int rc = ORGMRI_ENOMEM;
-	if (!tc || !authors || !dl)
+	if (!tc || !authors || !dl || !doa || !slot)
 		goto done;
 	for (size_t k = 0; k < n; k++) {
 		if (author[k] >= nauthors || file[k] >= nfiles) {
@@ -149,7 +156,8 @@ int orgmri_truck_factor(const uint32_t *author, const uint32_t *file,
 		size_t hi = lo;
 		while (hi < n && tc[hi].file == tc[lo].file)
 			hi++;
-		rc = file_authors(tc, lo, hi, authors, dl, &pairs, &npairs, &cap);
+		rc = file_authors(tc, lo, hi, slot, authors, dl, doa, &pairs,
+		                  &npairs, &cap);
 		lo = hi;
 	}
 	/* files nobody touched do not count */
@@ -177,14 +185,16 @@ done:
 	free(tc);
 	free(authors);
 	free(dl);
+	free(doa);
+	free(slot);
 	free(pairs);
 	return rc;
 }
 
+/* One touch of the truck factor: a file changed by a commit. */
 typedef struct tt {
 	int64_t time;
-	uint32_t author, file;
-	size_t seq;
+	uint32_t commit, author, file;
 } tt;
 
 static int cmp_tt(const void *a, const void *b)
@@ -192,71 +202,97 @@ static int cmp_tt(const void *a, const void *b)
 	const tt *x = a, *y = b;
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	if (x->commit != y->commit)
+		return x->commit < y->commit ? -1 : 1;
+	return x->file < y->file ? -1 : x->file > y->file;
 }
 
-/* Truck factor from commit events carrying a `paths` attribute
- * (comma-separated file paths).  -1 when no commit carries one. */
-static int model_truck_factor(const orgmri_model *m, long long *nfiles_out)
+/* Touches of the non-merge commits authored before `until` (of `repo`
+ * when given), in time order; files renumbered densely. */
+static int collect_touches(const files_index *fx, int64_t until,
+                           const char *repo, tt **out, size_t *nout)
 {
-	const orgmri_table *t = m->table;
-	uint32_t k_paths = orgmri_table_attr_key(t, "paths");
-	uint32_t commit = orgmri_table_type(t, "commit");
-	uint32_t a_auth = orgmri_table_activity(t, "authored");
-	*nfiles_out = 0;
-	if (k_paths == ORGMRI_NONE || commit == ORGMRI_NONE ||
-	    a_auth == ORGMRI_NONE)
-		return -1;
-	/* touches in time order: collect (time, author, file) */
-	tt *v = NULL;
-	size_t n = 0, cap = 0;
-	orgmri_intern files;
-	orgmri_intern_init(&files);
-	int rc = 0;
-	for (size_t ev = 0; ev < t->nevents && !rc; ev++) {
-		if (t->ev_activity[ev] != a_auth ||
-		    t->obj_type[t->ev_object[ev]] != commit)
+	uint32_t want = ORGMRI_NONE;
+	if (repo && (want = orgmri_intern_find(&fx->repos, repo,
+	                                       strlen(repo))) == ORGMRI_NONE) {
+		*out = NULL;
+		*nout = 0;
+		return 0;
+	}
+	size_t n = 0;
+	for (size_t c = 0; c < fx->ncommits; c++) {
+		const files_commit *fc = &fx->commit[c];
+		if (!fc->merge && fc->time < until &&
+		    (want == ORGMRI_NONE || fc->repo == want))
+			n += fc->n;
+	}
+	tt *v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
+		return ORGMRI_ENOMEM;
+	n = 0;
+	for (size_t c = 0; c < fx->ncommits; c++) {
+		const files_commit *fc = &fx->commit[c];
+		if (fc->merge || fc->time >= until ||
+		    (want != ORGMRI_NONE && fc->repo != want))
 			continue;
-		const char *paths = orgmri_table_attr(t, ev, k_paths);
-		for (const char *p = paths; p && *p;) {
-			size_t l = strcspn(p, ",");
-			if (l > 0) {
-				int64_t id = orgmri_intern_add(&files, p, l);
-				if (n == cap) {
-					cap = cap ? cap * 2 : 1024;
-					tt *nv = orgmri_reallocarray(v, cap, sizeof(*nv));
-					if (!nv || id < 0) {
-						rc = ORGMRI_ENOMEM;
-						break;
-					}
-					v = nv;
-				}
-				v[n] = (tt){ t->ev_time[ev], t->ev_actor[ev], (uint32_t)id, n };
-				n++;
-			}
-			p += l + (p[l] == ',');
-		}
+		for (uint32_t k = 0; k < fc->n; k++)
+			v[n++] = (tt){ fc->time, (uint32_t)c, fc->author,
+			               fx->file[fc->first + k] };
 	}
-	int tf = -1;
-	if (!rc && n > 0) {
-		qsort(v, n, sizeof(*v), cmp_tt);
-		uint32_t *au = malloc(n * sizeof(uint32_t));
-		uint32_t *fi = malloc(n * sizeof(uint32_t));
-		if (au && fi) {
-			for (size_t i = 0; i < n; i++) {
-				au[i] = v[i].author;
-				fi[i] = v[i].file;
-			}
-			tf = orgmri_truck_factor(au, fi, n, (uint32_t)t->npeople,
-			                         files.count);
-			*nfiles_out = files.count;
-		}
-		free(au);
-		free(fi);
+	qsort(v, n, sizeof(*v), cmp_tt);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+int orgmri_truck_factor_of(const orgmri_model *m, int64_t until,
+                           const char *repo, int *tf, long long *nfiles,
+                           orgmri_error *err)
+{
+	files_index fx;
+	tt *v = NULL;
+	size_t n = 0;
+	uint32_t *au = NULL, *fi = NULL, *dense = NULL;
+	*tf = -1;
+	*nfiles = 0;
+	int rc = files_build(m, &fx);
+	if (rc || fx.ncommits == 0)
+		goto done;
+	if ((rc = collect_touches(&fx, until, repo, &v, &n)))
+		goto done;
+	au = malloc((n ? n : 1) * sizeof(uint32_t));
+	fi = malloc((n ? n : 1) * sizeof(uint32_t));
+	dense = malloc((fx.files.count ? fx.files.count : 1) * sizeof(uint32_t));
+	if (!au || !fi || !dense) {
+		rc = ORGMRI_ENOMEM;
+		goto done;
 	}
+	for (uint32_t f = 0; f < fx.files.count; f++)
+		dense[f] = ORGMRI_NONE;
+	uint32_t used = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (dense[v[i].file] == ORGMRI_NONE)
+			dense[v[i].file] = used++;
+		au[i] = v[i].author;
+		fi[i] = dense[v[i].file];
+	}
+	int r = orgmri_truck_factor(au, fi, n, (uint32_t)m->table->npeople, used);
+	if (r < 0) {
+		rc = r;
+		goto done;
+	}
+	*tf = r;
+	*nfiles = used;
+done:
 	free(v);
-	orgmri_intern_free(&files);
-	return tf < 0 ? -1 : tf;
+	free(au);
+	free(fi);
+	free(dense);
+	files_free(&fx);
+	if (rc)
+		return orgmri_seterr(err, rc, "out of memory computing the truck "
+		                     "factor");
+	return 0;
 }
 
 /* ---- reviews ------------------------------------------------------------ */
@@ -581,7 +617,11 @@ int orgmri_people_compute(const orgmri_model *m, const orgmri_filter *f,
 		? (double)r->reviews / (double)r->reviewers : NAN;
 	r->cross_team_share = both ? (double)across / (double)both : NAN;
 	concentration(revs, np, &r->review_gini, &r->top3_share);
-	r->truck_factor = model_truck_factor(m, &r->tf_files);
+	/* authorship accumulates over the whole history up to the window's
+	 * end (Avelino et al. use the full history) */
+	if ((rc = orgmri_truck_factor_of(m, r->until, f->repo, &r->truck_factor,
+	                                 &r->tf_files, err)))
+		goto done;
 	if ((rc = add_teams(m, r, prs, revs, &rv)) ||
 	    (per_person && (rc = add_people(m, r, prs, revs, cross, &rv))) ||
 	    (rc = add_weeks(m, f, r, &rv)))

@@ -14,14 +14,21 @@
  *                       spec < ready < in_progress < review < qa < done;
  *   hotfix rate         unplanned production deployments (the DORA rework
  *                       rule of the model) / production deployments.
- * Churn (lines rewritten within 21 days) needs per-line blame data that
- * the event vocabulary does not carry; it is reported as unavailable.
+ *   churn (file level)  of the file changes (commit, path) of non-merge
+ *                       commits authored in the window, the share that
+ *                       another non-merge commit changed again within 21
+ *                       days (t < t' <= t + 21 d); file changes whose 21
+ *                       days reach past the data's last commit are left
+ *                       out (censored), not counted as unchanged.  Lines
+ *                       are not tracked: the data has paths, not blame.
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "metrics/files.h"
 #include "model/internal.h"
 #include "orgmri/metrics.h"
 
@@ -152,11 +159,96 @@ static void status_moves(const orgmri_model *m, orgmri_rework *r)
 	}
 }
 
+/* One file change of a non-merge commit. */
+typedef struct fchange {
+	uint32_t file, author;
+	int64_t time;
+	uint32_t commit;
+} fchange;
+
+static int cmp_fchange(const void *a, const void *b)
+{
+	const fchange *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x->commit < y->commit ? -1 : x->commit > y->commit;
+}
+
+/* Does commit c of the index pass the filter's repo/team/cohort? */
+static int commit_passes(const orgmri_model *m, const orgmri_filter *f,
+                         const files_index *fx, const files_commit *c)
+{
+	if (f->repo && strcmp(fx->repos.names[c->repo], f->repo) != 0)
+		return 0;
+	if (f->team) {
+		const char *team = orgmri_model_person_team(m, c->author);
+		if (!team || strcmp(team, f->team) != 0)
+			return 0;
+	}
+	int ai = model_object_ai(m, c->object);
+	return f->cohort == ORGMRI_COHORT_ALL ||
+	       (f->cohort == ORGMRI_COHORT_AI) == (ai != 0);
+}
+
+static int churn(const orgmri_model *m, const orgmri_filter *f,
+                 orgmri_rework *r)
+{
+	files_index fx;
+	int rc = files_build(m, &fx);
+	fchange *v = NULL;
+	if (rc || fx.ncommits == 0)
+		goto done;
+	r->churn_available = 1;
+	/* every non-merge file change, whoever made it: a change outside the
+	 * filter can still rewrite one inside it */
+	size_t n = 0;
+	for (size_t c = 0; c < fx.ncommits; c++)
+		n += fx.commit[c].merge ? 0 : fx.commit[c].n;
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v) {
+		rc = ORGMRI_ENOMEM;
+		goto done;
+	}
+	n = 0;
+	for (size_t c = 0; c < fx.ncommits; c++) {
+		const files_commit *fc = &fx.commit[c];
+		for (uint32_t k = 0; !fc->merge && k < fc->n; k++)
+			v[n++] = (fchange){ fx.file[fc->first + k], fc->author,
+			                    fc->time, (uint32_t)c };
+	}
+	qsort(v, n, sizeof(*v), cmp_fchange);
+	const int64_t span = (int64_t)ORGMRI_CHURN_DAYS * 86400000;
+	for (size_t i = 0; i < n; i++) {
+		const files_commit *fc = &fx.commit[v[i].commit];
+		if (!in(v[i].time, r) || !commit_passes(m, f, &fx, fc))
+			continue;
+		if (v[i].time > fx.last_time - span) {
+			r->churn_censored++;
+			continue;
+		}
+		r->churn_file_changes++;
+		/* the next change of the same file at a later time */
+		size_t j = i + 1;
+		while (j < n && v[j].file == v[i].file && v[j].time == v[i].time)
+			j++;
+		if (j < n && v[j].file == v[i].file &&
+		    v[j].time <= v[i].time + span) {
+			r->churn_rechanged++;
+			r->churn_by_author += v[j].author == v[i].author;
+		}
+	}
+done:
+	free(v);
+	files_free(&fx);
+	return rc;
+}
+
 int orgmri_rework_compute(const orgmri_model *m, const orgmri_filter *f,
                           orgmri_rework *r, orgmri_error *err)
 {
 	orgmri_filter all = ORGMRI_FILTER_INIT;
-	(void)err;
 	if (!f)
 		f = &all;
 	memset(r, 0, sizeof(*r));
@@ -164,7 +256,8 @@ int orgmri_rework_compute(const orgmri_model *m, const orgmri_filter *f,
 	         "changes=merged in window; iteration=changes_requested; "
 	         "revert=commit with an incoming reverts link; backwards=status "
 	         "category order spec<ready<in_progress<review<qa<done; "
-	         "churn=unavailable");
+	         "churn=file changes changed again within %d days (file level)",
+	         ORGMRI_CHURN_DAYS);
 	orgmri_filter_window(m, f, &r->since, &r->until);
 	review_rework(m, f, r);
 	reverts(m, r);
@@ -185,6 +278,12 @@ int orgmri_rework_compute(const orgmri_model *m, const orgmri_filter *f,
 	                            : NAN;
 	r->hotfix_rate = r->deployments ? (double)r->hotfixes /
 	                                  (double)r->deployments : NAN;
-	r->churn_available = 0;
+	if (churn(m, f, r))
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory computing "
+		                     "churn");
+	r->churn_share = r->churn_file_changes
+		? (double)r->churn_rechanged / (double)r->churn_file_changes : NAN;
+	r->churn_self_share = r->churn_file_changes
+		? (double)r->churn_by_author / (double)r->churn_file_changes : NAN;
 	return 0;
 }
