@@ -86,7 +86,7 @@ static void text_people(FILE *fp, const orgmri_model *m, orgmri_cohort c,
 	fprintf(fp, "  review turnaround p50 %s\n",
 	        fmt_dur(p->turnaround.p50, a, sizeof(a)));
 	if (p->truck_factor < 0)
-		fprintf(fp, "  truck factor: - (no commit carries file paths)\n");
+		fprintf(fp, "  truck factor: - (no commit carries `paths`)\n");
 	else
 		fprintf(fp, "  truck factor: %d (%lld files)\n", p->truck_factor,
 		        p->tf_files);

@@ -1,6 +1,7 @@
 /*
  * cmd_rework.c - `orgmri rework`: review iterations, pushes after review,
- * reverts, reopened items, backwards status moves, hotfix deployments.
+ * reverts, reopened items, backwards status moves, hotfix deployments,
+ * file-level churn.
  * Computation: orgmri_rework_compute; JSON schema orgmri.rework/1.
  */
 #include <math.h>
@@ -28,7 +29,15 @@ static json_t *json_rework(orgmri_cohort c, const orgmri_rework *r)
 	json_object_set_new(o, "deployments", json_integer(r->deployments));
 	json_object_set_new(o, "hotfix_deployments", json_integer(r->hotfixes));
 	json_object_set_new(o, "hotfix_rate", jnum(r->hotfix_rate));
-	json_object_set_new(o, "churn_21d", json_null());
+	/* churn at file level (docs/metrics.md): null without commit paths */
+	json_object_set_new(o, "churn_21d", r->churn_available
+	                    ? jnum(r->churn_share) : json_null());
+	json_object_set_new(o, "churn_21d_same_author", r->churn_available
+	                    ? jnum(r->churn_self_share) : json_null());
+	json_object_set_new(o, "churn_file_changes", json_integer(r->churn_file_changes));
+	json_object_set_new(o, "churn_rechanged", json_integer(r->churn_rechanged));
+	json_object_set_new(o, "churn_rechanged_same_author", json_integer(r->churn_by_author));
+	json_object_set_new(o, "churn_censored", json_integer(r->churn_censored));
 	return o;
 }
 
@@ -61,15 +70,17 @@ static int render(cli_ctx *ctx, const metrics_input *in, void *const *vres,
 		fprintf(ctx->out, "# %s\ncohort,changes,reviewed,changes_requested,"
 		        "pushed_after_review,commits,reverted,reopened,"
 		        "status_changes,backwards_moves,deployments,"
-		        "hotfix_deployments\n", res[0].conventions);
+		        "hotfix_deployments,churn_file_changes,churn_rechanged\n",
+		        res[0].conventions);
 		for (size_t c = 0; c < nc; c++) {
 			const orgmri_rework *r = &res[c];
 			fprintf(ctx->out, "%s,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,"
-			        "%lld,%lld,%lld\n", metrics_cohort_name(cohorts[c]),
+			        "%lld,%lld,%lld,%lld,%lld\n", metrics_cohort_name(cohorts[c]),
 			        r->changes, r->reviewed, r->changes_requested,
 			        r->pushed_after_review, r->commits, r->reverted,
 			        r->reopened, r->status_changes, r->backwards,
-			        r->deployments, r->hotfixes);
+			        r->deployments, r->hotfixes, r->churn_file_changes,
+			        r->churn_rechanged);
 		}
 	} else {
 		fprintf(ctx->out, "rework\nconventions: %s\n", res[0].conventions);
@@ -88,7 +99,12 @@ static int render(cli_ctx *ctx, const metrics_input *in, void *const *vres,
 			        r->backwards, r->status_changes);
 			fprintf(ctx->out, "  hotfix deployments  %.1f%% (%lld of %lld)\n",
 			        pct(r->hotfix_rate), r->hotfixes, r->deployments);
-			fprintf(ctx->out, "  churn within 21 days: unavailable (no line-level data)\n");
+			if (!r->churn_available)
+				fprintf(ctx->out, "  churn within 21 days: unavailable (no commit carries `paths`)\n");
+			else
+				fprintf(ctx->out, "  churn within 21 days %.1f%% of %lld file changes changed again (%lld by the same author; %lld too recent to judge)\n",
+				        pct(r->churn_share), r->churn_file_changes,
+				        r->churn_by_author, r->churn_censored);
 		}
 	}
 	return status;
@@ -127,7 +143,8 @@ const cli_command cmd_rework = {
 	"\n"
 	"Review iterations (changes requested, pushes after the first review),\n"
 	"reverted commits, reopened changes and issues, backwards status moves,\n"
-	"hotfix deployments.  Definitions: docs/metrics.md.\n"
+	"hotfix deployments, file-level churn within 21 days (needs commit\n"
+	"`paths` from the git adapter).  Definitions: docs/metrics.md.\n"
 	"\n"
 	"  --cohort ai                 split into AI-assisted and other\n"
 	"  --since, --until, --team, --repo, --format text|json|csv, -o FILE\n",

@@ -245,6 +245,40 @@ static int collect_touches(const files_index *fx, int64_t until,
 	return 0;
 }
 
+typedef struct named {
+	const char *name;
+	uint32_t person;
+} named;
+
+static int cmp_named(const void *a, const void *b)
+{
+	const named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->person < y->person ? -1 : x->person > y->person);
+}
+
+/* rank[p] = position of person p in byte order of names, so that the
+ * greedy removal's ties (equal file counts) go to the name first in byte
+ * order, whatever order the store met the people in. */
+static uint32_t *name_ranks(const orgmri_table *t)
+{
+	size_t np = t->npeople ? t->npeople : 1;
+	named *order = malloc(np * sizeof(*order));
+	uint32_t *rank = malloc(np * sizeof(uint32_t));
+	if (!order || !rank) {
+		free(order);
+		free(rank);
+		return NULL;
+	}
+	for (size_t p = 0; p < t->npeople; p++)
+		order[p] = (named){ t->person_names[p], (uint32_t)p };
+	qsort(order, t->npeople, sizeof(*order), cmp_named);
+	for (size_t k = 0; k < t->npeople; k++)
+		rank[order[k].person] = (uint32_t)k;
+	free(order);
+	return rank;
+}
+
 int orgmri_truck_factor_of(const orgmri_model *m, int64_t until,
                            const char *repo, int *tf, long long *nfiles,
                            orgmri_error *err)
@@ -252,7 +286,7 @@ int orgmri_truck_factor_of(const orgmri_model *m, int64_t until,
 	files_index fx;
 	tt *v = NULL;
 	size_t n = 0;
-	uint32_t *au = NULL, *fi = NULL, *dense = NULL;
+	uint32_t *au = NULL, *fi = NULL, *dense = NULL, *rank = NULL;
 	*tf = -1;
 	*nfiles = 0;
 	int rc = files_build(m, &fx);
@@ -263,7 +297,8 @@ int orgmri_truck_factor_of(const orgmri_model *m, int64_t until,
 	au = malloc((n ? n : 1) * sizeof(uint32_t));
 	fi = malloc((n ? n : 1) * sizeof(uint32_t));
 	dense = malloc((fx.files.count ? fx.files.count : 1) * sizeof(uint32_t));
-	if (!au || !fi || !dense) {
+	rank = name_ranks(m->table);
+	if (!au || !fi || !dense || !rank) {
 		rc = ORGMRI_ENOMEM;
 		goto done;
 	}
@@ -273,7 +308,7 @@ int orgmri_truck_factor_of(const orgmri_model *m, int64_t until,
 	for (size_t i = 0; i < n; i++) {
 		if (dense[v[i].file] == ORGMRI_NONE)
 			dense[v[i].file] = used++;
-		au[i] = v[i].author;
+		au[i] = rank[v[i].author];
 		fi[i] = dense[v[i].file];
 	}
 	int r = orgmri_truck_factor(au, fi, n, (uint32_t)m->table->npeople, used);
@@ -288,6 +323,7 @@ done:
 	free(au);
 	free(fi);
 	free(dense);
+	free(rank);
 	files_free(&fx);
 	if (rc)
 		return orgmri_seterr(err, rc, "out of memory computing the truck "

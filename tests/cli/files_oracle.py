@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""files_oracle.py - a second, independent computation of the truck factor
+(Avelino et al. 2016) and of file-level churn within 21 days, as defined in
+docs/metrics.md, for tests/cli/test_files.sh and for checking orgmri on a
+real repository.
+
+Input, one of:
+  --jsonl FILE    canonical events (commit `authored` / `committed` with
+                  `paths`, `parents`, `merge`), as orgmri ingests them;
+  --git-log FILE  the output of
+                  git log --format='commit %H%x09%at%x09%P%x09%an' \
+                          --name-status --no-renames
+                  (merges are listed without files; their time still
+                  bounds the data).
+  --gen N SEED    print a random canonical history of N commits instead.
+Options: --head-files (git-log only): the truck factor over the files that
+exist at HEAD (not deleted by their last change), the paper's file set.
+Output: one JSON object.
+"""
+import json
+import math
+import random
+import sys
+
+DAY = 86400000
+
+
+def read_jsonl(path):
+    commits = {}
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if not line:
+            continue
+        e = json.loads(line)
+        obj = e["object"]
+        if not obj.startswith("commit:"):
+            continue
+        c = commits.setdefault(obj, {"sha": obj.split("@", 1)[1],
+                                     "time": None, "author": None,
+                                     "paths": None, "merge": False,
+                                     "ptime": None, "pactor": None})
+        a = e.get("attrs") or {}
+        t = e["time"]
+        if e["activity"] == "authored" and c["time"] is None:
+            c["time"], c["author"] = t, e.get("actor", "")
+        if "paths" in a and c["paths"] is None:
+            c["paths"] = [p for p in a["paths"].split("\n") if p]
+            c["ptime"], c["pactor"] = t, e.get("actor", "")
+        if int(a.get("parents", 1)) >= 2 or str(a.get("merge", "")) in ("true", "1"):
+            c["merge"] = True
+    out = []
+    for c in commits.values():
+        if c["paths"] is None:
+            continue
+        out.append({"sha": c["sha"],
+                    "time": c["time"] if c["time"] is not None else c["ptime"],
+                    "author": c["author"] if c["author"] is not None else c["pactor"],
+                    "merge": c["merge"], "paths": sorted(set(c["paths"])),
+                    "status": {}})
+    return out
+
+
+def read_git_log(path):
+    out, cur = [], None
+    for line in open(path, encoding="utf-8", errors="surrogateescape"):
+        line = line.rstrip("\n")
+        if line.startswith("commit "):
+            sha, at, parents, an = line[7:].split("\t", 3)
+            cur = {"sha": sha, "time": int(at) * 1000, "author": an,
+                   "merge": len(parents.split()) >= 2, "paths": [],
+                   "status": {}}
+            out.append(cur)
+        elif line and cur is not None:
+            st, p = line.split("\t", 1)
+            cur["paths"].append(p)
+            cur["status"][p] = st[0]
+    for c in out:
+        c["paths"] = sorted(set(c["paths"]))
+    return out
+
+
+def touches(commits):
+    """(time, sha, path, author) of non-merge commits, in time order."""
+    t = [(c["time"], c["sha"], p, c["author"])
+         for c in commits if not c["merge"] for p in c["paths"]]
+    t.sort()
+    return t
+
+
+def truck_factor(commits, keep=None):
+    by_file = {}
+    for time, sha, path, author in touches(commits):
+        if keep is None or path in keep:
+            by_file.setdefault(path, []).append(author)
+    authors_of = {}
+    for path, seq in by_file.items():
+        dl = {}
+        for a in seq:
+            dl[a] = dl.get(a, 0) + 1
+        doa = {a: 3.293 + 1.098 * (a == seq[0]) + 0.164 * n
+               - 0.321 * math.log(1 + len(seq) - n) for a, n in dl.items()}
+        best = max(doa.values())
+        authors_of[path] = {a for a, v in doa.items()
+                            if v / best > 0.75 and v >= 3.293}
+    files = len(by_file)
+    owned = {}
+    for path, aa in authors_of.items():
+        for a in aa:
+            owned.setdefault(a, set()).add(path)
+    gone, tf = set(), 0
+    while files:
+        covered = sum(1 for aa in authors_of.values() if aa - gone)
+        if covered * 2 < files:
+            break
+        live = [(len(owned[a]), a) for a in owned if a not in gone]
+        if not live:
+            break
+        top = min(live, key=lambda x: (-x[0], x[1].encode("utf-8", "surrogateescape")))
+        gone.add(top[1])
+        tf += 1
+    return tf, files
+
+
+def churn(commits, since=None, until=None):
+    last = max(c["time"] for c in commits) if commits else 0
+    t = touches(commits)
+    by_file = {}
+    for time, sha, path, author in t:
+        by_file.setdefault(path, []).append((time, author))
+    counted = rechanged = same = censored = 0
+    for seq in by_file.values():
+        for i, (time, author) in enumerate(seq):
+            if (since is not None and time < since) or \
+               (until is not None and time >= until):
+                continue
+            if time > last - 21 * DAY:
+                censored += 1
+                continue
+            counted += 1
+            later = [x for x in seq[i + 1:] if x[0] > time]
+            if later and later[0][0] <= time + 21 * DAY:
+                rechanged += 1
+                same += later[0][1] == author
+    return {"churn_file_changes": counted, "churn_rechanged": rechanged,
+            "churn_rechanged_same_author": same, "churn_censored": censored}
+
+
+def head_files(commits):
+    alive = {}
+    for c in sorted(commits, key=lambda c: (c["time"], c["sha"])):
+        if c["merge"]:
+            continue
+        for p, st in c["status"].items():
+            alive[p] = st != "D"
+    return {p for p, a in alive.items() if a}
+
+
+def gen(n, seed):
+    rnd = random.Random(seed)
+    people = ["ann", "bob", "cy", "dana", "eve", "fay", "gus", "hal"]
+    weights = [30, 20, 12, 8, 5, 3, 2, 1]
+    files = ["src/m%02d.c" % i for i in range(40)]
+    t = 1767225600000
+    for i in range(n):
+        t += rnd.randint(1, 3 * DAY // 2)
+        who = rnd.choices(people, weights)[0]
+        sha = "%040x" % rnd.getrandbits(160)
+        merge = rnd.random() < 0.1
+        k = rnd.randint(1, 4)
+        paths = "\n".join(sorted(set(rnd.choice(files[:10 + i % 30])
+                                     for _ in range(k))))
+        key = "commit:acme/api@" + sha
+        print(json.dumps({"time": t, "object": key, "activity": "authored",
+                          "actor": who}))
+        attrs = {"repo": "acme/api", "parents": 2 if merge else 1,
+                 "paths": paths}
+        print(json.dumps({"time": t + rnd.randint(0, 5 * DAY),
+                          "object": key, "activity": "committed",
+                          "actor": "ci", "attrs": attrs}))
+
+
+def main(argv):
+    if argv[1] == "--gen":
+        gen(int(argv[2]), int(argv[3]))
+        return 0
+    commits = read_jsonl(argv[2]) if argv[1] == "--jsonl" else read_git_log(argv[2])
+    keep = head_files(commits) if "--head-files" in argv else None
+    tf, files = truck_factor(commits, keep)
+    res = {"truck_factor": tf, "truck_factor_files": files,
+           "commits": len(commits),
+           "non_merge_commits": sum(1 for c in commits if not c["merge"])}
+    res.update(churn(commits))
+    print(json.dumps(res, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

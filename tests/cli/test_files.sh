@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# test_files.sh - the truck factor and file-level churn of `orgmri people`
+# and `orgmri rework` must equal a second, independent computation
+# (tests/cli/files_oracle.py) over the same canonical events, on random
+# histories with merges and author dates before commit dates; and the
+# scan's health rows must show the file figures, or name what is missing.
+. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 0; }
+command -v jq >/dev/null || { echo "jq missing: skipped"; exit 0; }
+oracle="$ORGMRI_SOURCE_DIR/tests/cli/files_oracle.py"
+
+for seed in 1 2 3; do
+	python3 "$oracle" --gen 300 "$seed" > "ev$seed.jsonl"
+	"$ORGMRI" --db "s$seed.db" -q ingest "ev$seed.jsonl" >/dev/null
+	python3 "$oracle" --jsonl "ev$seed.jsonl" > "want$seed.json"
+	"$ORGMRI" --db "s$seed.db" people --format json > "p$seed.json"
+	"$ORGMRI" --db "s$seed.db" rework --format json > "r$seed.json"
+	for k in truck_factor truck_factor_files; do
+		expect_eq "$(jq ".cohorts[0].$k" "p$seed.json")" \
+			"$(jq ".$k" "want$seed.json")" "seed $seed $k"
+	done
+	for k in churn_file_changes churn_rechanged churn_rechanged_same_author \
+		churn_censored; do
+		expect_eq "$(jq ".cohorts[0].$k" "r$seed.json")" \
+			"$(jq ".$k" "want$seed.json")" "seed $seed $k"
+	done
+done
+# the figures are not trivial
+expect_eq "$(jq '.churn_rechanged > 0 and .truck_factor >= 1' want1.json)" true "non-trivial"
+
+# without paths: null in JSON, named in text and in the scan's health rows
+printf '%s\n' '{"time":"2026-03-02T09:00:00Z","object":"change:r#1","activity":"opened","actor":"a"}' \
+	'{"time":"2026-03-03T09:00:00Z","object":"change:r#1","activity":"merged","actor":"a"}' > none.jsonl
+"$ORGMRI" --db none.db -q ingest none.jsonl >/dev/null
+expect_eq "$("$ORGMRI" --db none.db rework --format json | jq '.cohorts[0].churn_21d')" null "churn null"
+expect_eq "$("$ORGMRI" --db none.db people --format json | jq '.cohorts[0].truck_factor')" null "tf null"
+expect_status 0 "$ORGMRI" --db none.db rework
+expect_grep "$T/out" 'churn within 21 days: unavailable'
+expect_status 0 "$ORGMRI" --db none.db scan --format json
+expect_eq "$(jq -r '[.health[] | select(.name == "CODEOWNERS coverage" or .name == "truck factor" or (.name | startswith("integration"))) | (.value == null and (.detail | startswith("not available")))] | length' "$T/out")" 4 "n/a rows"
+expect_eq "$(jq -r '[.health[] | select(.name == "CODEOWNERS coverage" or .name == "truck factor" or (.name | startswith("integration"))) | (.value == null and (.detail | startswith("not available")))] | all' "$T/out")" true "n/a named"
+
+# with paths: the scan shows the truck factor the people command shows
+expect_status 0 "$ORGMRI" --db s1.db scan --format json
+expect_eq "$(jq '.health[] | select(.name == "truck factor") | .value' "$T/out")" \
+	"$(jq '.truck_factor' want1.json)" "scan truck factor"
+expect_status 0 "$ORGMRI" --db s1.db scan
+expect_grep "$T/out" 'truck factor'
+
+echo "test_files: $CHECKS checks, $FAILS failures"
+[ "$FAILS" -eq 0 ]
