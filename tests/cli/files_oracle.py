@@ -12,7 +12,10 @@ Input, one of:
                           --name-status --no-renames
                   (merges are listed without files; their time still
                   bounds the data).
-  --gen N SEED    print a random canonical history of N commits instead.
+  --gen N SEED    print a random canonical history of N commits instead;
+  --to-jsonl GITLOG REPO  print the git log (format with %ct and %cn:
+                  'commit %H%x09%at%x09%P%x09%ct%x09%cn%x09%an') as the
+                  git adapter's `paths` events, to ingest into orgmri.
 Options: --head-files (git-log only): the truck factor over the files that
 exist at HEAD (not deleted by their last change), the paper's file set.
 Output: one JSON object.
@@ -65,8 +68,15 @@ def read_git_log(path):
     for line in open(path, encoding="utf-8", errors="surrogateescape"):
         line = line.rstrip("\n")
         if line.startswith("commit "):
-            sha, at, parents, an = line[7:].split("\t", 3)
+            f = line[7:].split("\t", 5)
+            if len(f) == 6:
+                sha, at, parents, ct, cn, an = f
+            else:
+                sha, at, parents, an = line[7:].split("\t", 3)
+                ct, cn = at, an
             cur = {"sha": sha, "time": int(at) * 1000, "author": an,
+                   "ctime": int(ct) * 1000, "committer": cn,
+                   "nparents": len(parents.split()),
                    "merge": len(parents.split()) >= 2, "paths": [],
                    "status": {}}
             out.append(cur)
@@ -179,9 +189,28 @@ def gen(n, seed):
                           "actor": "ci", "attrs": attrs}))
 
 
+def to_jsonl(commits, repo):
+    """The git adapter's `paths` contract as canonical events."""
+    for c in commits:
+        key = "commit:%s@%s" % (repo, c["sha"])
+        print(json.dumps({"time": c["time"], "object": key,
+                          "activity": "authored", "actor": c["author"],
+                          "attrs": {"repo": repo}}))
+        attrs = {"repo": repo, "parents": c["nparents"],
+                 "paths": "\n".join(c["paths"])}
+        if c["merge"]:
+            attrs["merge"] = True
+        print(json.dumps({"time": c["ctime"], "object": key,
+                          "activity": "committed", "actor": c["committer"],
+                          "attrs": attrs}))
+
+
 def main(argv):
     if argv[1] == "--gen":
         gen(int(argv[2]), int(argv[3]))
+        return 0
+    if argv[1] == "--to-jsonl":   # --to-jsonl GITLOG REPO
+        to_jsonl(read_git_log(argv[2]), argv[3])
         return 0
     commits = read_jsonl(argv[2]) if argv[1] == "--jsonl" else read_git_log(argv[2])
     keep = head_files(commits) if "--head-files" in argv else None
