@@ -120,6 +120,8 @@ static int add_paths(files_index *fx, files_commit *c, const char *repo,
 		p += l + (p[l] == '\n');
 	}
 	c->n = (uint32_t)(fx->nfile - c->first);
+	if (c->n == 0)
+		return 0;
 	/* sorted and unique within the commit (a repeated line is one file) */
 	qsort(fx->file + c->first, c->n, sizeof(uint32_t), cmp_u32);
 	uint32_t w = 0;

@@ -304,7 +304,8 @@ int orgmri_integration_compute(const orgmri_model *m, const uint8_t *pick,
 		}
 		has[i] = (uint8_t)r;
 	}
-	qsort(v, n, sizeof(*v), cmp_span);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cmp_span);
 	mark_overlaps(v, n, hit);
 	for (size_t i = 0; i < m->nitems; i++) {
 		if (!pick[i] || !has[i])
