@@ -169,24 +169,57 @@ def gen(n, seed):
     rnd = random.Random(seed)
     people = ["ann", "bob", "cy", "dana", "eve", "fay", "gus", "hal"]
     weights = [30, 20, 12, 8, 5, 3, 2, 1]
-    files = ["src/m%02d.c" % i for i in range(40)]
+    files = ["src/m%03d.c" % i for i in range(200)]
     t = 1767225600000
+    made = []
     for i in range(n):
         t += rnd.randint(1, 3 * DAY // 2)
         who = rnd.choices(people, weights)[0]
         sha = "%040x" % rnd.getrandbits(160)
         merge = rnd.random() < 0.1
         k = rnd.randint(1, 4)
-        paths = "\n".join(sorted(set(rnd.choice(files[:10 + i % 30])
+        paths = "\n".join(sorted(set(rnd.choice(files[:10 + i % 190])
                                      for _ in range(k))))
         key = "commit:acme/api@" + sha
         print(json.dumps({"time": t, "object": key, "activity": "authored",
                           "actor": who}))
         attrs = {"repo": "acme/api", "parents": 2 if merge else 1,
                  "paths": paths}
+        if merge:
+            attrs["title"] = rnd.choice([
+                "Merge branch 'main' into topic",
+                "Merge remote-tracking branch 'origin/develop'",
+                "Merge branch 'feature'", "Merge branch 'master'"])
         print(json.dumps({"time": t + rnd.randint(0, 5 * DAY),
                           "object": key, "activity": "committed",
                           "actor": "ci", "attrs": attrs}))
+        made.append((t, sha, merge))
+    # changes over runs of consecutive commits (their own random stream,
+    # so the commits above do not depend on them)
+    rc = random.Random(seed + 1000)
+    i, num = 0, 1
+    while i < len(made):
+        k = rc.randint(1, 4)
+        run = made[i:i + k]
+        i += k
+        key = "change:acme/api#%d" % num
+        num += 1
+        attrs = {"base": "develop"} if rc.random() < 0.3 else {}
+        first = run[0][0]
+        print(json.dumps({"time": first + rc.randint(0, 2 * DAY), "object": key,
+                          "activity": "opened", "actor": "ann", "attrs": attrs}))
+        for t0, sha, merge in run:
+            print(json.dumps({"time": t0 + 1000, "object": key,
+                              "activity": "pushed", "actor": "ann",
+                              "related": ["commit:acme/api@" + sha]}))
+        if rc.random() < 0.85:
+            m = {}
+            own = [sha for _, sha, merge in run if merge]
+            if own and rc.random() < 0.5:
+                m["merge_commit"] = own[-1]
+            print(json.dumps({"time": run[-1][0] + rc.randint(0, DAY),
+                              "object": key, "activity": "merged",
+                              "actor": "bob", "attrs": m}))
 
 
 def to_jsonl(commits, repo):
