@@ -17,7 +17,9 @@ Input, one of:
                   'commit %H%x09%at%x09%P%x09%ct%x09%cn%x09%an') as the
                   git adapter's `paths` events, to ingest into orgmri.
 Options: --head-files (git-log only): the truck factor over the files that
-exist at HEAD (not deleted by their last change), the paper's file set.
+exist at HEAD (not deleted by their last change), the paper's file set;
+--cap BYTES (git-log only): keep each commit's paths as the git adapter
+does under its cap (65536: whole paths from the start of the sorted list).
 Output: one JSON object.
 """
 import json
@@ -85,8 +87,27 @@ def read_git_log(path):
             cur["paths"].append(p)
             cur["status"][p] = st[0]
     for c in out:
-        c["paths"] = sorted(set(c["paths"]))
+        c["paths"] = cap_paths(sorted(set(c["paths"]), key=lambda p: p.encode(
+            "utf-8", "surrogateescape")))
     return out
+
+
+CAP = None   # --cap BYTES: the git adapter's cap on the joined `paths`
+
+
+def cap_paths(paths):
+    """Whole paths from the start of the sorted list while the text joined
+    with newlines stays within CAP bytes (docs/git.md)."""
+    if CAP is None:
+        return paths
+    kept, size = [], 0
+    for p in paths:
+        n = len(p.encode("utf-8", "surrogateescape")) + (1 if kept else 0)
+        if size + n > CAP:
+            break
+        kept.append(p)
+        size += n
+    return kept
 
 
 def touches(commits):
@@ -239,6 +260,11 @@ def to_jsonl(commits, repo):
 
 
 def main(argv):
+    global CAP
+    if "--cap" in argv:
+        i = argv.index("--cap")
+        CAP = int(argv[i + 1])
+        del argv[i:i + 2]
     if argv[1] == "--gen":
         gen(int(argv[2]), int(argv[3]))
         return 0

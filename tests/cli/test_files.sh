@@ -50,6 +50,55 @@ print(ms(p["from"]), ms(p["to"]))' "scan$seed.json")
 	expect_eq "$(jq '.overlapping > 0 and .base_merged > 0 and .with_files > .overlapping' "int$seed.json")" true "seed $seed non-trivial"
 done
 
+# CODEOWNERS coverage = git's own gitignore matcher, rule by rule
+if command -v git >/dev/null; then
+	cat > rules <<'RULES'
+# owners
+*.md @docs
+/src/ @core
+/src/util/ @util
+src/net/transports/ @net
+tests/ @qa
+/tests/resources/
+/deps/
+/deps/zlib/ @vendor
+**/CMakeLists.txt @build
+*.h @api
+/include/sys/
+fuzzers/ @fuzz
+/script/**/*.sh @ci
+?akefile @build
+examples/*.c @examples
+RULES
+	python3 - rules > co.jsonl <<'PY'
+import json, random, sys
+rnd = random.Random(7)
+dirs = ["", "src/", "src/util/", "src/net/transports/", "src/net/", "tests/",
+        "tests/resources/", "tests/resources/a/", "deps/", "deps/zlib/",
+        "deps/pcre/", "include/", "include/sys/", "fuzzers/corpus/",
+        "script/", "script/ci/", "examples/", "examples/net/", "docs/",
+        "x/src/", "x/tests/"]
+names = ["a.c", "b.h", "README.md", "CMakeLists.txt", "Makefile", "run.sh",
+         "makefile", "x.txt"]
+paths = sorted({rnd.choice(dirs) + rnd.choice(names) for _ in range(300)})
+open("co_paths", "w").write("\n".join(paths) + "\n")
+t = 1767225600000
+for i in range(0, len(paths), 7):
+    key = "commit:acme/api@%040x" % i
+    print(json.dumps({"time": t + i * 3600000, "object": key, "activity": "committed",
+                      "actor": "ann", "attrs": {"repo": "acme/api", "parents": 1,
+                                                 "paths": "\n".join(paths[i:i + 7])}}))
+print(json.dumps({"time": t, "object": "repo:acme/api", "activity": "codeowners",
+                  "attrs": {"path": "CODEOWNERS", "rules": open(sys.argv[1]).read()}}))
+PY
+	"$ORGMRI" --db co.db -q ingest co.jsonl >/dev/null
+	# the whole window: every file counts
+	"$ORGMRI" --db co.db scan --format json --since 2025-01-01 --split 2025-06-01 > co_scan.json
+	read -r owned total < <(python3 "$ORGMRI_SOURCE_DIR/tests/cli/codeowners_oracle.py" rules co_paths)
+	expect_eq "$(jq -r '.health[] | select(.name == "CODEOWNERS coverage") | .detail' co_scan.json | cut -d' ' -f1,3)" \
+		"$owned $total" "CODEOWNERS coverage vs git check-ignore"
+fi
+
 # without paths: null in JSON, named in text and in the scan's health rows
 printf '%s\n' '{"time":"2026-03-02T09:00:00Z","object":"change:r#1","activity":"opened","actor":"a"}' \
 	'{"time":"2026-03-03T09:00:00Z","object":"change:r#1","activity":"merged","actor":"a"}' > none.jsonl
