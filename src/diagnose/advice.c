@@ -147,8 +147,21 @@ static void health_levers(orgmri_diagnosis *d)
 		  "safer reviews; less rework" },
 		{ "unassigned reviews", "assign reviewers automatically "
 		  "(CODEOWNERS, rotation)", "shorter pickup" },
+		{ "CODEOWNERS coverage", "give every path an owner in CODEOWNERS "
+		  "so that reviews are requested automatically",
+		  "shorter pickup, fewer changes reviewed by the wrong people" },
+		{ "integration: same files", "limit work in progress and keep "
+		  "branches short-lived: merge small changes often",
+		  "fewer conflicts and re-reviews after rebases" },
+		{ "integration: base merges", "shorter-lived branches (trunk-based "
+		  "development) instead of merging the base branch in",
+		  "less integration work per change" },
+		{ "truck factor", "spread knowledge: pair on and rotate the code "
+		  "few people know", "no single departure stalls delivery" },
 	};
-	for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
+	/* one slot stays free for what becomes the constraint next */
+	for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]) &&
+	                   d->nadvice + 1 < ORGMRI_DIAG_MAX_ADVICE; r++) {
 		const orgmri_health_row *hp = health(d, rules[r].indicator);
 		if (!hp || !hp->concern)
 			continue;
