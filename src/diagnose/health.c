@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "diagnose/stats.h"
+#include "metrics/files.h"
 #include "orgmri/metrics.h"
 #include "orgmri/diagnose.h"
 
@@ -89,11 +91,16 @@ int orgmri_health_files(const orgmri_model *m, const uint8_t *pick,
 	long long tf_files;
 	orgmri_owner_coverage cov;
 	orgmri_integration ip;
-	int rc;
-	if ((rc = orgmri_truck_factor_of(m, to, repo, &tf, &tf_files, err)) ||
-	    (rc = orgmri_owner_coverage_compute(m, from, to, &cov, err)) ||
-	    (rc = orgmri_integration_compute(m, pick, to, &ip, err)))
-		return rc;
+	files_index fx;
+	/* one index of the commits' files for the three figures */
+	int rc = files_build(m, &fx);
+	if (!rc && !(rc = files_truck_factor(m, &fx, to, repo, &tf, &tf_files)) &&
+	    !(rc = files_owner_coverage(m, &fx, from, to, &cov)))
+		rc = files_integration(m, &fx, pick, to, &ip);
+	files_free(&fx);
+	if (rc)
+		return orgmri_seterr(err, rc, "out of memory computing the health "
+		                     "rows from files");
 	orgmri_health_row *h;
 	/* a truck factor of 1: one person's departure orphans most files */
 	h = row(rows, max, n, "truck factor", "people",

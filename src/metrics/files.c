@@ -54,17 +54,22 @@ static void commit_facts(const orgmri_table *t, const ids *k, uint32_t o,
 			authored = t->ev_time[ev];
 			author = t->ev_actor[ev];
 		}
-		if (!t->ev_attrs[ev])
-			continue;
-		if (*ev_paths == SIZE_MAX && orgmri_table_attr(t, ev, k->paths))
-			*ev_paths = ev;
-		const char *p = orgmri_table_attr(t, ev, k->parents);
-		if ((p && atol(p) >= 2) || truthy(orgmri_table_attr(t, ev, k->merge)))
-			c->merge = 1;
-		if (truthy(orgmri_table_attr(t, ev, k->truncated)))
-			c->truncated = 1;
-		if (!*repo)
-			*repo = orgmri_table_attr(t, ev, k->repo);
+		/* one pass over the event's attributes */
+		uint32_t set = t->ev_attrs[ev];
+		for (uint32_t a = set ? t->aset_first[set] : 0;
+		     set && a < t->aset_first[set + 1]; a++) {
+			uint32_t key = t->aset_key[a];
+			const char *v = t->aset_value[a];
+			if (key == k->paths && *ev_paths == SIZE_MAX)
+				*ev_paths = ev;
+			else if ((key == k->parents && atol(v) >= 2) ||
+			         (key == k->merge && truthy(v)))
+				c->merge = 1;
+			else if (key == k->truncated && truthy(v))
+				c->truncated = 1;
+			else if (key == k->repo && !*repo)
+				*repo = v;
+		}
 	}
 	c->object = o;
 	if (*ev_paths != SIZE_MAX) {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/util.h"
+#include "orgmri/metrics.h"
 #include "orgmri/model.h"
 
 /* One commit that carries a `paths` attribute. */
@@ -43,6 +44,20 @@ typedef struct files_index {
  * ORGMRI_ENOMEM.  Free with files_free (also after a failure). */
 int files_build(const orgmri_model *m, files_index *fx);
 void files_free(files_index *fx);
+
+/* The computations behind orgmri_truck_factor_of,
+ * orgmri_owner_coverage_compute and orgmri_integration_compute (same
+ * arguments, same results) over an index built once; each returns 0 or
+ * ORGMRI_ENOMEM and sets no error text. */
+int files_truck_factor(const orgmri_model *m, const files_index *fx,
+                       int64_t until, const char *repo, int *tf,
+                       long long *nfiles);
+int files_owner_coverage(const orgmri_model *m, const files_index *fx,
+                         int64_t from, int64_t to,
+                         orgmri_owner_coverage *out);
+int files_integration(const orgmri_model *m, const files_index *fx,
+                      const uint8_t *pick, int64_t open_end,
+                      orgmri_integration *out);
 
 /* The repository part of an object key "TYPE:REPO@..." / "TYPE:REPO#..."
  * / "TYPE:REPO": writes its length, returns its start. */

@@ -252,9 +252,9 @@ static void mark_overlaps(const span *v, size_t n, uint8_t *hit)
 	}
 }
 
-int orgmri_integration_compute(const orgmri_model *m, const uint8_t *pick,
-                               int64_t open_end, orgmri_integration *out,
-                               orgmri_error *err)
+int files_integration(const orgmri_model *m, const files_index *fx,
+                      const uint8_t *pick, int64_t open_end,
+                      orgmri_integration *out)
 {
 	const orgmri_table *t = m->table;
 	ids k = { orgmri_table_activity(t, "opened"),
@@ -266,7 +266,6 @@ int orgmri_integration_compute(const orgmri_model *m, const uint8_t *pick,
 	          orgmri_table_attr_key(t, "parents"),
 	          orgmri_table_attr_key(t, "merge"),
 	          orgmri_table_attr_key(t, "title") };
-	files_index fx;
 	span *v = NULL;
 	uint32_t *tmp = NULL;
 	uint8_t *has = NULL, *hit = NULL;
@@ -288,7 +287,7 @@ int orgmri_integration_compute(const orgmri_model *m, const uint8_t *pick,
 	if (out->with_parents)
 		out->base_merge_share = (double)out->base_merged /
 		                        (double)out->with_parents;
-	if ((rc = files_build(m, &fx)) || fx.ncommits == 0)
+	if (fx->ncommits == 0)
 		goto done;
 	has = calloc(m->nitems ? m->nitems : 1, 1);
 	hit = calloc(m->nitems ? m->nitems : 1, 1);
@@ -297,7 +296,7 @@ int orgmri_integration_compute(const orgmri_model *m, const uint8_t *pick,
 		goto done;
 	}
 	for (size_t i = 0; i < m->nitems; i++) {
-		int r = item_spans(m, &fx, &k, i, open_end, &v, &n, &cap, &tmp, &tcap);
+		int r = item_spans(m, fx, &k, i, open_end, &v, &n, &cap, &tmp, &tcap);
 		if (r < 0) {
 			rc = r;
 			goto done;
@@ -322,6 +321,19 @@ done:
 	free(tmp);
 	free(has);
 	free(hit);
+	return rc;
+}
+
+int orgmri_integration_compute(const orgmri_model *m, const uint8_t *pick,
+                               int64_t open_end, orgmri_integration *out,
+                               orgmri_error *err)
+{
+	files_index fx;
+	int rc = files_build(m, &fx);
+	if (!rc)
+		rc = files_integration(m, &fx, pick, open_end, out);
+	else
+		memset(out, 0, sizeof(*out));
 	files_free(&fx);
 	if (rc)
 		return orgmri_seterr(err, rc, "out of memory computing integration "

@@ -197,43 +197,41 @@ static int repo_rules(const orgmri_table *t, const files_index *fx,
 	return *nrepos > 0;
 }
 
-int orgmri_owner_coverage_compute(const orgmri_model *m, int64_t from,
-                                  int64_t to, orgmri_owner_coverage *out,
-                                  orgmri_error *err)
+int files_owner_coverage(const orgmri_model *m, const files_index *fx,
+                         int64_t from, int64_t to, orgmri_owner_coverage *out)
 {
-	files_index fx;
 	const char **rules = NULL;
 	uint8_t *seen = NULL;
+	int rc = 0;
 	memset(out, 0, sizeof(*out));
 	out->share = NAN;
-	int rc = files_build(m, &fx);
-	if (rc || fx.ncommits == 0)
-		goto done;
-	rules = calloc(fx.repos.count ? fx.repos.count : 1, sizeof(*rules));
-	seen = calloc(fx.files.count ? fx.files.count : 1, 1);
+	if (fx->ncommits == 0)
+		return 0;
+	rules = calloc(fx->repos.count ? fx->repos.count : 1, sizeof(*rules));
+	seen = calloc(fx->files.count ? fx->files.count : 1, 1);
 	if (!rules || !seen) {
 		rc = ORGMRI_ENOMEM;
 		goto done;
 	}
-	if (!repo_rules(m->table, &fx, rules, &out->repos))
+	if (!repo_rules(m->table, fx, rules, &out->repos))
 		goto done;
 	out->available = 1;
-	for (size_t c = 0; c < fx.ncommits; c++) {
-		const files_commit *fc = &fx.commit[c];
+	for (size_t c = 0; c < fx->ncommits; c++) {
+		const files_commit *fc = &fx->commit[c];
 		if (fc->merge || fc->time < from || fc->time >= to)
 			continue;
 		for (uint32_t k = 0; k < fc->n; k++)
-			seen[fx.file[fc->first + k]] = 1;
+			seen[fx->file[fc->first + k]] = 1;
 	}
-	for (uint32_t f = 0; f < fx.files.count; f++) {
+	for (uint32_t f = 0; f < fx->files.count; f++) {
 		if (!seen[f])
 			continue;
-		const char *text = rules[fx.file_repo[f]];
+		const char *text = rules[fx->file_repo[f]];
 		if (!text) {
 			out->files_elsewhere++;
 			continue;
 		}
-		const char *path = strchr(fx.files.names[f], '\n') + 1;
+		const char *path = strchr(fx->files.names[f], '\n') + 1;
 		out->files++;
 		out->owned += orgmri_codeowners_owner(text, path, NULL);
 	}
@@ -242,6 +240,17 @@ int orgmri_owner_coverage_compute(const orgmri_model *m, int64_t from,
 done:
 	free(rules);
 	free(seen);
+	return rc;
+}
+
+int orgmri_owner_coverage_compute(const orgmri_model *m, int64_t from,
+                                  int64_t to, orgmri_owner_coverage *out,
+                                  orgmri_error *err)
+{
+	files_index fx;
+	int rc = files_build(m, &fx);
+	if (!rc)
+		rc = files_owner_coverage(m, &fx, from, to, out);
 	files_free(&fx);
 	if (rc)
 		return orgmri_seterr(err, rc, "out of memory computing CODEOWNERS "

@@ -279,30 +279,29 @@ static uint32_t *name_ranks(const orgmri_table *t)
 	return rank;
 }
 
-int orgmri_truck_factor_of(const orgmri_model *m, int64_t until,
-                           const char *repo, int *tf, long long *nfiles,
-                           orgmri_error *err)
+int files_truck_factor(const orgmri_model *m, const files_index *fx,
+                       int64_t until, const char *repo, int *tf,
+                       long long *nfiles)
 {
-	files_index fx;
 	tt *v = NULL;
 	size_t n = 0;
 	uint32_t *au = NULL, *fi = NULL, *dense = NULL, *rank = NULL;
+	int rc = 0;
 	*tf = -1;
 	*nfiles = 0;
-	int rc = files_build(m, &fx);
-	if (rc || fx.ncommits == 0)
+	if (fx->ncommits == 0)
 		goto done;
-	if ((rc = collect_touches(&fx, until, repo, &v, &n)))
+	if ((rc = collect_touches(fx, until, repo, &v, &n)))
 		goto done;
 	au = malloc((n ? n : 1) * sizeof(uint32_t));
 	fi = malloc((n ? n : 1) * sizeof(uint32_t));
-	dense = malloc((fx.files.count ? fx.files.count : 1) * sizeof(uint32_t));
+	dense = malloc((fx->files.count ? fx->files.count : 1) * sizeof(uint32_t));
 	rank = name_ranks(m->table);
 	if (!au || !fi || !dense || !rank) {
 		rc = ORGMRI_ENOMEM;
 		goto done;
 	}
-	for (uint32_t f = 0; f < fx.files.count; f++)
+	for (uint32_t f = 0; f < fx->files.count; f++)
 		dense[f] = ORGMRI_NONE;
 	uint32_t used = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -324,6 +323,19 @@ done:
 	free(fi);
 	free(dense);
 	free(rank);
+	return rc;
+}
+
+int orgmri_truck_factor_of(const orgmri_model *m, int64_t until,
+                           const char *repo, int *tf, long long *nfiles,
+                           orgmri_error *err)
+{
+	files_index fx;
+	*tf = -1;
+	*nfiles = 0;
+	int rc = files_build(m, &fx);
+	if (!rc)
+		rc = files_truck_factor(m, &fx, until, repo, tf, nfiles);
 	files_free(&fx);
 	if (rc)
 		return orgmri_seterr(err, rc, "out of memory computing the truck "
