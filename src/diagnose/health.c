@@ -82,67 +82,98 @@ static orgmri_health_row *row(orgmri_health_row *rows, size_t max, size_t *n,
 #define NO_PATHS "not available: no commit carries the files it changed " \
 	"(`paths`: ingest a git repository without --no-diff)"
 
+typedef struct file_figures {
+	int tf;
+	long long tf_files;
+	orgmri_owner_coverage cov;
+	orgmri_integration ip;
+} file_figures;
+
+static void truck_factor_row(const file_figures *f, orgmri_health_row *h)
+{
+	if (!h)
+		return;
+	if (f->tf >= 0)
+		snprintf(h->detail, sizeof(h->detail), "%d people author (DOA) "
+		         "enough of the %lld files changed before the period's end "
+		         "that losing them orphans over half", f->tf, f->tf_files);
+	else
+		snprintf(h->detail, sizeof(h->detail), NO_PATHS);
+}
+
+static void coverage_row(const file_figures *f, orgmri_health_row *h)
+{
+	const orgmri_owner_coverage *c = &f->cov;
+	if (!h)
+		return;
+	if (c->files)
+		snprintf(h->detail, sizeof(h->detail), "%lld of %lld files changed "
+		         "have an owner in CODEOWNERS (%lld repositories with one; "
+		         "%lld files elsewhere)", c->owned, c->files, c->repos,
+		         c->files_elsewhere);
+	else if (c->available)
+		snprintf(h->detail, sizeof(h->detail), "no file changed in the "
+		         "period in a repository with a CODEOWNERS file");
+	else if (f->tf >= 0)
+		snprintf(h->detail, sizeof(h->detail), "not available: no "
+		         "CODEOWNERS file recorded (git `codeowners` event)");
+	else
+		snprintf(h->detail, sizeof(h->detail), NO_PATHS);
+}
+
+static void overlap_row(const file_figures *f, orgmri_health_row *h)
+{
+	if (!h)
+		return;
+	if (f->ip.with_files)
+		snprintf(h->detail, sizeof(h->detail), "%lld of %lld changes were "
+		         "open while another change touched one of their files",
+		         f->ip.overlapping, f->ip.with_files);
+	else
+		snprintf(h->detail, sizeof(h->detail), "%s", f->tf >= 0 ?
+		         "not available: no change of the period has commits with "
+		         "`paths`" : NO_PATHS);
+}
+
+static void base_merge_row(const file_figures *f, orgmri_health_row *h)
+{
+	if (!h)
+		return;
+	if (f->ip.with_parents)
+		snprintf(h->detail, sizeof(h->detail), "%lld of %lld changes merged "
+		         "their base branch in (%lld merge commits)",
+		         f->ip.base_merged, f->ip.with_parents, f->ip.base_merges);
+	else
+		snprintf(h->detail, sizeof(h->detail), "not available: no change "
+		         "of the period has commits with parent counts (git data)");
+}
+
 int orgmri_health_files(const orgmri_model *m, const uint8_t *pick,
                         int64_t from, int64_t to, const char *repo,
                         orgmri_health_row *rows, size_t max, size_t *n,
                         orgmri_error *err)
 {
-	int tf;
-	long long tf_files;
-	orgmri_owner_coverage cov;
-	orgmri_integration ip;
+	file_figures f;
 	files_index fx;
 	/* one index of the commits' files for the three figures */
 	int rc = files_build(m, &fx);
-	if (!rc && !(rc = files_truck_factor(m, &fx, to, repo, &tf, &tf_files)) &&
-	    !(rc = files_owner_coverage(m, &fx, from, to, &cov)))
-		rc = files_integration(m, &fx, pick, to, &ip);
+	if (!rc && !(rc = files_truck_factor(m, &fx, to, repo, &f.tf,
+	                                     &f.tf_files)) &&
+	    !(rc = files_owner_coverage(m, &fx, from, to, &f.cov)))
+		rc = files_integration(m, &fx, pick, to, &f.ip);
 	files_free(&fx);
 	if (rc)
 		return orgmri_seterr(err, rc, "out of memory computing the health "
 		                     "rows from files");
-	orgmri_health_row *h;
-	/* a truck factor of 1: one person's departure orphans most files */
-	h = row(rows, max, n, "truck factor", "people",
-	        tf < 0 || tf_files == 0 ? NAN : tf, 2, 0);
-	if (h && tf >= 0)
-		snprintf(h->detail, sizeof(h->detail), "%d people author (DOA) "
-		         "enough of the %lld files changed before the period's end "
-		         "that losing them orphans over half", tf, tf_files);
-	else if (h)
-		snprintf(h->detail, sizeof(h->detail), NO_PATHS);
-	h = row(rows, max, n, "CODEOWNERS coverage", "%", cov.share, 0.8, 0);
-	if (h && cov.files)
-		snprintf(h->detail, sizeof(h->detail), "%lld of %lld files changed "
-		         "have an owner in CODEOWNERS (%lld repositories with one; "
-		         "%lld files elsewhere)", cov.owned, cov.files, cov.repos,
-		         cov.files_elsewhere);
-	else if (h && cov.available)
-		snprintf(h->detail, sizeof(h->detail), "no file changed in the "
-		         "period in a repository with a CODEOWNERS file");
-	else if (h && tf >= 0)
-		snprintf(h->detail, sizeof(h->detail), "not available: no "
-		         "CODEOWNERS file recorded (git `codeowners` event)");
-	else if (h)
-		snprintf(h->detail, sizeof(h->detail), NO_PATHS);
-	h = row(rows, max, n, "integration: same files", "%", ip.overlap_share,
-	        0.3, 1);
-	if (h && ip.with_files)
-		snprintf(h->detail, sizeof(h->detail), "%lld of %lld changes were "
-		         "open while another change touched one of their files",
-		         ip.overlapping, ip.with_files);
-	else if (h)
-		snprintf(h->detail, sizeof(h->detail), "%s", tf >= 0 ?
-		         "not available: no change of the period has commits with "
-		         "`paths`" : NO_PATHS);
-	h = row(rows, max, n, "integration: base merges", "%",
-	        ip.base_merge_share, 0.2, 1);
-	if (h && ip.with_parents)
-		snprintf(h->detail, sizeof(h->detail), "%lld of %lld changes merged "
-		         "their base branch in (%lld merge commits)", ip.base_merged,
-		         ip.with_parents, ip.base_merges);
-	else if (h)
-		snprintf(h->detail, sizeof(h->detail), "not available: no change "
-		         "of the period has commits with parent counts (git data)");
+	/* thresholds: docs/diagnosis.md section 4; a truck factor of 1 means
+	 * one person's departure orphans most files */
+	truck_factor_row(&f, row(rows, max, n, "truck factor", "people",
+	                         f.tf < 0 || f.tf_files == 0 ? NAN : f.tf, 2, 0));
+	coverage_row(&f, row(rows, max, n, "CODEOWNERS coverage", "%",
+	                     f.cov.share, 0.8, 0));
+	overlap_row(&f, row(rows, max, n, "integration: same files", "%",
+	                    f.ip.overlap_share, 0.3, 1));
+	base_merge_row(&f, row(rows, max, n, "integration: base merges", "%",
+	                       f.ip.base_merge_share, 0.2, 1));
 	return 0;
 }
