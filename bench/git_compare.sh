@@ -1,8 +1,9 @@
 #!/bin/bash
 # bench/git_compare.sh - the git adapter against the git program on a real
 # repository: commits, merges, release tags, reverts, first-parent merges
-# (changes), and lines added/deleted/files of EVERY commit (merges against
-# their first parent), over the same refs (HEAD and the release tags).
+# (changes), and lines added/deleted/files and the `paths` of EVERY commit
+# (merges against their first parent), over the same refs (HEAD and the
+# release tags).  Exits 1 when anything differs.
 #
 # usage: bench/git_compare.sh REPO [ORGMRI]
 set -euo pipefail
@@ -36,4 +37,60 @@ q "select substr(o.key, instr(o.key, '@') + 1), json_extract(attrs, '\$.addition
 	tr '|' ' ' | sort >"$T/ours.txt"
 join "$T/git.txt" "$T/ours.txt" |
 	awk '{n++; if ($2 != $5 || $3 != $6 || $4 != $7) { bad++; if (bad <= 5) print "  differs:", $0 } }
-	     END {printf "lines per commit: %d commits compared with git log --numstat, %d differ\n", n, bad}'
+	     END {printf "lines per commit: %d commits compared with git log --numstat, %d differ\n", n, bad; exit bad > 0}' ||
+	status=1
+# Paths per commit: `git log --name-only` (first parent for merges; the
+# root against the empty tree), NUL-separated so no path is quoted; the
+# same rules as docs/git.md (valid UTF-8 only, sorted bytewise, whole
+# paths within 65,536 bytes).
+git -C "$R" log -z --name-only --no-renames --diff-merges=first-parent \
+	--format=%x01%H "${refs[@]}" >"$T/names.bin"
+python3 - "$T/names.bin" "$DB" <<'PY' || status=1
+import sqlite3, sys
+CAP = 65536
+want = {}
+cur = None
+for tok in open(sys.argv[1], "rb").read().split(b"\0"):
+    if tok.startswith(b"\x01"):
+        cur = tok[1:].decode()
+        want[cur] = []
+    elif tok and cur:
+        want[cur].append(tok.lstrip(b"\n"))
+db = sqlite3.connect(sys.argv[2])
+rows = db.execute("""select substr(o.key, instr(o.key, '@') + 1),
+    json_extract(e.attrs, '$.paths'), json_extract(e.attrs, '$.paths_truncated')
+    from events e join objects o on o.id = e.object_id
+    join activities a on a.id = e.activity_id where a.name = 'committed'""")
+n = bad = truncated = 0
+for sha, paths, trunc in rows:
+    if sha not in want:
+        continue
+    n += 1
+    valid = []
+    for p in want[sha]:
+        try:
+            p.decode("utf-8")
+            valid.append(p)
+        except UnicodeDecodeError:
+            pass
+    valid.sort()
+    keep, total, cut = [], 0, False
+    for p in valid:
+        add = len(p) + (1 if keep else 0)
+        if total + add > CAP:
+            cut = True
+            break
+        keep.append(p)
+        total += add
+    expect = b"\n".join(keep)
+    got = (paths or "").encode()
+    truncated += cut
+    if paths is None or got != expect or bool(trunc) != cut:
+        bad += 1
+        if bad <= 5:
+            print("  paths differ:", sha, repr(got[:200]), "git", repr(expect[:200]))
+print("paths per commit: %d commits compared with git log --name-only, "
+      "%d differ (%d truncated at 64 KiB)" % (n, bad, truncated))
+sys.exit(1 if bad or n != len(want) else 0)
+PY
+exit "${status:-0}"

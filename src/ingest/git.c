@@ -85,6 +85,7 @@ typedef struct git_run {
 	size_t ntags;
 	orgmri_intern reach;    /* commits reachable from tags[0..reach_upto) */
 	size_t reach_upto;
+	char codeowners[GIT_OID_HEXSZ + 64]; /* "BLOB-SHA PATH" emitted now */
 	orgmri_buf rel;         /* related object keys, NUL-separated */
 	const char **relv;
 	size_t relcap;
@@ -539,6 +540,9 @@ static int emit_commit(git_run *r, const git_commit *c, gcommit *g,
 		attr_int(&a, "additions", diff->counts.additions);
 		attr_int(&a, "deletions", diff->counts.deletions);
 		attr_int(&a, "files", diff->counts.files);
+		attr_str(&a, "paths", diff->paths ? diff->paths : "");
+		if (diff->paths_truncated)
+			attr_bool(&a, "paths_truncated", 1);
 	}
 	attr_bool(&a, "ai_assisted", g->ai);
 	if (g->ai)
@@ -589,8 +593,12 @@ static int read_commit(git_run *r, uint32_t i)
 		for (uint32_t p = 0; p < g->nparents; p++)
 			g->parents[p] = index_of(r, git_commit_parent_id(c, p));
 	}
-	static const git_commit_diff none = { { 0, 0, 0 }, 0 };
+	static const git_commit_diff none = { { 0, 0, 0 }, 0, 0, NULL };
 	rc = emit_commit(r, c, g, r->diffs ? &r->diffs[i] : &none);
+	if (r->diffs) { /* not needed again: keep the peak memory down */
+		free(r->diffs[i].paths);
+		r->diffs[i].paths = NULL;
+	}
 done:
 	git_commit_free(c);
 	return rc;
@@ -1062,6 +1070,105 @@ static int releases(git_run *r)
 	return rc;
 }
 
+/* ---- CODEOWNERS ------------------------------------------------------ */
+
+/* GitHub's lookup order: the first of these in HEAD's tree wins. */
+static const char *const codeowners_paths[] = {
+	".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS",
+};
+
+/* Longest `rules` text kept. */
+#define RULES_MAX 65536
+
+/* How much of a CODEOWNERS text of `n` bytes to keep: all of it when it
+ * is valid UTF-8 without NUL within RULES_MAX bytes; else up to the end
+ * of the last whole line before the cap, the first invalid byte or NUL. */
+static size_t rules_len(const char *p, size_t n, int *cut)
+{
+	size_t keep = n < RULES_MAX ? n : RULES_MAX;
+	const char *nul = memchr(p, '\0', keep);
+	if (nul)
+		keep = (size_t)(nul - p);
+	keep = orgmri_utf8_valid_prefix(p, keep);
+	*cut = keep < n;
+	if (*cut) {
+		while (keep > 0 && p[keep - 1] != '\n')
+			keep--;
+	}
+	return keep;
+}
+
+/*
+ * One `codeowners` event on repo:REPO when HEAD's tree has a CODEOWNERS
+ * file (docs/git.md), at HEAD's committer time.  Skipped when the same
+ * file (blob and path) was emitted by the last run, as the meta key
+ * git:REPO:codeowners records; save_marks() writes r->codeowners.
+ */
+static int emit_codeowners(git_run *r, const char *last)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	char *text = NULL;
+	size_t k;
+	int rc = 0;
+	if (!r->have_head)
+		return 0;
+	if (git_commit_lookup(&c, r->repo, &r->head) < 0 ||
+	    git_commit_tree(&tree, c) < 0) {
+		rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read HEAD's tree");
+		goto done;
+	}
+	for (k = 0; k < sizeof(codeowners_paths) / sizeof(*codeowners_paths);
+	     k++) {
+		if (git_tree_entry_bypath(&e, tree, codeowners_paths[k]) == 0) {
+			if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+				break;
+			git_tree_entry_free(e); /* a folder or submodule */
+			e = NULL;
+		}
+	}
+	if (!e)
+		goto done;
+	char hex[GIT_OID_HEXSZ + 1];
+	snprintf(r->codeowners, sizeof(r->codeowners), "%s %s",
+	         git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e)),
+	         codeowners_paths[k]);
+	if (last && strcmp(last, r->codeowners) == 0)
+		goto done; /* emitted already */
+	if (git_blob_lookup(&blob, r->repo, git_tree_entry_id(e)) < 0) {
+		rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read the CODEOWNERS file");
+		goto done;
+	}
+	const char *p = git_blob_rawcontent(blob);
+	int cut;
+	size_t n = rules_len(p, (size_t)git_blob_rawsize(blob), &cut);
+	if (!(text = malloc(n + 1))) {
+		rc = oom(r);
+		goto done;
+	}
+	memcpy(text, p, n);
+	text[n] = '\0';
+	char key[REPO_NAME_MAX + 8];
+	snprintf(key, sizeof(key), "repo:%s", r->repo_name);
+	attr_list a = { .n = 0 };
+	attr_str(&a, "repo", r->repo_name);
+	attr_str(&a, "path", codeowners_paths[k]);
+	attr_str(&a, "rules", text);
+	if (cut)
+		attr_bool(&a, "rules_truncated", 1);
+	rc = emit(r, sig_ms(git_commit_committer(c)), key, "codeowners", NULL,
+	          NULL, 0, &a);
+done:
+	free(text);
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return rc;
+}
+
 /* ---- high-water marks ------------------------------------------------ */
 
 static void meta_key(git_run *r, const char *what, char *buf, size_t size)
@@ -1069,11 +1176,16 @@ static void meta_key(git_run *r, const char *what, char *buf, size_t size)
 	snprintf(buf, size, "git:%s:%s", r->repo_name, what);
 }
 
-static int load_marks(git_run *r, char **tags_meta)
+static int load_marks(git_run *r, char **tags_meta, char *owners,
+                      size_t owners_size)
 {
 	char key[REPO_NAME_MAX + 32], hex[128];
 	orgmri_error e;
 	*tags_meta = NULL;
+	meta_key(r, "codeowners", key, sizeof(key));
+	if (orgmri_store_meta_get(r->ctx->store, key, owners, owners_size,
+	                          &e) != 0)
+		owners[0] = '\0';
 	meta_key(r, "head", key, sizeof(key));
 	if (orgmri_store_meta_get(r->ctx->store, key, hex, sizeof(hex), &e) == 0 &&
 	    git_oid_fromstr(&r->old_head, hex) == 0) {
@@ -1116,6 +1228,11 @@ static int save_marks(git_run *r)
 	           : orgmri_store_meta_set(r->ctx->store, key,
 	                                   b.len ? orgmri_buf_cstr(&b) : "", r->err);
 	orgmri_buf_free(&b);
+	if (!rc && r->codeowners[0]) {
+		meta_key(r, "codeowners", key, sizeof(key));
+		rc = orgmri_store_meta_set(r->ctx->store, key, r->codeowners,
+		                           r->err);
+	}
 	return rc;
 }
 
@@ -1189,10 +1306,10 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 	orgmri_arena_init(&r.arena, 256 * 1024);
 	git_libgit2_init();
 	tune_libgit2(1);
-	char *tags_meta = NULL;
+	char *tags_meta = NULL, owners_meta[sizeof(r.codeowners)];
 	int rc = setup(&r);
 	if (!rc)
-		rc = load_marks(&r, &tags_meta);
+		rc = load_marks(&r, &tags_meta, owners_meta, sizeof(owners_meta));
 	if (!rc)
 		rc = list_tags(&r);
 	if (!rc)
@@ -1208,9 +1325,13 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 	if (!rc)
 		rc = releases(&r);
 	if (!rc)
+		rc = emit_codeowners(&r, owners_meta);
+	if (!rc)
 		rc = save_marks(&r);
 	free(tags_meta);
 	free(r.commits);
+	for (size_t i = 0; r.diffs && i < r.oids.count; i++)
+		free(r.diffs[i].paths);
 	free(r.diffs);
 	free(r.tags);
 	free((void *)r.relv);

@@ -35,7 +35,40 @@ typedef struct diff_ctx {
 	git_diff_counts *out;
 	orgmri_error *err;
 	git_diff_options opts;
+	orgmri_buf *paths;  /* NULL: paths not wanted */
+	orgmri_buf dir;     /* the folder being compared, "" or "a/b/" */
 } diff_ctx;
+
+/* Note the path of entry `e` (in d->dir), counted in `files`.  A path
+ * that is not valid UTF-8 is left out (the store takes only UTF-8). */
+static int note_path(diff_ctx *d, const git_tree_entry *e)
+{
+	if (!d->paths)
+		return 0;
+	const char *name = git_tree_entry_name(e);
+	size_t nl = strlen(name);
+	if (orgmri_utf8_valid_prefix(name, nl) != nl ||
+	    (d->dir.len && orgmri_utf8_valid_prefix(d->dir.ptr, d->dir.len) !=
+	                       d->dir.len))
+		return 0;
+	if ((d->dir.len && orgmri_buf_put(d->paths, d->dir.ptr, d->dir.len)) ||
+	    orgmri_buf_put(d->paths, name, nl + 1))
+		return orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Enter folder `e` (append "name/" to d->dir); *mark receives the
+ * length to cut back to on leaving. */
+static int enter_dir(diff_ctx *d, const git_tree_entry *e, size_t *mark)
+{
+	*mark = d->dir.len;
+	if (!d->paths)
+		return 0;
+	if (orgmri_buf_puts(&d->dir, git_tree_entry_name(e)) ||
+	    orgmri_buf_putc(&d->dir, '/'))
+		return orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
+	return 0;
+}
 
 static int is_tree(const git_tree_entry *e)
 {
@@ -118,16 +151,22 @@ static int one_side(diff_ctx *d, const git_tree_entry *e, int sign, int depth)
 {
 	if (is_tree(e)) {
 		git_tree *tree;
+		size_t mark;
 		if (git_tree_lookup(&tree, d->repo, git_tree_entry_id(e)) < 0)
 			return read_fail(d, git_tree_entry_id(e), "tree");
-		int rc = sign > 0 ? diff_tree(d, NULL, tree, depth + 1)
-		                  : diff_tree(d, tree, NULL, depth + 1);
+		int rc = enter_dir(d, e, &mark);
+		if (!rc)
+			rc = sign > 0 ? diff_tree(d, NULL, tree, depth + 1)
+			              : diff_tree(d, tree, NULL, depth + 1);
+		d->dir.len = mark;
 		git_tree_free(tree);
 		return rc;
 	}
 	d->out->files++;
 	long long lines;
-	int rc = entry_lines(d, e, &lines);
+	int rc = note_path(d, e);
+	if (!rc)
+		rc = entry_lines(d, e, &lines);
 	if (rc)
 		return rc;
 	if (sign > 0)
@@ -145,8 +184,9 @@ static int both_files(diff_ctx *d, const git_tree_entry *a,
 	if (same && git_tree_entry_filemode(a) == git_tree_entry_filemode(b))
 		return 0;
 	d->out->files++;
-	if (same)
-		return 0; /* mode change only */
+	int prc = note_path(d, b);
+	if (prc || same)
+		return prc; /* (or a mode change only) */
 	if (git_tree_entry_type(a) != GIT_OBJECT_BLOB ||
 	    git_tree_entry_type(b) != GIT_OBJECT_BLOB) {
 		/* a submodule on either side: all out, all in */
@@ -199,13 +239,15 @@ static int both(diff_ctx *d, const git_tree_entry *a, const git_tree_entry *b,
 	if (git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)))
 		return 0;
 	git_tree *ta = NULL, *tb = NULL;
+	size_t mark = d->dir.len;
 	int rc = 0;
 	if (git_tree_lookup(&ta, d->repo, git_tree_entry_id(a)) < 0)
 		rc = read_fail(d, git_tree_entry_id(a), "tree");
 	else if (git_tree_lookup(&tb, d->repo, git_tree_entry_id(b)) < 0)
 		rc = read_fail(d, git_tree_entry_id(b), "tree");
-	else
+	else if (!(rc = enter_dir(d, b, &mark)))
 		rc = diff_tree(d, ta, tb, depth + 1);
+	d->dir.len = mark;
 	git_tree_free(ta);
 	git_tree_free(tb);
 	return rc;
@@ -242,19 +284,74 @@ static int diff_tree(diff_ctx *d, const git_tree *a, const git_tree *b,
 
 int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
                           const git_tree *new_tree, git_diff_counts *out,
-                          orgmri_error *err)
+                          orgmri_buf *paths, orgmri_error *err)
 {
 	diff_ctx d;
 	memset(out, 0, sizeof(*out));
+	memset(&d, 0, sizeof(d));
 	d.repo = repo;
 	d.out = out;
 	d.err = err;
+	d.paths = paths;
 	git_diff_options_init(&d.opts, GIT_DIFF_OPTIONS_VERSION);
 	d.opts.context_lines = 0;
 	d.opts.interhunk_lines = 0;
 	/* Binary files were told apart above, by git's own rule. */
 	d.opts.flags |= GIT_DIFF_FORCE_TEXT;
-	return diff_tree(&d, old_tree, new_tree, 0);
+	int rc = diff_tree(&d, old_tree, new_tree, 0);
+	orgmri_buf_free(&d.dir);
+	return rc;
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	/* strcmp compares as unsigned char: bytewise order. */
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+char *orgmri_git_join_paths(const char *list, size_t len, size_t cap,
+                            int *truncated)
+{
+	size_t n = 0;
+	*truncated = 0;
+	for (size_t i = 0; i < len; i++)
+		n += list[i] == '\0';
+	const char **v = n ? malloc(n * sizeof(*v)) : NULL;
+	if (n && !v)
+		return NULL;
+	size_t k = 0, sorted = 1;
+	for (size_t i = 0; i < len; i += strlen(list + i) + 1) {
+		v[k] = list + i;
+		if (k > 0 && strcmp(v[k - 1], v[k]) > 0)
+			sorted = 0;
+		k++;
+	}
+	/* Tree order is already bytewise path order in a well-formed
+	 * repository; sort anyway when it is not. */
+	if (!sorted)
+		qsort((void *)v, n, sizeof(*v), path_cmp);
+	size_t total = 0, keep = 0;
+	for (; keep < n; keep++) {
+		size_t add = strlen(v[keep]) + (keep > 0);
+		if (total + add > cap) {
+			*truncated = 1;
+			break;
+		}
+		total += add;
+	}
+	char *out = malloc(total + 1), *p = out;
+	if (out) {
+		for (size_t i = 0; i < keep; i++) {
+			size_t l = strlen(v[i]);
+			if (i > 0)
+				*p++ = '\n';
+			memcpy(p, v[i], l);
+			p += l;
+		}
+		*p = '\0';
+	}
+	free((void *)v);
+	return out;
 }
 
 /* ---- many commits, several threads ----------------------------------- */
@@ -282,14 +379,17 @@ typedef struct diff_worker {
 	int rc;
 	size_t failed_at;     /* index of the commit that failed */
 	orgmri_error err;
+	orgmri_buf paths;     /* scratch: one commit's paths */
 } diff_worker;
 
 static int diff_one(git_repository *repo, const git_oid *id,
-                    int64_t since_ms, git_commit_diff *out, orgmri_error *err)
+                    int64_t since_ms, git_commit_diff *out,
+                    orgmri_buf *paths, orgmri_error *err)
 {
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
-	diff_ctx d = { repo, NULL, err, GIT_DIFF_OPTIONS_INIT };
+	diff_ctx d = { repo, NULL, err, GIT_DIFF_OPTIONS_INIT, NULL,
+	               ORGMRI_BUF_INIT };
 	int rc = 0;
 	memset(out, 0, sizeof(*out));
 	if (git_commit_lookup(&c, repo, id) < 0) {
@@ -315,7 +415,15 @@ static int diff_one(git_repository *repo, const git_oid *id,
 		rc = read_fail(&d, git_commit_tree_id(c), "tree");
 		goto done;
 	}
-	rc = orgmri_git_diff_trees(repo, ptree, tree, &out->counts, err);
+	orgmri_buf_clear(paths);
+	rc = orgmri_git_diff_trees(repo, ptree, tree, &out->counts, paths, err);
+	if (rc == 0) {
+		out->paths = orgmri_git_join_paths(paths->ptr, paths->len,
+		                                   GIT_PATHS_MAX,
+		                                   &out->paths_truncated);
+		if (!out->paths)
+			rc = orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	}
 	out->have = rc == 0;
 done:
 	git_tree_free(tree);
@@ -347,7 +455,7 @@ static void *diff_worker_main(void *p)
 		size_t end = start + CHUNK < job->n ? start + CHUNK : job->n;
 		for (size_t i = start; i < end; i++) {
 			int rc = diff_one(repo, job->ids[i], job->since_ms,
-			                  &job->out[i], &w->err);
+			                  &job->out[i], &w->paths, &w->err);
 			if (rc) {
 				char hex[GIT_OID_HEXSZ + 1];
 				orgmri_err_prefix(&w->err, "commit %s", git_oid_tostr(
@@ -410,7 +518,7 @@ int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
 		size_t end = start + CHUNK < n ? start + CHUNK : n;
 		for (size_t i = start; i < end && !self->rc; i++)
 			if ((self->rc = diff_one(repo, ids[i], since_ms, &out[i],
-			                         &self->err))) {
+			                         &self->paths, &self->err))) {
 				char hex[GIT_OID_HEXSZ + 1];
 				orgmri_err_prefix(&self->err, "commit %s", git_oid_tostr(
 				                  hex, sizeof(hex), ids[i]));
@@ -426,6 +534,8 @@ int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
 		pthread_join(w[t].thread, NULL);
 	int rc = 0;
 	size_t first = SIZE_MAX;
+	for (int t = 0; t < nthreads; t++)
+		orgmri_buf_free(&w[t].paths);
 	for (int t = 0; t < started; t++)
 		if (w[t].rc && w[t].failed_at < first) {
 			first = w[t].failed_at;

@@ -12,6 +12,7 @@
 
 #include "orgmri/config.h"
 #include "orgmri/error.h"
+#include "core/util.h"
 
 /* How a commit message says it merged a change. */
 typedef enum git_change_style {
@@ -87,20 +88,38 @@ typedef struct git_diff_counts {
 	long long additions, deletions, files;
 } git_diff_counts;
 
+/* Longest `paths` text kept per commit (docs/git.md). */
+#define GIT_PATHS_MAX 65536
+
 /*
  * Compare `old_tree` (NULL = the empty tree) with `new_tree` as
  * `git diff --numstat --no-renames` does: every changed path is a file,
- * binary files count as changed with no lines.  Returns 0 or an ORGMRI_E*
- * code with a message naming the object that could not be read.
+ * binary files count as changed with no lines.  When `paths` is not
+ * NULL, the full path of every file counted in `files` that is valid
+ * UTF-8 is appended to it, each followed by a NUL byte, in git's tree
+ * order.  Returns 0 or an ORGMRI_E* code with a message naming the
+ * object that could not be read.
  */
 int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
                           const git_tree *new_tree, git_diff_counts *out,
-                          orgmri_error *err);
+                          orgmri_buf *paths, orgmri_error *err);
+
+/*
+ * The `paths` attribute from a NUL-separated list (as written by
+ * orgmri_git_diff_trees): sorted bytewise, joined with "\n", keeping
+ * whole paths while the text stays within `cap` bytes.  Returns a
+ * malloc'd string (caller frees) or NULL on out of memory; *truncated
+ * is set to 1 when paths were left out.
+ */
+char *orgmri_git_join_paths(const char *list, size_t len, size_t cap,
+                            int *truncated);
 
 /* One commit's counts against its first parent, for the parallel pass. */
 typedef struct git_commit_diff {
 	git_diff_counts counts;
 	int have;  /* 0: not computed (before --since, or a shallow boundary) */
+	int paths_truncated;
+	char *paths;  /* the `paths` text (malloc'd), NULL when !have */
 } git_commit_diff;
 
 /*
@@ -111,6 +130,8 @@ typedef struct git_commit_diff {
  * `since_ms` are skipped.  progress(done, ctx) is called now and then
  * from the calling thread.  Returns 0, or the error of the first commit
  * (in `ids` order among those that failed) with its id in the message.
+ * The caller frees every out[i].paths (free(NULL) for those not
+ * computed), after an error too.
  */
 int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
                             size_t n, int64_t since_ms, int nthreads,

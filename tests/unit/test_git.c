@@ -248,12 +248,40 @@ static void test_adapter_libgit2_repo(void **state)
 		assert_string_equal(tu_attr(&sink, i, "additions"), "2");
 		assert_string_equal(tu_attr(&sink, i, "deletions"), "1");
 		assert_string_equal(tu_attr(&sink, i, "files"), "1");
+		assert_string_equal(tu_attr(&sink, i, "paths"), "a.txt");
 	}
 	tu_sink_free(&sink);
 	orgmri_store_close(store);
 	git_libgit2_shutdown();
 	tu_rmtree(dir);
 	free(dir);
+}
+
+/* Sorting, joining and the cap of the `paths` attribute. */
+static void test_join_paths(void **state)
+{
+	(void)state;
+	static const char list[] = "b\0a/x\0a\0\xc3\xa9\0a-b\0";
+	int trunc = -1;
+	char *s = orgmri_git_join_paths(list, sizeof(list) - 1, 1000, &trunc);
+	/* bytewise: "a" < "a-b" < "a/x" < "b" < "\xc3\xa9" */
+	assert_string_equal(s, "a\na-b\na/x\nb\n\xc3\xa9");
+	assert_int_equal(trunc, 0);
+	free(s);
+	/* "a\na-b\na/x" is 9 bytes: a cap of 9 keeps three whole paths,
+	 * 8 keeps two. */
+	s = orgmri_git_join_paths(list, sizeof(list) - 1, 9, &trunc);
+	assert_string_equal(s, "a\na-b\na/x");
+	assert_int_equal(trunc, 1);
+	free(s);
+	s = orgmri_git_join_paths(list, sizeof(list) - 1, 8, &trunc);
+	assert_string_equal(s, "a\na-b");
+	assert_int_equal(trunc, 1);
+	free(s);
+	s = orgmri_git_join_paths("", 0, 8, &trunc);
+	assert_string_equal(s, "");
+	assert_int_equal(trunc, 0);
+	free(s);
 }
 
 int main(void)
@@ -266,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_ai_defaults),
 		cmocka_unit_test(test_ai_config),
 		cmocka_unit_test(test_adapter_libgit2_repo),
+		cmocka_unit_test(test_join_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
