@@ -542,13 +542,17 @@ static int one_mr(json_t *mr, const plat_where *w, void *arg,
 /* ---- pipelines -------------------------------------------------------- */
 
 /*
- * Pipeline and deployment statuses: GitLab's enums.  `terminal` is the
- * activity of the outcome; "" = none (still running, or an outcome that
- * is neither pass nor fail, such as canceled or skipped).
+ * Pipeline and deployment statuses: GitLab's enums, each with the
+ * activity of its outcome; "" = none (still to run or running).  As
+ * Apache DevLake classifies pipelines (and as the GitHub adapter does
+ * runs): a canceled pipeline failed; a skipped one ended without a
+ * verdict (`ci_skipped`, left out of pass rates).  A canceled deployment
+ * records no outcome (it never reached the environment).
  */
 static const plat_map pipeline_outcome[] = {
 	{ "success", "ci_passed" }, { "failed", "ci_failed" },
-	{ "canceled", "" }, { "canceling", "" }, { "skipped", "" },
+	{ "canceled", "ci_failed" }, { "canceling", "" },
+	{ "skipped", "ci_skipped" },
 	{ "created", "" }, { "waiting_for_resource", "" }, { "preparing", "" },
 	{ "pending", "" }, { "running", "" }, { "manual", "" },
 	{ "scheduled", "" }, { NULL, NULL }
@@ -645,6 +649,7 @@ static int pipeline_events(gl_run *r, json_t *p, const plat_where *w,
 		if (outcome && outcome[0]) {
 			plat_begin(&r->pe, objs[k], outcome, t1, user,
 			           k ? disc : NULL);
+			plat_attr(&r->pe, "state", status);
 			plat_rel(&r->pe, commit);
 			plat_rel(&r->pe, k ? build : change);
 			if ((rc = emit(r, e)))
