@@ -86,7 +86,7 @@ typedef struct folder {
 	char repo[GH_KEY_MAX];
 	long long number;
 	long long deployment;
-	char sha[64], environment[128];
+	char sha[GH_SHA_MAX + 1], environment[128];
 	json_t *timeline;           /* the current PR's timeline items */
 } folder;
 
@@ -267,7 +267,7 @@ static int delivery(gh_norm *n, const char *event, json_t *payload,
 	json_t *dep = json_object_get(payload, "deployment");
 	if (strcmp(event, "deployment") == 0) {
 		long long id = 0;
-		char sha[64], out[GH_KEY_MAX];
+		char sha[GH_SHA_MAX + 1], out[GH_KEY_MAX];
 		return gh_norm_deployment(n, dep, rp, &id, sha, out, err);
 	}
 	if (strcmp(event, "deployment_status") == 0) {

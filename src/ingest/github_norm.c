@@ -832,10 +832,13 @@ int gh_norm_deployment(gh_norm *n, json_t *d, const char *repo,
 	    (rc = get_str(n, d, "environment", 1, &env, err)) ||
 	    (rc = get_time(n, d, "created_at", 1, &created, &has, err)))
 		return rc;
+	if (strlen(sha) > GH_SHA_MAX)
+		return field_err(n, "sha", err, "longer than %d characters",
+		                 GH_SHA_MAX);
 	if (id_out)
 		*id_out = id;
 	if (sha_out)
-		snprintf(sha_out, GH_KEY_MAX, "%s", sha);
+		snprintf(sha_out, GH_SHA_MAX + 1, "%s", sha);
 	if (repo_out)
 		snprintf(repo_out, GH_KEY_MAX, "%s", r);
 	gh_ev e;

@@ -723,13 +723,15 @@ static int unlisted_pipelines(gl_run *r, orgmri_error *err)
 	long long *extra = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0;
-	qsort(r->pipeline_ids, r->npipelines, sizeof(long long), cmp_id);
+	/* (qsort and bsearch must not see a NULL array, even empty) */
+	if (r->npipelines)
+		qsort(r->pipeline_ids, r->npipelines, sizeof(long long), cmp_id);
 	for (struct dirent *de; d && (de = readdir(d));) {
 		char *end;
 		long long id = strtoll(de->d_name, &end, 10);
 		if (end == de->d_name || strcmp(end, ".json") != 0 ||
-		    bsearch(&id, r->pipeline_ids, r->npipelines, sizeof(id),
-		            cmp_id))
+		    (r->npipelines && bsearch(&id, r->pipeline_ids, r->npipelines,
+		                              sizeof(id), cmp_id)))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -742,7 +744,8 @@ static int unlisted_pipelines(gl_run *r, orgmri_error *err)
 		}
 		extra[n++] = id;
 	}
-	qsort(extra, n, sizeof(*extra), cmp_id);
+	if (n)
+		qsort(extra, n, sizeof(*extra), cmp_id);
 	for (size_t i = 0; i < n && !rc; i++) {
 		char name[48];
 		snprintf(name, sizeof(name), "%lld.json", extra[i]);
