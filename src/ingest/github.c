@@ -13,6 +13,7 @@
 
 #include "core/lines.h"
 #include "ingest/github.h"
+#include "ingest/platform.h"
 
 typedef int (*element_fn)(gh_norm *n, json_t *el, void *ctx,
                           orgmri_error *err);
@@ -192,6 +193,8 @@ static int on_run(gh_norm *n, json_t *el, void *ctx, orgmri_error *err)
 	return gh_norm_run(n, el, f->repo[0] ? f->repo : NULL, err);
 }
 
+static int read_folder(orgmri_adapter_ctx *ctx, orgmri_error *err);
+
 static int detect_folder(const char *path)
 {
 	char p[4096];
@@ -204,6 +207,16 @@ static int detect_folder(const char *path)
 }
 
 static int run_folder(orgmri_adapter_ctx *ctx, orgmri_error *err)
+{
+	plat_deploys dep;   /* deployments get the commits they shipped */
+	plat_deploys_begin(&dep, ctx);
+	int rc = read_folder(ctx, err);
+	int frc = plat_deploys_finish(&dep, ctx, rc ? NULL : err);
+	plat_deploys_free(&dep);
+	return rc ? rc : frc;
+}
+
+static int read_folder(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
 	gh_norm n;
 	gh_norm_init(&n, ctx);
@@ -304,7 +317,19 @@ static int detect_webhooks(const char *path)
 	       strstr(head, "\"event\"") ? 20 : 0;
 }
 
+static int read_webhooks(orgmri_adapter_ctx *ctx, orgmri_error *err);
+
 static int run_webhooks(orgmri_adapter_ctx *ctx, orgmri_error *err)
+{
+	plat_deploys dep;   /* deployments get the commits they shipped */
+	plat_deploys_begin(&dep, ctx);
+	int rc = read_webhooks(ctx, err);
+	int frc = plat_deploys_finish(&dep, ctx, rc ? NULL : err);
+	plat_deploys_free(&dep);
+	return rc ? rc : frc;
+}
+
+static int read_webhooks(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
 	gh_norm n;
 	gh_norm_init(&n, ctx);

@@ -954,7 +954,7 @@ static int read_project_file(gl_run *r)
 	return rc;
 }
 
-static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
+static int read_export(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
 	gl_run r;
 	memset(&r, 0, sizeof(r));
@@ -996,6 +996,16 @@ done:
 	free(r.dir);
 	plat_event_free(&r.pe);
 	return rc;
+}
+
+static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
+{
+	plat_deploys dep;   /* deployments get the commits they shipped */
+	plat_deploys_begin(&dep, ctx);
+	int rc = read_export(ctx, err);
+	int frc = plat_deploys_finish(&dep, ctx, rc ? NULL : err);
+	plat_deploys_free(&dep);
+	return rc ? rc : frc;
 }
 
 const orgmri_adapter orgmri_adapter_gitlab = {
