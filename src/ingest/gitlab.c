@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ingest/gitlab.h"
 #include "ingest/platform.h"
 
 typedef struct gl_run {
@@ -563,6 +564,16 @@ static const plat_map deployment_outcome[] = {
 	{ "canceled", "" }, { "skipped", "" }, { "created", "" },
 	{ "running", "" }, { "blocked", "" }, { NULL, NULL }
 };
+
+const char *gl_pipeline_outcome(const char *status)
+{
+	return plat_lookup(pipeline_outcome, status);
+}
+
+const char *gl_deployment_outcome(const char *status)
+{
+	return plat_lookup(deployment_outcome, status);
+}
 
 static int unknown_status(gl_run *r, const plat_where *w, const char *what,
                           const char *status, orgmri_error *err)

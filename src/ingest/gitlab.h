@@ -1,0 +1,19 @@
+/*
+ * gitlab.h - what the GitLab export adapter (gitlab.c) shares with the
+ * GitLab webhook adapter (gitlab_webhooks.c): the outcome each GitLab
+ * pipeline and deployment status means, so both give the same events for
+ * the same facts.
+ */
+#ifndef ORGMRI_INGEST_GITLAB_H
+#define ORGMRI_INGEST_GITLAB_H
+
+/*
+ * The activity a pipeline status ends in (case-insensitive): "ci_passed",
+ * "ci_failed", "ci_skipped"; "" for a status with no outcome yet (created,
+ * pending, running, ...); NULL for a status GitLab does not have.
+ */
+const char *gl_pipeline_outcome(const char *status);
+/* Likewise for deployments: "deployed", "deploy_failed", "" or NULL. */
+const char *gl_deployment_outcome(const char *status);
+
+#endif
