@@ -851,7 +851,7 @@ static int match_label(const char *value, void *arg)
 /* An issue is an incident when GitLab says so (issue_type "incident",
  * type "INCIDENT") or it carries one of the configured labels
  * (gitlab.incidentLabel, repeatable; default "incident"). */
-static int is_incident(gl_run *r, json_t *is, const char *labels)
+int gl_is_incident(const orgmri_config *cfg, json_t *is, const char *labels)
 {
 	const char *t1 = NULL, *t2 = NULL;
 	orgmri_error ignore;
@@ -861,10 +861,9 @@ static int is_incident(gl_run *r, json_t *is, const char *labels)
 	    (t2 && strcasecmp(t2, "incident") == 0))
 		return 1;
 	label_match m = { labels, 0 };
-	orgmri_config_each(r->ctx->config, "gitlab.incidentlabel", match_label,
-	                   &m);
-	int configured = orgmri_config_string(r->ctx->config,
-	                                      "gitlab.incidentlabel", NULL) != NULL;
+	orgmri_config_each(cfg, "gitlab.incidentlabel", match_label, &m);
+	int configured = orgmri_config_string(cfg, "gitlab.incidentlabel",
+	                                      NULL) != NULL;
 	return m.hit || (!configured && has_label(labels, "incident"));
 }
 
@@ -893,7 +892,7 @@ static int one_issue(json_t *is, const plat_where *w, void *arg,
 		return rc;
 	if ((rc = learn_project(r, is)))
 		return rc;
-	int inc = is_incident(r, is, labels);
+	int inc = gl_is_incident(r->ctx->config, is, labels);
 	const char *key = plat_fmt(&r->pe, "%s:%s#%lld",
 	                           inc ? "incident" : "issue", project(r, is), iid);
 	plat_begin(&r->pe, key, inc ? "incident_opened" : "created", created,

@@ -16,6 +16,9 @@
  *                  ready_for_review (draft true -> false),
  *                  review_requested (each reviewer added)
  *   note           a comment on a merge request -> commented
+ *   issue          issue:P#IID (incident:P#IID when gitlab.c's test says
+ *                  it is an incident): open -> created / incident_opened,
+ *                  close -> resolved / incident_resolved
  *   pipeline       build:P/pipelines/ID (and change:P!IID of a merge
  *                  request pipeline) -> ci_started, then the outcome of
  *                  its status as gitlab.c maps it
@@ -23,7 +26,7 @@
  *                  running), deployed / deploy_failed (success / failed),
  *                  at status_changed_at, linked to the deployed commit
  *
- * Other kinds (push, issue, job, release, ...) are counted as ignored.
+ * Other kinds (push, job, release, ...) are counted as ignored.
  * Hooks carry no time for an action itself: merge request actions are at
  * object_attributes.updated_at (merged_at / closed_at when present),
  * as the GitHub webhook adapter uses a PR's updated_at.
@@ -37,6 +40,7 @@
 #include "core/lines.h"
 #include "ingest/gitlab.h"
 #include "ingest/platform.h"
+#include "orgmri/config.h"
 
 /* Longest hook body accepted (a cap on hostile input). */
 #define GLW_MAX_LINE (64u * 1024u * 1024u)
@@ -240,6 +244,67 @@ static int hook_note(glw_run *r, json_t *p, orgmri_error *e)
 	return emit(r, e);
 }
 
+/* ---- issues ------------------------------------------------------------ */
+
+/* Opened and closed issues, as the export adapter reads them: an incident
+ * (gl_is_incident) is incident:P#IID with incident_opened/_resolved, any
+ * other issue:P#IID with created/resolved. */
+static int hook_issue(glw_run *r, json_t *p, orgmri_error *e)
+{
+	json_t *oa = json_object_get(p, "object_attributes");
+	const char *action, *actor, *title, *state, *type, *sev;
+	long long iid;
+	int64_t created, closed, updated;
+	int has_c, has_u, rc;
+	if ((rc = pj_str(p, "user.username", &actor, e)))
+		return rc;
+	if (!json_is_object(oa)) {
+		orgmri_seterr(e, ORGMRI_EPARSE, "expected an object");
+		snprintf(e->path, sizeof(e->path), ".object_attributes");
+		return ORGMRI_EPARSE;
+	}
+	if ((rc = pj_need_int(oa, "iid", &iid, e)) ||
+	    (rc = pj_need_time(oa, "created_at", &created, e)) ||
+	    (rc = pj_time(oa, "closed_at", &closed, &has_c, e)) ||
+	    (rc = pj_time(oa, "updated_at", &updated, &has_u, e)) ||
+	    (rc = pj_str(oa, "action", &action, e)) ||
+	    (rc = pj_str(oa, "title", &title, e)) ||
+	    (rc = pj_str(oa, "state", &state, e)) ||
+	    (rc = pj_str(oa, "issue_type", &type, e)) ||
+	    (rc = pj_str(oa, "severity", &sev, e))) {
+		char rel[ORGMRI_ERROR_PATH_MAX];
+		snprintf(rel, sizeof(rel), "%s", e->path);
+		snprintf(e->path, sizeof(e->path), ".object_attributes%s", rel);
+		return rc;
+	}
+	int open = action && strcmp(action, "open") == 0;
+	if (!open && !(action && strcmp(action, "close") == 0)) {
+		r->ignored++;   /* update, reopen: nothing the metrics use */
+		return 0;
+	}
+	json_t *lj = json_object_get(oa, "labels");
+	const char *labels = labels_text(r, lj ? lj : json_object_get(p,
+	                                                              "labels"));
+	int inc = gl_is_incident(r->ctx->config, oa, labels);
+	const char *key = plat_fmt(&r->pe, "%s:%s#%lld", inc ? "incident"
+	                           : "issue", r->project, iid);
+	if (open) {
+		plat_begin(&r->pe, key, inc ? "incident_opened" : "created",
+		           created, actor, NULL);
+		plat_attr(&r->pe, "title", title);
+		plat_attr(&r->pe, "state", state);
+		plat_attr(&r->pe, "labels", labels);
+		plat_attr(&r->pe, "type", type);
+		if (inc && sev && strcasecmp(sev, "UNKNOWN") != 0)
+			plat_attr(&r->pe, "severity", sev);
+		plat_attr(&r->pe, "repo", r->project);
+		return emit(r, e);
+	}
+	plat_begin(&r->pe, key, inc ? "incident_resolved" : "resolved",
+	           has_c ? closed : has_u ? updated : created, actor, NULL);
+	return emit(r, e);
+}
+
 /* ---- pipelines and deployments ----------------------------------------- */
 
 static int unknown(orgmri_error *e, const char *path, const char *what,
@@ -363,6 +428,7 @@ static const struct {
 } hooks[] = {
 	{ "merge_request", hook_mr },
 	{ "note", hook_note },
+	{ "issue", hook_issue },
 	{ "pipeline", hook_pipeline },
 	{ "deployment", hook_deployment },
 };
@@ -382,7 +448,7 @@ static int hook(glw_run *r, json_t *body, orgmri_error *e)
 	while (k < nk && strcmp(hooks[k].kind, kind) != 0)
 		k++;
 	if (k == nk) {
-		r->ignored++;   /* push, issue, job, ...: not used */
+		r->ignored++;   /* push, job, release, ...: not used */
 		return 0;
 	}
 	if ((rc = pj_need_str(body, "project.path_with_namespace", &project, e)))
@@ -518,7 +584,7 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 
 const orgmri_adapter orgmri_adapter_gitlab_webhooks = {
 	"gitlab-webhooks", "GitLab webhook bodies, JSON Lines (raw, or "
-	"{event, delivery, payload}): merge requests, notes, pipelines, "
-	"deployments (docs/platforms.md)",
+	"{event, delivery, payload}): merge requests, notes, issues, "
+	"pipelines, deployments (docs/platforms.md)",
 	detect, run, 0,
 };

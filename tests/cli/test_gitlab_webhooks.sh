@@ -10,7 +10,7 @@ W="$ORGMRI_SHARED/data/gitlab/go-gitlab/webhooks"
 for f in "$W"/*.json; do jq -c . "$f"; done >"$T/hooks.jsonl"
 nlines=$(wc -l <"$T/hooks.jsonl")
 expect_status 0 "$ORGMRI" --db "$T/a.db" ingest "$T/hooks.jsonl"
-expect_grep "$T/err" "hooks.jsonl: 7 events read, 7 new"
+expect_grep "$T/err" "hooks.jsonl: 8 events read, 8 new"
 if grep -q skipped "$T/err"; then fail "recorded hooks skipped: $(cat "$T/err")"; else ok; fi
 "$ORGMRI" --db "$T/a.db" export -o "$T/ev.jsonl"
 iso() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
@@ -48,8 +48,13 @@ expect_eq "$(ev "$D" deployed)" "$(iso "$(jq -r .status_changed_at "$d")") $(jq 
 expect_eq "$(jq -r --arg o "$D" 'select(.object == $o) | "\(.attrs.environment) \(.related[0])"' "$T/ev.jsonl")" \
 	"$(jq -r .environment "$d") commit:$(jq -r .project.path_with_namespace "$d")@$(jq -r '.commit_url | split("/") | last' "$d")" \
 	"deployment environment and commit"
-# push, issue, job, build, release: not used, and no other events
-expect_eq "$(jq -s length "$T/ev.jsonl")" 7 "events from $nlines recorded hooks"
+# issue (action open, label API: not an incident)
+i=$W/issue.json
+I="issue:$(jq -r .project.path_with_namespace "$i")#$(jq -r .object_attributes.iid "$i")"
+expect_eq "$(jq -r .object_attributes.action "$i")" open "recorded issue action"
+expect_eq "$(ev "$I" created)" "$(jq -r .object_attributes.created_at "$i") $(jq -r .user.username "$i")" "issue created"
+# push, job, build, release: not used, and no other events
+expect_eq "$(jq -s length "$T/ev.jsonl")" 8 "events from $nlines recorded hooks"
 
 # Hand-written hooks in the envelope: update actions, merge, approval,
 # canceled and running, a redelivery, an unknown status, broken JSON.
@@ -69,6 +74,8 @@ mrb() { echo "{\"object_kind\": \"merge_request\", $proj, \"object_attributes\":
 	env "Deployment Hook" u7 "{\"object_kind\": \"deployment\", $proj, \"deployment_id\": 3, \"status\": \"running\", \"status_changed_at\": \"2024-03-01 15:00:00 +0100\", \"environment\": \"production\"}"
 	env "Pipeline Hook" u8 "{\"object_kind\": \"pipeline\", $proj, \"object_attributes\": {\"id\": 10, \"status\": \"exploded\", \"created_at\": \"2024-03-01 10:05:00 UTC\"}}"
 	echo '{"event": "Pipeline Hook", "delivery": "u9", "payload": {'
+	env "Issue Hook" u10 "{\"object_kind\": \"issue\", $proj, \"object_attributes\": {\"iid\": 7, \"action\": \"open\", \"created_at\": \"2024-03-02T08:00:00Z\", \"severity\": \"high\", \"labels\": [{\"title\": \"Incident\"}]}}"
+	env "Issue Hook" u11 "{\"object_kind\": \"issue\", $proj, \"object_attributes\": {\"iid\": 7, \"action\": \"close\", \"created_at\": \"2024-03-02T08:00:00Z\", \"closed_at\": \"2024-03-02T09:30:00Z\", \"labels\": [{\"title\": \"Incident\"}]}}"
 } >"$T/env.jsonl"
 expect_status 0 "$ORGMRI" --db "$T/b.db" ingest "$T/env.jsonl"
 expect_grep "$T/err" 'env.jsonl:9: \$.payload.object_attributes.status: unknown pipeline status "exploded"'
@@ -84,8 +91,11 @@ want="2024-03-01T10:00:00Z change:g/p!4 opened ;\
 2024-03-01T12:00:00Z change:g/p!4 review_requested cy;\
 2024-03-01T13:00:00Z change:g/p!4 approved ;\
 2024-03-01T14:00:00Z change:g/p!4 merged commit:g/p@ccc;\
-2024-03-01T14:00:00Z deployment:g/p/deployments/3 deploy_started ;"
+2024-03-01T14:00:00Z deployment:g/p/deployments/3 deploy_started ;\
+2024-03-02T08:00:00Z incident:g/p#7 incident_opened ;\
+2024-03-02T09:30:00Z incident:g/p#7 incident_resolved ;"
 expect_eq "$got" "$want" "hand-written hooks"
 # detected as gitlab-webhooks (not github-webhooks: same envelope)
-expect_grep "$T/err" "env.jsonl: 9 events read"
+expect_grep "$T/err" "env.jsonl: 11 events read"
+expect_eq "$(jq -r 'select(.activity == "incident_opened") | .attrs.severity' "$T/ev2.jsonl")" high "incident severity"
 finish
