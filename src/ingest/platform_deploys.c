@@ -24,9 +24,10 @@
  * each but the first of its group gets the commits of PREV..CUR added to
  * its related objects (links "deploys") and the attributes `commits`
  * (how many) and `previous_sha`, then all are sent on.  The first
- * deployment of a group in the run has no known predecessor and keeps
- * only its own SHA (DevLake likewise gives the first deployment no
- * difference).  A SHA the clone does not have leaves that deployment with
+ * deployment of a group takes as predecessor the last one an earlier run
+ * into the same store saw (kept in the store's meta table: stored_prev,
+ * store_last) when that is older; else it has none and keeps only its own
+ * SHA (DevLake likewise gives the first deployment no difference).  A SHA the clone does not have leaves that deployment with
  * its own SHA only, and is counted in one warning.  Without a configured
  * path nothing is held and the events are as the adapter made them.
  */
@@ -37,6 +38,7 @@
 
 #include "ingest/platform.h"
 #include "orgmri/config.h"
+#include "orgmri/store.h"
 
 /* Most commits added to one deployment (a first deployment after years
  * of history must not make one event of millions of links). */
@@ -222,13 +224,14 @@ done:
 	return rc;
 }
 
-/* Send h on with the commits of prev..h->sha added. */
+/* Send h on with the commits of prev..h->sha added (prev: a SHA or
+ * NULL). */
 static int send_with_diff(plat_deploys *d, git_repository *g, held *h,
-                          const held *prev, diff_out *o, orgmri_error *err)
+                          const char *prev, diff_out *o, orgmri_error *err)
 {
 	if (!g || !prev)
 		return d->inner->event(d->inner, &h->ev, err);
-	int rc = rev_list(g, h->repo, prev->sha, h->sha, &d->arena, o);
+	int rc = rev_list(g, h->repo, prev, h->sha, &d->arena, o);
 	if (rc == ORGMRI_ENOMEM)
 		return orgmri_seterr(err, rc, "out of memory");
 	if (rc) {
@@ -262,14 +265,60 @@ static int send_with_diff(plat_deploys *d, git_repository *g, held *h,
 		    strcmp(h->ev.attrs[i].name, "previous_sha"))
 			at[na++] = h->ev.attrs[i];
 	at[na++] = (orgmri_attr){ "commits", count, ORGMRI_ATTR_INT };
-	at[na++] = (orgmri_attr){ "previous_sha", prev->sha,
-	                          ORGMRI_ATTR_STRING };
+	at[na++] = (orgmri_attr){ "previous_sha", prev, ORGMRI_ATTR_STRING };
 	orgmri_event ev = h->ev;
 	ev.related = rel;
 	ev.nrelated = n;
 	ev.attrs = at;
 	ev.nattrs = na;
 	return d->inner->event(d->inner, &ev, err);
+}
+
+/*
+ * The last successful deployment of a repository and environment that an
+ * earlier run stored, kept in the store's meta table as "TIME SHA" under
+ * "platform.lastDeploy.REPO|ENV", so an incremental export's first
+ * deployment has its predecessor too.
+ */
+static void last_key(const held *h, char *key, size_t size)
+{
+	snprintf(key, size, "platform.lastDeploy.%s|%s", h->repo, h->env);
+}
+
+/* The stored predecessor of group head h (into the arena), or NULL. */
+static const char *stored_prev(plat_deploys *d, orgmri_adapter_ctx *ctx,
+                               const held *h)
+{
+	char key[1024], val[256];
+	orgmri_error ignore;
+	last_key(h, key, sizeof(key));
+	if (!ctx->store || orgmri_store_meta_get(ctx->store, key, val,
+	                                         sizeof(val), &ignore) != 0)
+		return NULL;
+	char *sp = strchr(val, ' ');
+	if (!sp || !sp[1])
+		return NULL;
+	long long t = strtoll(val, NULL, 10);
+	/* only a deployment before this one (re-ingesting an old export
+	 * must not chain it to a newer one) */
+	return t < h->ev.time ? orgmri_arena_strdup(&d->arena, sp + 1) : NULL;
+}
+
+/* Remember group tail h unless the store knows a later one. */
+static int store_last(orgmri_adapter_ctx *ctx, const held *h,
+                      orgmri_error *err)
+{
+	char key[1024], val[256];
+	orgmri_error ignore;
+	last_key(h, key, sizeof(key));
+	if (!ctx->store)
+		return 0;
+	if (orgmri_store_meta_get(ctx->store, key, val, sizeof(val),
+	                          &ignore) == 0 &&
+	    strtoll(val, NULL, 10) >= h->ev.time)
+		return 0;
+	snprintf(val, sizeof(val), "%lld %s", (long long)h->ev.time, h->sha);
+	return orgmri_store_meta_set(ctx->store, key, val, err);
 }
 
 int plat_deploys_finish(plat_deploys *d, orgmri_adapter_ctx *ctx,
@@ -287,9 +336,11 @@ int plat_deploys_finish(plat_deploys *d, orgmri_adapter_ctx *ctx,
 	int rc = 0;
 	for (size_t i = 0; i < d->n && !rc; i++) {
 		held *h = &items[i];
-		const held *prev = i && strcmp(items[i - 1].repo, h->repo) == 0 &&
-		                   strcmp(items[i - 1].env, h->env) == 0 ?
-		                   &items[i - 1] : NULL;
+		int same = i && strcmp(items[i - 1].repo, h->repo) == 0 &&
+		           strcmp(items[i - 1].env, h->env) == 0;
+		int last = i + 1 == d->n || strcmp(items[i + 1].repo, h->repo) ||
+		           strcmp(items[i + 1].env, h->env);
+		const char *prev = same ? items[i - 1].sha : stored_prev(d, ctx, h);
 		if (!open_path || strcmp(open_path, h->path) != 0) {
 			git_repository_free(g);
 			g = NULL;
@@ -302,6 +353,8 @@ int plat_deploys_finish(plat_deploys *d, orgmri_adapter_ctx *ctx,
 			}
 		}
 		rc = send_with_diff(d, g, h, prev, &o, err);
+		if (!rc && last)
+			rc = store_last(ctx, h, err);
 	}
 	free(o.rel);
 	git_repository_free(g);

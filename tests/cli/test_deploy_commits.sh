@@ -124,6 +124,20 @@ expect_status 0 "$ORGMRI" --config "$T/cfg" --db "$T/c.db" ingest "$T/hooks.json
 stored "$T/c.db" >"$T/got"
 if diff "$T/want" "$T/got" >"$T/diff"; then ok; else fail "webhooks: $(head -20 "$T/diff")"; fi
 
+# Incrementally: deployments 1-4 in one run, 5-9 in a later one into the
+# same store; the later run's first deployment of each environment finds
+# its predecessor in the store (meta), so the links are the same.
+head -8 "$T/hooks.jsonl" >"$T/h1.jsonl"
+tail -n +9 "$T/hooks.jsonl" >"$T/h2.jsonl"
+expect_status 0 "$ORGMRI" --config "$T/cfg" --db "$T/e.db" ingest "$T/h1.jsonl"
+expect_status 0 "$ORGMRI" --config "$T/cfg" --db "$T/e.db" ingest "$T/h2.jsonl"
+stored "$T/e.db" >"$T/got"
+if diff "$T/want" "$T/got" >"$T/diff"; then ok; else fail "incremental: $(head -20 "$T/diff")"; fi
+# an older export ingested afterwards is not chained to the newer ones
+expect_status 0 "$ORGMRI" --config "$T/cfg" --db "$T/f.db" ingest "$T/h2.jsonl"
+expect_status 0 "$ORGMRI" --config "$T/cfg" --db "$T/f.db" ingest "$T/h1.jsonl"
+expect_eq "$(stored "$T/f.db" | grep -c '^deployment:o/r/1 ')" 1 "older run: deployment 1 links its SHA only"
+
 # And as a GitLab export (project g/p; deployments list, oldest first).
 G=$T/gl
 mkdir -p "$G"
