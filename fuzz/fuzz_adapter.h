@@ -40,19 +40,28 @@ static int fuzz_rm_one(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
-/* A scratch folder for this process, emptied before each input. */
+static char fuzz_dir[256];
+
+static void fuzz_remove_scratch(void)
+{
+	if (fuzz_dir[0])
+		nftw(fuzz_dir, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A scratch folder for this process, emptied before each input and
+ * removed at exit. */
 static const char *fuzz_scratch(void)
 {
-	static char dir[256];
-	if (!dir[0]) {
+	if (!fuzz_dir[0]) {
 		const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-		snprintf(dir, sizeof(dir), "%s/orgmri-fuzz-XXXXXX", base);
-		if (!mkdtemp(dir)) {
-			dir[0] = '\0';
+		snprintf(fuzz_dir, sizeof(fuzz_dir), "%s/orgmri-fuzz-XXXXXX", base);
+		if (!mkdtemp(fuzz_dir)) {
+			fuzz_dir[0] = '\0';
 			return NULL;
 		}
+		atexit(fuzz_remove_scratch);
 	}
-	return dir;
+	return fuzz_dir;
 }
 
 static void fuzz_empty(const char *dir)
