@@ -27,9 +27,10 @@
  * deployment of a group takes as predecessor the last one an earlier run
  * into the same store saw (kept in the store's meta table: stored_prev,
  * store_last) when that is older; else it has none and keeps only its own
- * SHA (DevLake likewise gives the first deployment no difference).  A SHA the clone does not have leaves that deployment with
- * its own SHA only, and is counted in one warning.  Without a configured
- * path nothing is held and the events are as the adapter made them.
+ * SHA (DevLake likewise gives the first deployment no difference).  A
+ * SHA the clone does not have leaves that deployment with its own SHA
+ * only, and is counted in one warning.  Without a configured path nothing
+ * is held and the events are as the adapter made them.
  */
 #include <git2.h>
 #include <stdio.h>
