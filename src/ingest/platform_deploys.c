@@ -91,7 +91,7 @@ static int deployed_commit(const orgmri_event *ev, const char **key,
 	return 0;
 }
 
-/* A deep copy of ev into the arena; NULL on out of memory. */
+/* A deep copy of ev into the arena: 0, or ORGMRI_ENOMEM. */
 static int copy_event(orgmri_arena *a, const orgmri_event *ev,
                       orgmri_event *out)
 {
@@ -112,10 +112,11 @@ static int copy_event(orgmri_arena *a, const orgmri_event *ev,
 		if (!(rel[i] = orgmri_arena_strdup(a, ev->related[i])))
 			return ORGMRI_ENOMEM;
 	for (size_t i = 0; i < ev->nattrs; i++) {
-		at[i] = ev->attrs[i];
-		at[i].name = orgmri_arena_strdup(a, ev->attrs[i].name);
-		at[i].value = orgmri_arena_strdup(a, ev->attrs[i].value);
-		if (!at[i].name || !at[i].value)
+		const orgmri_attr *src = &ev->attrs[i];
+		at[i] = *src;
+		at[i].name = orgmri_arena_strdup(a, src->name);
+		at[i].value = src->value ? orgmri_arena_strdup(a, src->value) : NULL;
+		if (!at[i].name || (src->value && !at[i].value))
 			return ORGMRI_ENOMEM;
 	}
 	out->related = rel;
