@@ -13,6 +13,7 @@
 
 #include "core/lines.h"
 #include "ingest/github.h"
+#include "ingest/platform.h"
 
 typedef int (*element_fn)(gh_norm *n, json_t *el, void *ctx,
                           orgmri_error *err);
@@ -86,7 +87,7 @@ typedef struct folder {
 	char repo[GH_KEY_MAX];
 	long long number;
 	long long deployment;
-	char sha[64], environment[128];
+	char sha[GH_SHA_MAX + 1], environment[128];
 	json_t *timeline;           /* the current PR's timeline items */
 } folder;
 
@@ -192,6 +193,8 @@ static int on_run(gh_norm *n, json_t *el, void *ctx, orgmri_error *err)
 	return gh_norm_run(n, el, f->repo[0] ? f->repo : NULL, err);
 }
 
+static int read_folder(orgmri_adapter_ctx *ctx, orgmri_error *err);
+
 static int detect_folder(const char *path)
 {
 	char p[4096];
@@ -204,6 +207,16 @@ static int detect_folder(const char *path)
 }
 
 static int run_folder(orgmri_adapter_ctx *ctx, orgmri_error *err)
+{
+	plat_deploys dep;   /* deployments get the commits they shipped */
+	plat_deploys_begin(&dep, ctx);
+	int rc = read_folder(ctx, err);
+	int frc = plat_deploys_finish(&dep, ctx, rc ? NULL : err);
+	plat_deploys_free(&dep);
+	return rc ? rc : frc;
+}
+
+static int read_folder(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
 	gh_norm n;
 	gh_norm_init(&n, ctx);
@@ -230,6 +243,13 @@ const orgmri_adapter orgmri_adapter_github = {
 
 /* ---- webhook deliveries ------------------------------------------------- */
 
+/* Messages about a payload member name its path ("$.payload.review"). */
+static json_t *member(gh_norm *n, json_t *payload, const char *name)
+{
+	snprintf(n->prefix, sizeof(n->prefix), "$.payload.%s", name);
+	return json_object_get(payload, name);
+}
+
 static int delivery(gh_norm *n, const char *event, json_t *payload,
                     orgmri_error *err)
 {
@@ -251,24 +271,25 @@ static int delivery(gh_norm *n, const char *event, json_t *payload,
 		if (!json_is_integer(num))
 			return orgmri_seterr(err, ORGMRI_EPARSE, "%s.pull_request.number: "
 			                     "expected an integer", n->prefix);
-		return gh_norm_review(n, json_object_get(payload, "review"), rp,
+		return gh_norm_review(n, member(n, payload, "review"), rp,
 		                      json_integer_value(num), err);
 	}
 	if (strcmp(event, "push") == 0)
 		return gh_norm_push(n, payload, rp, err);
 	if (strcmp(event, "issues") == 0)
-		return gh_norm_issue(n, json_object_get(payload, "issue"), rp, err);
+		return gh_norm_issue(n, member(n, payload, "issue"), rp, err);
 	if (strcmp(event, "workflow_run") == 0)
-		return gh_norm_run(n, json_object_get(payload, "workflow_run"), rp,
+		return gh_norm_run(n, member(n, payload, "workflow_run"), rp,
 		                   err);
 	if (strcmp(event, "check_run") == 0)
-		return gh_norm_check_run(n, json_object_get(payload, "check_run"), rp,
+		return gh_norm_check_run(n, member(n, payload, "check_run"), rp,
 		                         err);
 	json_t *dep = json_object_get(payload, "deployment");
 	if (strcmp(event, "deployment") == 0) {
 		long long id = 0;
-		char sha[64], out[GH_KEY_MAX];
-		return gh_norm_deployment(n, dep, rp, &id, sha, out, err);
+		char sha[GH_SHA_MAX + 1], out[GH_KEY_MAX];
+		return gh_norm_deployment(n, member(n, payload, "deployment"), rp,
+		                          &id, sha, out, err);
 	}
 	if (strcmp(event, "deployment_status") == 0) {
 		json_t *id = dep ? json_object_get(dep, "id") : NULL;
@@ -278,7 +299,7 @@ static int delivery(gh_norm *n, const char *event, json_t *payload,
 			return orgmri_seterr(err, ORGMRI_EPARSE, "$.payload.deployment.id:"
 			                     " expected an integer");
 		return gh_norm_deployment_status(n,
-			json_object_get(payload, "deployment_status"), rp,
+			member(n, payload, "deployment_status"), rp,
 			json_integer_value(id),
 			json_is_string(sha) ? json_string_value(sha) : "",
 			json_is_string(env) ? json_string_value(env) : "", err);
@@ -304,7 +325,19 @@ static int detect_webhooks(const char *path)
 	       strstr(head, "\"event\"") ? 20 : 0;
 }
 
+static int read_webhooks(orgmri_adapter_ctx *ctx, orgmri_error *err);
+
 static int run_webhooks(orgmri_adapter_ctx *ctx, orgmri_error *err)
+{
+	plat_deploys dep;   /* deployments get the commits they shipped */
+	plat_deploys_begin(&dep, ctx);
+	int rc = read_webhooks(ctx, err);
+	int frc = plat_deploys_finish(&dep, ctx, rc ? NULL : err);
+	plat_deploys_free(&dep);
+	return rc ? rc : frc;
+}
+
+static int read_webhooks(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
 	gh_norm n;
 	gh_norm_init(&n, ctx);

@@ -32,6 +32,9 @@
 #define GH_MAX_RELATED 48
 #define GH_MAX_LABELS_TEXT 1024
 #define GH_MAX_INCIDENT_LABELS 16
+/* Longest commit SHA accepted (SHA-256 object names are 64 hex digits);
+ * buffers for one hold GH_SHA_MAX + 1 bytes. */
+#define GH_SHA_MAX 64
 
 /* ---- the element reader (github_pages.c) ----------------------------- */
 
@@ -120,7 +123,8 @@ void gh_norm_timeline_actors(json_t *t, const char **merged_by,
  * counted as ignored. */
 int gh_norm_issue(gh_norm *n, json_t *is, const char *repo,
                   orgmri_error *err);
-/* A deployment, and one of its statuses. */
+/* A deployment, and one of its statuses.  sha_out (when not NULL) holds
+ * GH_SHA_MAX + 1 bytes, repo_out GH_KEY_MAX. */
 int gh_norm_deployment(gh_norm *n, json_t *d, const char *repo,
                        long long *id_out, char *sha_out, char *repo_out,
                        orgmri_error *err);

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ingest/gitlab.h"
 #include "ingest/platform.h"
 
 typedef struct gl_run {
@@ -542,13 +543,17 @@ static int one_mr(json_t *mr, const plat_where *w, void *arg,
 /* ---- pipelines -------------------------------------------------------- */
 
 /*
- * Pipeline and deployment statuses: GitLab's enums.  `terminal` is the
- * activity of the outcome; "" = none (still running, or an outcome that
- * is neither pass nor fail, such as canceled or skipped).
+ * Pipeline and deployment statuses: GitLab's enums, each with the
+ * activity of its outcome; "" = none (still to run or running).  As
+ * Apache DevLake classifies pipelines (and as the GitHub adapter does
+ * runs): a canceled pipeline failed; a skipped one ended without a
+ * verdict (`ci_skipped`, left out of pass rates).  A canceled deployment
+ * records no outcome (it never reached the environment).
  */
 static const plat_map pipeline_outcome[] = {
 	{ "success", "ci_passed" }, { "failed", "ci_failed" },
-	{ "canceled", "" }, { "canceling", "" }, { "skipped", "" },
+	{ "canceled", "ci_failed" }, { "canceling", "" },
+	{ "skipped", "ci_skipped" },
 	{ "created", "" }, { "waiting_for_resource", "" }, { "preparing", "" },
 	{ "pending", "" }, { "running", "" }, { "manual", "" },
 	{ "scheduled", "" }, { NULL, NULL }
@@ -559,6 +564,16 @@ static const plat_map deployment_outcome[] = {
 	{ "canceled", "" }, { "skipped", "" }, { "created", "" },
 	{ "running", "" }, { "blocked", "" }, { NULL, NULL }
 };
+
+const char *gl_pipeline_outcome(const char *status)
+{
+	return plat_lookup(pipeline_outcome, status);
+}
+
+const char *gl_deployment_outcome(const char *status)
+{
+	return plat_lookup(deployment_outcome, status);
+}
 
 static int unknown_status(gl_run *r, const plat_where *w, const char *what,
                           const char *status, orgmri_error *err)
@@ -645,6 +660,7 @@ static int pipeline_events(gl_run *r, json_t *p, const plat_where *w,
 		if (outcome && outcome[0]) {
 			plat_begin(&r->pe, objs[k], outcome, t1, user,
 			           k ? disc : NULL);
+			plat_attr(&r->pe, "state", status);
 			plat_rel(&r->pe, commit);
 			plat_rel(&r->pe, k ? build : change);
 			if ((rc = emit(r, e)))
@@ -718,13 +734,15 @@ static int unlisted_pipelines(gl_run *r, orgmri_error *err)
 	long long *extra = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0;
-	qsort(r->pipeline_ids, r->npipelines, sizeof(long long), cmp_id);
+	/* (qsort and bsearch must not see a NULL array, even empty) */
+	if (r->npipelines)
+		qsort(r->pipeline_ids, r->npipelines, sizeof(long long), cmp_id);
 	for (struct dirent *de; d && (de = readdir(d));) {
 		char *end;
 		long long id = strtoll(de->d_name, &end, 10);
 		if (end == de->d_name || strcmp(end, ".json") != 0 ||
-		    bsearch(&id, r->pipeline_ids, r->npipelines, sizeof(id),
-		            cmp_id))
+		    (r->npipelines && bsearch(&id, r->pipeline_ids, r->npipelines,
+		                              sizeof(id), cmp_id)))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -737,7 +755,8 @@ static int unlisted_pipelines(gl_run *r, orgmri_error *err)
 		}
 		extra[n++] = id;
 	}
-	qsort(extra, n, sizeof(*extra), cmp_id);
+	if (n)
+		qsort(extra, n, sizeof(*extra), cmp_id);
 	for (size_t i = 0; i < n && !rc; i++) {
 		char name[48];
 		snprintf(name, sizeof(name), "%lld.json", extra[i]);
@@ -832,7 +851,7 @@ static int match_label(const char *value, void *arg)
 /* An issue is an incident when GitLab says so (issue_type "incident",
  * type "INCIDENT") or it carries one of the configured labels
  * (gitlab.incidentLabel, repeatable; default "incident"). */
-static int is_incident(gl_run *r, json_t *is, const char *labels)
+int gl_is_incident(const orgmri_config *cfg, json_t *is, const char *labels)
 {
 	const char *t1 = NULL, *t2 = NULL;
 	orgmri_error ignore;
@@ -842,10 +861,9 @@ static int is_incident(gl_run *r, json_t *is, const char *labels)
 	    (t2 && strcasecmp(t2, "incident") == 0))
 		return 1;
 	label_match m = { labels, 0 };
-	orgmri_config_each(r->ctx->config, "gitlab.incidentlabel", match_label,
-	                   &m);
-	int configured = orgmri_config_string(r->ctx->config,
-	                                      "gitlab.incidentlabel", NULL) != NULL;
+	orgmri_config_each(cfg, "gitlab.incidentlabel", match_label, &m);
+	int configured = orgmri_config_string(cfg, "gitlab.incidentlabel",
+	                                      NULL) != NULL;
 	return m.hit || (!configured && has_label(labels, "incident"));
 }
 
@@ -874,7 +892,7 @@ static int one_issue(json_t *is, const plat_where *w, void *arg,
 		return rc;
 	if ((rc = learn_project(r, is)))
 		return rc;
-	int inc = is_incident(r, is, labels);
+	int inc = gl_is_incident(r->ctx->config, is, labels);
 	const char *key = plat_fmt(&r->pe, "%s:%s#%lld",
 	                           inc ? "incident" : "issue", project(r, is), iid);
 	plat_begin(&r->pe, key, inc ? "incident_opened" : "created", created,
@@ -946,7 +964,7 @@ static int read_project_file(gl_run *r)
 	return rc;
 }
 
-static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
+static int read_export(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
 	gl_run r;
 	memset(&r, 0, sizeof(r));
@@ -988,6 +1006,16 @@ done:
 	free(r.dir);
 	plat_event_free(&r.pe);
 	return rc;
+}
+
+static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
+{
+	plat_deploys dep;   /* deployments get the commits they shipped */
+	plat_deploys_begin(&dep, ctx);
+	int rc = read_export(ctx, err);
+	int frc = plat_deploys_finish(&dep, ctx, rc ? NULL : err);
+	plat_deploys_free(&dep);
+	return rc ? rc : frc;
 }
 
 const orgmri_adapter orgmri_adapter_gitlab = {

@@ -401,6 +401,10 @@ int plat_time_parse(const char *s, int64_t *out, orgmri_error *e)
 	} else if (*p) {
 		goto fail;
 	}
+	/* GitLab's hooks write "2016-08-12 15:23:28 UTC" and
+	 * "2021-04-28 21:50:00 +0200": a space before the zone */
+	if (*p == ' ' && (p[1] == '+' || p[1] == '-' || strcmp(p, " UTC") == 0))
+		p = p[1] == 'U' ? "Z" : p + 1;
 	char buf[96];
 	int n = snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d%.40s",
 	                 y, mo, d, h, mi, se, p);

@@ -126,6 +126,33 @@ void plat_rel(plat_event *pe, const char *object);
  */
 int plat_emit(orgmri_adapter_ctx *ctx, plat_event *pe, orgmri_error *e);
 
+/* ---- deployments: the commits they shipped (platform_deploys.c) ------- */
+
+/*
+ * Wraps an adapter's sink for one run: `deployed` events of deployments
+ * whose repository has a clone configured (repo.<NAME>.path) are held and,
+ * at finish, sent on with the commits of `git rev-list PREV..CUR` added
+ * (PREV: the previous successful deployment of the same repository and
+ * environment in the run).  Other events pass straight through.
+ */
+typedef struct plat_deploys {
+	orgmri_sink sink;             /* first member: the adapter writes here */
+	orgmri_sink *inner;
+	const orgmri_config *config;
+	void *items;                  /* the held events */
+	size_t n, cap;
+	orgmri_arena arena;
+	long long missing, unopened;  /* SHAs not in the clone; bad paths */
+} plat_deploys;
+
+/* Point ctx->sink at d (remembering the adapter's sink). */
+void plat_deploys_begin(plat_deploys *d, orgmri_adapter_ctx *ctx);
+/* Restore ctx->sink and send the held events on, with their commits;
+ * 0 or the sink's error.  Call plat_deploys_free afterwards in any case. */
+int plat_deploys_finish(plat_deploys *d, orgmri_adapter_ctx *ctx,
+                        orgmri_error *err);
+void plat_deploys_free(plat_deploys *d);
+
 /* ---- small helpers ---------------------------------------------------- */
 
 /* Look `key` up in a {name, value} table (case-insensitive); NULL if

@@ -23,6 +23,7 @@ extern const orgmri_adapter orgmri_adapter_incidents;
 extern const orgmri_adapter orgmri_adapter_devlake;
 extern const orgmri_adapter orgmri_adapter_github;
 extern const orgmri_adapter orgmri_adapter_github_webhooks;
+extern const orgmri_adapter orgmri_adapter_gitlab_webhooks;
 
 static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_jsonl,
@@ -36,6 +37,7 @@ static const orgmri_adapter *const adapters[] = {
 	&orgmri_adapter_devlake,
 	&orgmri_adapter_github,
 	&orgmri_adapter_github_webhooks,
+	&orgmri_adapter_gitlab_webhooks,
 };
 
 #define NADAPTERS (sizeof(adapters) / sizeof(adapters[0]))

@@ -49,6 +49,24 @@ expect_eq "$(( $(count approved) + $(count changes_requested) + $(count commente
 	"$reviews" "reviews"
 expect_eq "$(count ci_started)" "$runs" "workflow runs"
 expect_eq "$(count ci_passed)" "$passed" "successful runs"
+# Run outcomes as DevLake classifies them (its cicd_pipelines snapshot):
+# result SUCCESS / FAILURE (failure, cancelled, timed_out,
+# startup_failure), or status OTHER with a conclusion (neutral, skipped,
+# stale, action_required: ci_skipped); queued or running: no outcome.
+P="$ORGMRI_SHARED/data/devlake/github/snapshot_tables/cicd_pipelines.csv"
+dl() { python3 -c 'import csv,sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if eval(sys.argv[2])))' "$P" "$1"; }
+expect_eq "$(dl 'r["result"]=="SUCCESS"')" 18 "DevLake SUCCESS runs"
+expect_eq "$(dl 'r["result"]=="FAILURE"')" 6 "DevLake FAILURE runs"
+expect_eq "$(dl 'r["status"]=="OTHER" and r["original_result"]!=""')" 4 "DevLake OTHER runs with a conclusion"
+expect_eq "$(count ci_passed)" 18 "ci_passed = DevLake SUCCESS"
+expect_eq "$(count ci_failed)" 6 "ci_failed = DevLake FAILURE (cancelled included)"
+expect_eq "$(count ci_skipped)" 4 "ci_skipped = DevLake OTHER with a conclusion"
+cancelled=$(jq '[.[].data | select((.conclusion // "") | ascii_downcase == "cancelled") | .id] | length' \
+	"$J/_raw_github_api_runs.json")
+expect_eq "$cancelled" 1 "cancelled runs in the recording"
+"$ORGMRI" export -o "$T/ev.jsonl"
+expect_eq "$(jq -s '[.[] | select(.activity == "ci_failed" and .attrs.conclusion == "cancelled")] | length' "$T/ev.jsonl")" \
+	"$cancelled" "cancelled runs recorded as ci_failed, conclusion=cancelled"
 # ingesting the same export again changes nothing
 expect_status 0 "$ORGMRI" ingest "$X"
 expect_grep "$T/err" " 0 new"

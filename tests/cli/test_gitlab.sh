@@ -132,3 +132,26 @@ if fails:
     print('FAIL:', *fails, sep='\n  '); sys.exit(1)
 print('gitlab: all checks passed on', len(evs), 'events')
 PY
+
+# Pipeline outcomes as DevLake classifies GitLab's statuses (its
+# cicd_tasks snapshot: canceled -> FAILURE, skipped -> no result): a
+# canceled pipeline is ci_failed, a skipped one ci_skipped, a running one
+# has no outcome.  The recording has no such pipelines, so a hand-made one.
+python3 - "$ORGMRI_SHARED/data/devlake/gitlab/snapshot_tables/cicd_tasks.csv" <<'PY'
+import csv, sys, collections
+c = collections.Counter((r['original_status'], r['result']) for r in csv.DictReader(open(sys.argv[1])))
+assert c[('canceled', 'FAILURE')] == 2 and c[('skipped', '')] == 1, c
+PY
+mkdir "$T/gp"
+cat >"$T/gp/pipelines.json" <<'JSON'
+[{"id": 1, "project_id": 9, "status": "canceled", "ref": "main", "sha": "aa", "created_at": "2024-05-01T10:00:00Z", "updated_at": "2024-05-01T10:05:00Z", "web_url": "https://gitlab.example/g/p/-/pipelines/1"},
+ {"id": 2, "project_id": 9, "status": "skipped", "ref": "main", "sha": "bb", "created_at": "2024-05-01T11:00:00Z", "updated_at": "2024-05-01T11:00:01Z", "web_url": "https://gitlab.example/g/p/-/pipelines/2"},
+ {"id": 3, "project_id": 9, "status": "running", "ref": "main", "sha": "cc", "created_at": "2024-05-01T12:00:00Z", "web_url": "https://gitlab.example/g/p/-/pipelines/3"},
+ {"id": 4, "project_id": 9, "status": "success", "ref": "main", "sha": "dd", "created_at": "2024-05-01T13:00:00Z", "updated_at": "2024-05-01T13:09:00Z", "web_url": "https://gitlab.example/g/p/-/pipelines/4"}]
+JSON
+"$ORGMRI" ingest --db "$T/gp.db" "$T/gp" 2>"$T/gperr"
+"$ORGMRI" export --db "$T/gp.db" -o "$T/gp.jsonl"
+got=$(jq -r 'select(.object | startswith("build:")) | "\(.object) \(.activity) \(.attrs.state // "")"' "$T/gp.jsonl" | sort | tr '\n' ';')
+want="build:g/p/pipelines/1 ci_failed canceled;build:g/p/pipelines/1 ci_started canceled;build:g/p/pipelines/2 ci_skipped skipped;build:g/p/pipelines/2 ci_started skipped;build:g/p/pipelines/3 ci_started running;build:g/p/pipelines/4 ci_passed success;build:g/p/pipelines/4 ci_started success;"
+[ "$got" = "$want" ] || { echo "pipeline outcomes: got $got"; exit 1; }
+echo "gitlab: canceled/skipped pipeline outcomes checked"
