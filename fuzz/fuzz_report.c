@@ -131,6 +131,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fc.nstages = 2;
 	fc.counts = v;
 	orgmri_report_chart_flow(r, &fc);
+	/* a process map: nodes named by the strings, edges between any of
+	 * them (self-loops, both directions, out-of-range ends) from bytes */
+	orgmri_chart_graph_node gn[NSTR];
+	orgmri_chart_graph_edge ge[2 * NSTR];
+	for (size_t i = 0; i < NSTR; i++) {
+		gn[i] = (orgmri_chart_graph_node){ s[i], v[i], v[(i + 1) % NSTR],
+		                                   v[(i + 2) % NSTR], v[(i + 3) % NSTR] };
+		for (size_t k = 0; k < 2; k++) {
+			size_t j = 2 * i + k;
+			unsigned char a = size ? data[j % size] : 0;
+			unsigned char b = size ? data[(j * 7 + 3) % size] : 0;
+			ge[j] = (orgmri_chart_graph_edge){ a % (NSTR + 1), b % NSTR,
+			                                   v[j % NSTR], v[(j + 5) % NSTR] };
+		}
+	}
+	orgmri_chart_graph gc = ORGMRI_CHART_GRAPH_INIT;
+	gc.text.title = s[4];
+	gc.text.how_to_read = s[5];
+	gc.unit = size % 3 ? "hours" : s[6];
+	gc.nodes = gn;
+	gc.nnodes = NSTR;
+	gc.edges = ge;
+	gc.nedges = 2 * NSTR;
+	gc.max_nodes = size % 7;
+	gc.coverage = v[1];
+	orgmri_report_chart_graph(r, &gc);
 
 	char *html;
 	size_t len;

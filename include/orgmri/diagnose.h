@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "config.h"
 #include "error.h"
+#include "map.h"
 #include "model.h"
 #include "table.h"
 
@@ -301,6 +302,9 @@ typedef struct orgmri_diag_series {
 	 * reviewers are numbered, not named (docs/diagnosis.md) */
 	size_t nreviewers;
 	double *reviews;
+	/* process map of the items created in either period (all their
+	 * events, in time order); NULL only when the model has no items */
+	orgmri_map *map;
 } orgmri_diag_series;
 
 int orgmri_diag_series_compute(const orgmri_table *t, const orgmri_model *m,

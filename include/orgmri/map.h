@@ -35,6 +35,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "error.h"
+#include "report.h"
 #include "table.h"
 
 #ifdef __cplusplus
@@ -49,11 +50,16 @@ typedef struct orgmri_map_options {
 	size_t nexclude;
 	int64_t since, until;          /* only events with since <= time <=
 	                                  until (INT64_MIN / INT64_MAX: all) */
+	/* version 2: only these objects (table indexes, each once; NULL =
+	 * every object), e.g. the items of a value-stream model */
+	const uint32_t *objects;
+	size_t nobjects;
 } orgmri_map_options;
 
-#define ORGMRI_MAP_OPTIONS_VERSION 1
+#define ORGMRI_MAP_OPTIONS_VERSION 2
 #define ORGMRI_MAP_OPTIONS_INIT \
-	{ ORGMRI_MAP_OPTIONS_VERSION, NULL, 0, NULL, 0, INT64_MIN, INT64_MAX }
+	{ ORGMRI_MAP_OPTIONS_VERSION, NULL, 0, NULL, 0, INT64_MIN, INT64_MAX, \
+	  NULL, 0 }
 
 typedef struct orgmri_map_activity {
 	const char *name;
@@ -102,6 +108,27 @@ void orgmri_map_free(orgmri_map *m);
 int orgmri_map_write_text(const orgmri_map *m, FILE *fp, size_t max_variants);
 int orgmri_map_write_json(const orgmri_map *m, FILE *fp, size_t max_variants);
 int orgmri_map_write_dot(const orgmri_map *m, FILE *fp);
+
+/*
+ * The map as a process-map chart (report.h): one node per activity, one
+ * edge per directly-follows pair, median working and waiting times in
+ * the unit that suits the largest of them (seconds, minutes, hours or
+ * days, in out->graph.unit).  Titles are defaults the caller may
+ * replace.  The arrays are malloc'ed and names borrowed from m: free with
+ * orgmri_map_chart_free before freeing m.
+ */
+typedef struct orgmri_map_chart {
+	orgmri_chart_graph graph;
+	orgmri_chart_graph_node *nodes;
+	orgmri_chart_graph_edge *edges;
+} orgmri_map_chart;
+
+int orgmri_map_chart_make(const orgmri_map *m, orgmri_map_chart *out,
+                          orgmri_error *err);
+void orgmri_map_chart_free(orgmri_map_chart *c);
+
+/* SVG: the map drawn as a standalone SVG document (the chart above). */
+int orgmri_map_write_svg(const orgmri_map *m, FILE *fp, orgmri_error *err);
 
 #ifdef __cplusplus
 }

@@ -259,6 +259,48 @@ typedef struct orgmri_chart_bars {
 
 #define ORGMRI_CHART_BARS_INIT { { NULL, NULL }, NULL, NULL, NULL, NULL, 0, 0, NULL }
 
+/*
+ * Process map: a directed graph of activities (nodes) and
+ * directly-follows transitions (edges), drawn top to bottom in layers
+ * (docs/report.md: the layout).  Node i's `starts` / `ends` are the items
+ * whose sequence begins / ends there (drawn as edges from "start" and to
+ * "end").  Times (`work`, `wait`: medians) are in `unit`; NaN = none.
+ *
+ * Big graphs are filtered so they stay readable: the `max_nodes` most
+ * frequent activities (0: 16); of the edges among them, each node's
+ * strongest incoming and outgoing one, then the others by count until
+ * they cover `coverage` of all transitions (0: 0.95) or `max_edges` are
+ * drawn (0: 40).  The chart says what it left out; its table of numbers
+ * lists every node and edge.  An edge label that would overlap another
+ * label or a node is not drawn (the edge keeps a tooltip with its
+ * numbers).
+ */
+typedef struct orgmri_chart_graph_node {
+	const char *name;
+	double count;          /* events */
+	double starts, ends;   /* items beginning / ending here */
+	double work;           /* median working time, NaN = unknown */
+} orgmri_chart_graph_node;
+
+typedef struct orgmri_chart_graph_edge {
+	size_t from, to;       /* node indexes */
+	double count;          /* transitions */
+	double wait;           /* median waiting time, NaN = unknown */
+} orgmri_chart_graph_edge;
+
+typedef struct orgmri_chart_graph {
+	orgmri_chart_text text;
+	const char *unit;      /* of work and wait: "hours" */
+	const orgmri_chart_graph_node *nodes;
+	size_t nnodes;
+	const orgmri_chart_graph_edge *edges;
+	size_t nedges;
+	size_t max_nodes, max_edges;
+	double coverage;
+} orgmri_chart_graph;
+
+#define ORGMRI_CHART_GRAPH_INIT { { NULL, NULL }, NULL, NULL, 0, NULL, 0, 0, 0, 0 }
+
 /* Each appends one chart (a <figure>) to the current section.  A chart
  * without data is drawn as an empty frame that says so. */
 int orgmri_report_chart_lines(orgmri_report *r, const orgmri_chart_lines *c);
@@ -267,6 +309,15 @@ int orgmri_report_chart_flow(orgmri_report *r, const orgmri_chart_flow *c);
 int orgmri_report_chart_scatter(orgmri_report *r,
                                 const orgmri_chart_scatter *c);
 int orgmri_report_chart_bars(orgmri_report *r, const orgmri_chart_bars *c);
+int orgmri_report_chart_graph(orgmri_report *r, const orgmri_chart_graph *c);
+
+/*
+ * The process map alone as a standalone SVG document (with its own
+ * styles), e.g. for `orgmri map --format svg`.  Returns 0, ORGMRI_EINVAL,
+ * ORGMRI_ENOMEM or ORGMRI_EIO, with a message in err.
+ */
+int orgmri_chart_graph_write_svg(const orgmri_chart_graph *c, FILE *fp,
+                                 orgmri_error *err);
 
 /* ---- output ----------------------------------------------------------- */
 

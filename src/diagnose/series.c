@@ -29,6 +29,7 @@ void orgmri_diag_series_free(orgmri_diag_series *s)
 	free(s->done_at);
 	free(s->cycle_h);
 	free(s->reviews);
+	orgmri_map_free(s->map);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -284,6 +285,29 @@ static int review_load(const orgmri_table *t, const orgmri_model *m,
 	return 0;
 }
 
+/* The process map of the items created in the two periods. */
+static int process_map(const orgmri_table *t, const orgmri_model *m,
+                       const orgmri_diagnosis *d, orgmri_diag_series *s,
+                       orgmri_error *err)
+{
+	if (m->nitems == 0)
+		return 0;
+	uint32_t *objs = malloc(m->nitems * sizeof(*objs));
+	if (!objs)
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	size_t n = 0;
+	for (size_t i = 0; i < m->nitems; i++)
+		if (m->item_created[i] >= d->before_from &&
+		    m->item_created[i] < d->after_to)
+			objs[n++] = m->item[i];
+	orgmri_map_options o = ORGMRI_MAP_OPTIONS_INIT;
+	o.objects = objs;
+	o.nobjects = n;
+	int rc = orgmri_map_build(t, &o, &s->map, err);
+	free(objs);
+	return rc;
+}
+
 int orgmri_diag_series_compute(const orgmri_table *t, const orgmri_model *m,
                                const orgmri_diagnosis *d,
                                orgmri_diag_series *out, orgmri_error *err)
@@ -296,5 +320,7 @@ int orgmri_diag_series_compute(const orgmri_table *t, const orgmri_model *m,
 		return orgmri_seterr(err, rc, "out of memory for the report's "
 		                     "series");
 	}
-	return 0;
+	if ((rc = process_map(t, m, d, out, err)))
+		orgmri_diag_series_free(out);
+	return rc;
 }

@@ -419,8 +419,13 @@ int orgmri_map_build(const orgmri_table *t, const orgmri_map_options *opts,
 	b.in = in;
 	if ((rc = prepare(&b, err)))
 		goto done;
-	for (uint32_t o = 0; o < t->nobjects; o++) {
-		if (b.type != ORGMRI_NONE && t->obj_type[o] != b.type)
+	/* a version-1 caller's struct ends before `objects` */
+	int listed = b.o->version >= 2 && b.o->objects;
+	size_t n = listed ? b.o->nobjects : t->nobjects;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t o = listed ? b.o->objects[i] : (uint32_t)i;
+		if (o >= t->nobjects ||
+		    (b.type != ORGMRI_NONE && t->obj_type[o] != b.type))
 			continue;
 		if ((rc = one_case(&b, o)))
 			goto nomem;

@@ -238,6 +238,31 @@ static void stages_section(orgmri_report *r, const orgmri_diagnosis *d,
 	orgmri_report_chart_scatter(r, &sc);
 }
 
+/* How changes actually moved: the process map of their events. */
+static void map_chart(orgmri_report *r, const orgmri_diag_series *s)
+{
+	if (!s->map)
+		return;
+	orgmri_map_chart c;
+	orgmri_error err;
+	if (orgmri_map_chart_make(s->map, &c, &err)) {
+		orgmri_report_warning(r, "The process map could not be drawn: "
+		                      "out of memory.");
+		return;
+	}
+	c.graph.text.title = "How changes move: the process map";
+	c.graph.text.how_to_read = "Each box is an activity recorded on the "
+		"changes of both periods, with its number of events; each arrow is "
+		"how often one activity directly followed another on the same "
+		"change, thicker for more, labelled with that count and the "
+		"median wait in between. Orange arrows go back up: rework loops "
+		"such as changes requested, pushed, reviewed again. Rare "
+		"activities and transitions are left out of the drawing (the "
+		"line under it says how many); the table lists them all.";
+	orgmri_report_chart_graph(r, &c.graph);
+	orgmri_map_chart_free(&c);
+}
+
 static void constraint_section(orgmri_report *r, const orgmri_diagnosis *d)
 {
 	orgmri_report_section(r, "What is the constraint now?");
@@ -353,6 +378,7 @@ int orgmri_render_diagnosis_html(const orgmri_diagnosis *d,
 		return rc;
 	faster_section(r, d, s);
 	stages_section(r, d, s);
+	map_chart(r, s);
 	constraint_section(r, d);
 	health_section(r, d, s);
 	orgmri_report_section(r, "What to fix first");

@@ -1,11 +1,14 @@
 /*
- * map.c - the process map (map.h) as text, JSON and Graphviz DOT.
+ * map.c - the process map (map.h) as text, JSON, Graphviz DOT and SVG
+ * (drawn by svg_graph.c).
  *
  * Durations are milliseconds in JSON (exact: medians of integer
  * milliseconds are whole or halves, means are printed to 0.001 ms) and
  * human units in text and DOT.  Names are escaped for each format.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -187,4 +190,94 @@ int orgmri_map_write_dot(const orgmri_map *m, FILE *fp)
 	}
 	fputs("}\n", fp);
 	return finish_write(fp);
+}
+
+/* ---- chart -------------------------------------------------------------- */
+
+typedef struct time_unit {
+	const char *name;
+	double ms;
+} time_unit;
+
+/* The largest unit the longest median reaches (at least 1 of it); days
+ * only from two days on, so a few hours stay in hours. */
+static time_unit pick_unit(const orgmri_map *m)
+{
+	double top = 0;
+	for (size_t i = 0; i < m->nedges; i++)
+		if (isfinite(m->edges[i].wait_median_ms))
+			top = fmax(top, m->edges[i].wait_median_ms);
+	for (size_t i = 0; i < m->nactivities; i++)
+		if (m->activities[i].work_pairs > 0)
+			top = fmax(top, m->activities[i].work_median_ms);
+	if (top >= 2 * 86400000.0)
+		return (time_unit){ "days", 86400000.0 };
+	if (top >= 3600000.0)
+		return (time_unit){ "hours", 3600000.0 };
+	if (top >= 60000.0)
+		return (time_unit){ "minutes", 60000.0 };
+	return (time_unit){ "seconds", 1000.0 };
+}
+
+int orgmri_map_chart_make(const orgmri_map *m, orgmri_map_chart *out,
+                          orgmri_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->nodes = calloc(m->nactivities ? m->nactivities : 1,
+	                    sizeof(*out->nodes));
+	out->edges = calloc(m->nedges ? m->nedges : 1, sizeof(*out->edges));
+	if (!out->nodes || !out->edges) {
+		orgmri_map_chart_free(out);
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	}
+	time_unit u = pick_unit(m);
+	for (size_t i = 0; i < m->nactivities; i++) {
+		const orgmri_map_activity *a = &m->activities[i];
+		out->nodes[i] = (orgmri_chart_graph_node){
+			.name = a->name, .count = (double)a->count,
+			.starts = (double)a->starts, .ends = (double)a->ends,
+			.work = a->work_pairs > 0 ? a->work_median_ms / u.ms : NAN };
+	}
+	for (size_t i = 0; i < m->nedges; i++) {
+		const orgmri_map_edge *e = &m->edges[i];
+		out->edges[i] = (orgmri_chart_graph_edge){
+			.from = e->from, .to = e->to, .count = (double)e->count,
+			.wait = e->wait_median_ms / u.ms };
+	}
+	orgmri_chart_graph *g = &out->graph;
+	*g = (orgmri_chart_graph)ORGMRI_CHART_GRAPH_INIT;
+	g->text.title = "Process map";
+	g->text.how_to_read = "Boxes are activities with their number of "
+		"events (and median working time where start and complete "
+		"events pair up); arrows are the transitions from one activity "
+		"directly to the next within an item, thicker for more, labelled "
+		"with how many and the median wait between the two. Orange "
+		"arrows loop back (repeated work). Rare activities and "
+		"transitions are left out of the drawing, as the line at the "
+		"bottom says; the table lists them all.";
+	g->unit = u.name;
+	g->nodes = out->nodes;
+	g->nnodes = m->nactivities;
+	g->edges = out->edges;
+	g->nedges = m->nedges;
+	return 0;
+}
+
+void orgmri_map_chart_free(orgmri_map_chart *c)
+{
+	free(c->nodes);
+	free(c->edges);
+	c->nodes = NULL;
+	c->edges = NULL;
+}
+
+int orgmri_map_write_svg(const orgmri_map *m, FILE *fp, orgmri_error *err)
+{
+	orgmri_map_chart c;
+	int rc = orgmri_map_chart_make(m, &c, err);
+	if (rc)
+		return rc;
+	rc = orgmri_chart_graph_write_svg(&c.graph, fp, err);
+	orgmri_map_chart_free(&c);
+	return rc;
 }
