@@ -90,6 +90,22 @@ n=$((n + 1))
 d=$(printf '2026-02-%02dT10:00:00Z' "$n")
 GIT_AUTHOR_DATE=$d GIT_COMMITTER_DATE=$d git merge -q --no-ff -m "Merge branch 'side'" side
 C7=$(git rev-parse HEAD)
+# 6b. line edits whose counts orgmri settles without xdiff, and some it
+#     does not (git_diff.c forced_counts): checked against git below.
+printf 'a\nb\nc' >e1.txt
+printf 'x\nx\nx\n' >e2.txt
+printf 'a\nb\n' >e3.txt
+printf 'p\nq\nr\ns\n' >e4.txt
+printf '1\n2\n3\n4\n5\n' >e5.txt
+git add -A
+commit "edits base" >/dev/null
+printf 'a\nb\nc\n' >e1.txt          # final newline added
+printf 'x\nx\n' >e2.txt              # one of equal lines gone
+printf 'b\na\n' >e3.txt              # swapped
+printf 'p\nQ\nR\ns\n' >e4.txt      # two replaced, nothing in common
+printf '1\n3\n2\n4\n9\n5\n' >e5.txt  # moved and inserted
+git add -A
+commit "edits" >/dev/null
 # 7. an empty commit: files 0, paths "".
 C8=$(commit "nothing")
 # 8. the cap: 700 paths of 99 bytes (700 * 100 - 1 > 65,536).
@@ -138,8 +154,16 @@ for c in $(git rev-list HEAD); do
 		bad=$((bad + 1))
 		echo "  $c: git [$want] orgmri [$got]" >&2
 	fi
+	# and the line counts, as numstat gives them
+	want=$(git diff --numstat --no-renames "$p" "$c" |
+		awk '{if ($1 != "-") a += $1; if ($2 != "-") d += $2} END {print a + 0, d + 0}')
+	got="$(attr "$DB" "$c" additions) $(attr "$DB" "$c" deletions)"
+	if [[ "$want" != "$got" ]]; then
+		bad=$((bad + 1))
+		echo "  $c: numstat git [$want] orgmri [$got]" >&2
+	fi
 done
-check paths_vs_git 0 "$bad"
+check paths_and_lines_vs_git 0 "$bad"
 
 # --no-diff: no paths.
 ND=$T/nodiff.db
