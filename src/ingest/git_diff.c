@@ -492,21 +492,32 @@ char *orgmri_git_join_paths(const char *list, size_t len, size_t cap,
 
 /* ---- many commits, several threads ----------------------------------- */
 
-/* Commits per chunk a thread takes: small enough to balance the load,
- * large enough that neighbouring commits (sharing blobs) stay together
- * in one thread's cache. */
-#define CHUNK 32
+/*
+ * The commits are handed out in chunks of consecutive commits (walk
+ * order: neighbours share most trees and blobs), n / (threads * 8) of
+ * them, within these bounds: enough chunks to balance the threads, few
+ * enough that little is read twice at the borders.  Each chunk gets a
+ * fresh repository handle: libgit2's object cache keeps every object
+ * it read until its size limit (256 MiB, shared by all handles), then
+ * drops entries at random, so on a long history one handle per thread
+ * ended up evicting the very objects the next commit needed; a handle
+ * per chunk keeps what the chunk reads and no more.
+ */
+#define CHUNK_MIN 32
+#define CHUNK_MAX 1024
 #define MAX_THREADS 8
 
 typedef struct diff_job {
 	const char *path;
 	const git_oid *const *ids;
-	size_t n;
+	size_t n, chunk;
 	int64_t since_ms;
 	git_commit_diff *out;
 	atomic_size_t next;   /* first index of the next chunk to take */
 	atomic_size_t done;
 	atomic_int stop;      /* set on the first error */
+	void (*progress)(size_t done, void *ctx);
+	void *progress_ctx;
 } diff_job;
 
 typedef struct diff_worker {
@@ -516,6 +527,7 @@ typedef struct diff_worker {
 	size_t failed_at;     /* index of the commit that failed */
 	orgmri_error err;
 	orgmri_buf paths;     /* scratch: one commit's paths */
+	int report;           /* 1: call job->progress (the calling thread) */
 } diff_worker;
 
 static int diff_one(git_repository *repo, const git_oid *id,
@@ -585,41 +597,49 @@ static int open_for_diff(git_repository **repo, const char *path)
 	                               NULL);
 }
 
-static void *diff_worker_main(void *p)
+/* Diff commits [start, end) with a handle of their own; 0 or an error
+ * (w->rc, w->err, w->failed_at set). */
+static int diff_chunk(diff_worker *w, size_t start, size_t end)
 {
-	diff_worker *w = p;
 	diff_job *job = w->job;
 	git_repository *repo = NULL;
 	if (open_for_diff(&repo, job->path) < 0) {
 		const git_error *ge = git_error_last();
-		w->rc = orgmri_seterr(&w->err, ORGMRI_EIO, "%s: cannot open: %s",
-		                      job->path, ge && ge->message ? ge->message
-		                                                   : "unknown");
-		w->failed_at = 0;
-		atomic_store(&job->stop, 1);
-		return NULL;
+		w->failed_at = start;
+		return w->rc = orgmri_seterr(&w->err, ORGMRI_EIO, "%s: cannot "
+		                             "open: %s", job->path, ge &&
+		                             ge->message ? ge->message : "unknown");
 	}
+	for (size_t i = start; i < end && !w->rc; i++)
+		if ((w->rc = diff_one(repo, job->ids[i], job->since_ms,
+		                      &job->out[i], &w->paths, &w->err))) {
+			char hex[GIT_OID_HEXSZ + 1];
+			orgmri_err_prefix(&w->err, "commit %s", git_oid_tostr(
+			                  hex, sizeof(hex), job->ids[i]));
+			w->failed_at = i;
+		}
+	git_repository_free(repo);
+	return w->rc;
+}
+
+static void *diff_worker_main(void *p)
+{
+	diff_worker *w = p;
+	diff_job *job = w->job;
 	while (!atomic_load(&job->stop)) {
-		size_t start = atomic_fetch_add(&job->next, CHUNK);
+		size_t start = atomic_fetch_add(&job->next, job->chunk);
 		if (start >= job->n)
 			break;
-		size_t end = start + CHUNK < job->n ? start + CHUNK : job->n;
-		for (size_t i = start; i < end; i++) {
-			int rc = diff_one(repo, job->ids[i], job->since_ms,
-			                  &job->out[i], &w->paths, &w->err);
-			if (rc) {
-				char hex[GIT_OID_HEXSZ + 1];
-				orgmri_err_prefix(&w->err, "commit %s", git_oid_tostr(
-				                  hex, sizeof(hex), job->ids[i]));
-				w->rc = rc;
-				w->failed_at = i;
-				atomic_store(&job->stop, 1);
-				break;
-			}
+		size_t end = start + job->chunk < job->n ? start + job->chunk
+		                                         : job->n;
+		if (diff_chunk(w, start, end)) {
+			atomic_store(&job->stop, 1);
+			break;
 		}
 		atomic_fetch_add(&job->done, end - start);
+		if (w->report && job->progress)
+			job->progress(atomic_load(&job->done), job->progress_ctx);
 	}
-	git_repository_free(repo);
 	return NULL;
 }
 
@@ -633,53 +653,36 @@ int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
 	diff_worker w[MAX_THREADS];
 	memset(&job, 0, sizeof(job));
 	memset(w, 0, sizeof(w));
-	job.path = path;
-	job.ids = ids;
-	job.n = n;
-	job.since_ms = since_ms;
-	job.out = out;
-	atomic_init(&job.next, 0);
-	atomic_init(&job.done, 0);
-	atomic_init(&job.stop, 0);
 	if (nthreads < 1)
 		nthreads = 1;
 	if (nthreads > MAX_THREADS)
 		nthreads = MAX_THREADS;
+	job.path = path;
+	job.ids = ids;
+	job.n = n;
+	job.chunk = n / ((size_t)nthreads * 8);
+	if (job.chunk < CHUNK_MIN)
+		job.chunk = CHUNK_MIN;
+	if (job.chunk > CHUNK_MAX)
+		job.chunk = CHUNK_MAX;
+	job.since_ms = since_ms;
+	job.out = out;
+	job.progress = progress;
+	job.progress_ctx = progress_ctx;
+	atomic_init(&job.next, 0);
+	atomic_init(&job.done, 0);
+	atomic_init(&job.stop, 0);
 	int started = 1; /* w[0] runs on this thread */
 	for (int t = 0; t < nthreads; t++)
 		w[t].job = &job;
+	w[0].report = 1;
 	for (int t = 1; t < nthreads; t++)
 		if (pthread_create(&w[t].thread, NULL, diff_worker_main, &w[t]) == 0)
 			started++;
 		else
 			break; /* fewer threads is slower, not wrong */
 	/* This thread works too, reporting progress between its chunks. */
-	diff_worker *self = &w[0];
-	git_repository *repo = NULL;
-	if (open_for_diff(&repo, path) < 0) {
-		self->rc = orgmri_seterr(&self->err, ORGMRI_EIO, "%s: cannot open",
-		                         path);
-		atomic_store(&job.stop, 1);
-	}
-	while (repo && !atomic_load(&job.stop)) {
-		size_t start = atomic_fetch_add(&job.next, CHUNK);
-		if (start >= n)
-			break;
-		size_t end = start + CHUNK < n ? start + CHUNK : n;
-		for (size_t i = start; i < end && !self->rc; i++)
-			if ((self->rc = diff_one(repo, ids[i], since_ms, &out[i],
-			                         &self->paths, &self->err))) {
-				char hex[GIT_OID_HEXSZ + 1];
-				orgmri_err_prefix(&self->err, "commit %s", git_oid_tostr(
-				                  hex, sizeof(hex), ids[i]));
-				self->failed_at = i;
-				atomic_store(&job.stop, 1);
-			}
-		atomic_fetch_add(&job.done, end - start);
-		if (progress)
-			progress(atomic_load(&job.done), progress_ctx);
-	}
-	git_repository_free(repo);
+	diff_worker_main(&w[0]);
 	for (int t = 1; t < started; t++)
 		pthread_join(w[t].thread, NULL);
 	int rc = 0;
