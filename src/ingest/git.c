@@ -622,8 +622,7 @@ static int diff_commits(git_run *r)
 		return oom(r);
 	int threads = (int)orgmri_config_int(r->ctx->config, "git.threads",
 	                                     DIFF_THREADS);
-	/* The git folder: the workers open it bare (git_diff.c). */
-	return orgmri_git_diff_commits(git_repository_path(r->repo),
+	return orgmri_git_diff_commits(r->ctx->path,
 	                               (const git_oid *const *)r->oids.names, n,
 	                               r->ctx->opts->since, threads, r->diffs,
 	                               diff_progress, r, r->err);

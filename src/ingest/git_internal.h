@@ -125,8 +125,8 @@ typedef struct git_commit_diff {
 /*
  * Diff each of the `n` commits `ids` against its first parent (a root
  * commit against the empty tree) into out[i], with `nthreads` threads,
- * each opening the repository at `path` (its git folder) itself, bare
- * (libgit2 objects are not shared between threads).  Commits whose committer time is before
+ * each opening the repository at `path` itself (libgit2 objects are not
+ * shared between threads).  Commits whose committer time is before
  * `since_ms` are skipped.  progress(done, ctx) is called now and then
  * from the calling thread.  Returns 0, or the error of the first commit
  * (in `ids` order among those that failed) with its id in the message.
