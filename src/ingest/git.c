@@ -1129,6 +1129,9 @@ static int emit_codeowners(git_run *r, const char *last)
 		rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read HEAD's tree");
 		goto done;
 	}
+	int64_t time = sig_ms(git_commit_committer(c));
+	if (time < r->ctx->opts->since)
+		goto done; /* not emitted, so not recorded as emitted either */
 	for (k = 0; k < sizeof(codeowners_paths) / sizeof(*codeowners_paths);
 	     k++) {
 		if (git_tree_entry_bypath(&e, tree, codeowners_paths[k]) == 0) {
@@ -1167,8 +1170,7 @@ static int emit_codeowners(git_run *r, const char *last)
 	attr_str(&a, "rules", text);
 	if (cut)
 		attr_bool(&a, "rules_truncated", 1);
-	rc = emit(r, sig_ms(git_commit_committer(c)), key, "codeowners", NULL,
-	          NULL, 0, &a);
+	rc = emit(r, time, key, "codeowners", NULL, NULL, 0, &a);
 done:
 	free(text);
 	git_blob_free(blob);

@@ -206,6 +206,12 @@ check owners_github ".github/CODEOWNERS|/src/ @gh-team${nl}|$t_head|" "$(owners_
 check owners_object "repo:owners" "$(q "$OD" "select o.key from events e join objects o on o.id = e.object_id join activities a on a.id = e.activity_id where a.name = 'codeowners'")"
 out=$("$ORGMRI" ingest --db "$OD" "$O" 2>&1)
 check owners_rerun "0 new" "$(grep -o '[0-9]* new' <<<"$out")"
+# --since after HEAD's date: no event, and a later run still emits it.
+OS=$T/o-since.db
+"$ORGMRI" ingest -q --since 2027-01-01 --db "$OS" "$O"
+check owners_since 0 "$(q "$OS" "select count(*) from events e join activities a on a.id = e.activity_id where a.name = 'codeowners'")"
+"$ORGMRI" ingest -q --db "$OS" "$O"
+check owners_after_since 1 "$(q "$OS" "select count(*) from events e join activities a on a.id = e.activity_id where a.name = 'codeowners'")"
 
 # A new HEAD with the same file: no new codeowners event; a changed file:
 # one more.
