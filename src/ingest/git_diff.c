@@ -161,12 +161,19 @@ typedef struct line_slot {
 	size_t n;
 } line_slot;
 
+/* More remaining lines than this are left to xdiff (the set would take
+ * 24 bytes a slot, two slots a line). */
+#define FORCED_MAX_LINES (1u << 20)
+
 /* 1 when no line of a[0..alen) is equal (bytes and '\n' alike) to a
- * line of b[0..blen); -1 on out of memory. */
+ * line of b[0..blen); 0 when one is, or a is too long to check; -1 on
+ * out of memory. */
 static int no_common_line(diff_ctx *d, const char *a, size_t alen,
                           const char *b, size_t blen)
 {
 	size_t want = 16, na = (size_t)lines_in(a, alen);
+	if (na > FORCED_MAX_LINES)
+		return 0;
 	while (want < 2 * na)
 		want *= 2;
 	if (want > d->nslots) {
