@@ -14,10 +14,13 @@
  * content or mode changed is one file; a binary file counts as a changed
  * file with no lines; a changed submodule counts one line out, one in.
  *
- * orgmri_git_diff_commits spreads the commits over threads in chunks
- * taken from a shared counter, each thread with its own repository
- * handle (and so its own object cache): diffs are nearly all of a full
- * ingest's time and need nothing from each other.
+ * Alongside, the full path of every file counted is collected for the
+ * `paths` attribute (orgmri_git_join_paths sorts, joins and caps them).
+ *
+ * orgmri_git_diff_commits spreads the commits over threads in chunks of
+ * consecutive commits taken from a shared counter, each chunk with its
+ * own repository handle (and so its own object cache): diffs are nearly
+ * all of a full ingest's time and need nothing from each other.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -115,13 +118,15 @@ static int is_binary(const git_blob *b)
  * last line without '\n' is one more. */
 static long long lines_in(const char *p, size_t n)
 {
+	if (n == 0)
+		return 0; /* (an empty blob's content may be NULL) */
 	long long lines = 0;
 	const char *end = p + n, *q = p;
 	while ((q = memchr(q, '\n', (size_t)(end - q)))) {
 		lines++;
 		q++;
 	}
-	return lines + (n > 0 && p[n - 1] != '\n');
+	return lines + (p[n - 1] != '\n');
 }
 
 /* Lines in a blob as numstat counts them; 0 for binary content. */

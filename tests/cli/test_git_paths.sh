@@ -97,6 +97,8 @@ printf 'x\nx\nx\n' >e2.txt
 printf 'a\nb\n' >e3.txt
 printf 'p\nq\nr\ns\n' >e4.txt
 printf '1\n2\n3\n4\n5\n' >e5.txt
+: >e6.txt
+printf 'gone\n' >e7.txt
 git add -A
 commit "edits base" >/dev/null
 printf 'a\nb\nc\n' >e1.txt          # final newline added
@@ -104,6 +106,8 @@ printf 'x\nx\n' >e2.txt              # one of equal lines gone
 printf 'b\na\n' >e3.txt              # swapped
 printf 'p\nQ\nR\ns\n' >e4.txt      # two replaced, nothing in common
 printf '1\n3\n2\n4\n9\n5\n' >e5.txt  # moved and inserted
+printf 'z\n' >e6.txt                  # from empty
+: >e7.txt                             # to empty
 git add -A
 commit "edits" >/dev/null
 # 7. an empty commit: files 0, paths "".
