@@ -6,6 +6,9 @@
 #                          the same work: git log skips merge diffs)
 #   --no-diff ingest      vs  git log --format='%H %an %at %s'
 # over the same refs (HEAD and the release tags orgmri also reads).
+# Each line gives wall time and CPU time (user + system); on a machine
+# shared with other work the CPU-time ratios are the steadier figure
+# (orgmri's diffs run on two threads, git log on one).
 #
 # usage: bench/git.sh [REPO] [ORGMRI]
 #   REPO    default: /work/.mirror/libgit2+libgit2/repo if present, else a
@@ -68,37 +71,42 @@ echo "repository: $REPO"
 echo "commits (HEAD + release tags): $commits; merges: $(git -C "$REPO" rev-list --merges --count "${refs[@]}")"
 echo "cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-measure() { # measure NAME COMMAND... -> prints seconds and peak KB
-	/usr/bin/time -f "%e %M" -o "$T/time" "${@:2}" >/dev/null 2>"$T/err" ||
+measure() { # measure NAME COMMAND... -> wall and CPU seconds, peak KB
+	/usr/bin/time -f "%e %U %S %M" -o "$T/time" "${@:2}" >/dev/null 2>"$T/err" ||
 		{ cat "$T/err" >&2; exit 1; }
-	read -r secs kb <"$T/time"
-	printf '%-44s %8.2f s %9d KB peak  %9.0f commits/s\n' "$1" "$secs" "$kb" \
-		"$(echo "$commits / ($secs + 0.0001)" | bc -l)"
-	eval "t_$(echo "$1" | tr -c 'a-z0-9\n' _)=$secs"
+	read -r secs user sys kb <"$T/time"
+	cpu_last=$(echo "$user + $sys" | bc -l)
+	printf '%-44s %8.2f s (cpu %6.2f s) %9d KB peak  %9.0f commits/s\n' "$1" \
+		"$secs" "$cpu_last" "$kb" "$(echo "$commits / ($secs + 0.0001)" | bc -l)"
 	last=$secs
 }
 
 measure "git log --numstat --no-renames" \
 	git -C "$REPO" log --numstat --no-renames --format=%H "${refs[@]}"
 g_numstat=$last
+c_numstat=$cpu_last
 measure "git log --numstat (merges vs 1st parent)" \
 	git -C "$REPO" log --numstat --no-renames --diff-merges=first-parent \
 	--format=%H "${refs[@]}"
 g_numstat_m=$last
+c_numstat_m=$cpu_last
 measure "orgmri ingest (diffs, store writes)" \
 	"$ORGMRI" ingest -q --db "$T/full.db" "$REPO"
 o_full=$last
+c_full=$cpu_last
 measure "git log --format='%H %an %at %s'" \
 	git -C "$REPO" log "--format=%H %an %at %s" "${refs[@]}"
 g_log=$last
+c_log=$cpu_last
 measure "orgmri ingest --no-diff (store writes)" \
 	"$ORGMRI" ingest -q --no-diff --db "$T/nodiff.db" "$REPO"
 o_nodiff=$last
+c_nodiff=$cpu_last
 measure "orgmri ingest again (nothing new)" \
 	"$ORGMRI" ingest -q --db "$T/full.db" "$REPO"
 
 ratio() { echo "scale=2; $1 / ($2 + 0.0001)" | bc -l; }
-echo "ratio full ingest / git log --numstat:                   $(ratio "$o_full" "$g_numstat")"
-echo "ratio full ingest / git log --numstat (merge diffs too): $(ratio "$o_full" "$g_numstat_m")"
-echo "ratio --no-diff / git log --format:                      $(ratio "$o_nodiff" "$g_log")"
+echo "ratio full ingest / git log --numstat:                   $(ratio "$o_full" "$g_numstat")  (cpu $(ratio "$c_full" "$c_numstat"))"
+echo "ratio full ingest / git log --numstat (merge diffs too): $(ratio "$o_full" "$g_numstat_m")  (cpu $(ratio "$c_full" "$c_numstat_m"))"
+echo "ratio --no-diff / git log --format:                      $(ratio "$o_nodiff" "$g_log")  (cpu $(ratio "$c_nodiff" "$c_log"))"
 echo "stored: $(sqlite3 "$T/full.db" 'select count(*) from events') events, $(sqlite3 "$T/full.db" 'select count(*) from links') links"

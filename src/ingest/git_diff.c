@@ -6,18 +6,21 @@
  * of its time in its generic iterators (path building, sorting, per-entry
  * allocation) and was six times slower than `git log --numstat`.  We walk
  * the two sorted entry lists side by side instead, descend only into
- * subtrees whose ids differ, and ask xdiff (git_patch_from_blobs) only
- * for files present on both sides; an added or deleted file's lines are
- * counted directly.
+ * subtrees whose ids differ, and count an added or deleted file's lines
+ * directly.  For a file present on both sides, xdiff (git_diff_blobs)
+ * runs only when the counts are not already forced (forced_counts()).
  *
  * The counts follow `git diff --numstat --no-renames`: every path whose
  * content or mode changed is one file; a binary file counts as a changed
  * file with no lines; a changed submodule counts one line out, one in.
  *
- * orgmri_git_diff_commits spreads the commits over threads in chunks
- * taken from a shared counter, each thread with its own repository
- * handle (and so its own object cache): diffs are nearly all of a full
- * ingest's time and need nothing from each other.
+ * Alongside, the full path of every file counted is collected for the
+ * `paths` attribute (orgmri_git_join_paths sorts, joins and caps them).
+ *
+ * orgmri_git_diff_commits spreads the commits over threads in chunks of
+ * consecutive commits taken from a shared counter, each chunk with its
+ * own repository handle (and so its own object cache): diffs are nearly
+ * all of a full ingest's time and need nothing from each other.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -37,6 +40,8 @@ typedef struct diff_ctx {
 	git_diff_options opts;
 	orgmri_buf *paths;  /* NULL: paths not wanted */
 	orgmri_buf dir;     /* the folder being compared, "" or "a/b/" */
+	struct line_slot *slots; /* scratch of forced_counts() */
+	size_t nslots;
 } diff_ctx;
 
 /* Note the path of entry `e` (in d->dir), counted in `files`.  A path
@@ -109,27 +114,181 @@ static int is_binary(const git_blob *b)
 	              n < BINARY_PROBE ? n : BINARY_PROBE) != NULL;
 }
 
-/* Lines in a blob as numstat counts them (a last line without '\n'
- * counts); 0 for binary content. */
-static long long blob_lines(const git_blob *b)
+/* Lines in p[0..n) as xdiff counts records: each '\n' ends one, and a
+ * last line without '\n' is one more. */
+static long long lines_in(const char *p, size_t n)
 {
-	if (is_binary(b))
-		return 0;
-	const char *p = git_blob_rawcontent(b);
-	size_t n = (size_t)git_blob_rawsize(b);
+	if (n == 0)
+		return 0; /* (an empty blob's content may be NULL) */
 	long long lines = 0;
 	const char *end = p + n, *q = p;
 	while ((q = memchr(q, '\n', (size_t)(end - q)))) {
 		lines++;
 		q++;
 	}
-	if (n > 0 && p[n - 1] != '\n')
-		lines++;
-	return lines;
+	return lines + (p[n - 1] != '\n');
+}
+
+/* Lines in a blob as numstat counts them; 0 for binary content. */
+static long long blob_lines(const git_blob *b)
+{
+	return is_binary(b) ? 0 : lines_in(git_blob_rawcontent(b),
+	                                   (size_t)git_blob_rawsize(b));
 }
 
 static int diff_tree(diff_ctx *d, const git_tree *a, const git_tree *b,
                      int depth);
+
+/* With no context lines, a hunk holds only changed lines: its old and
+ * new line counts are its deletions and additions. */
+static int count_hunk(const git_diff_delta *delta, const git_diff_hunk *hunk,
+                      void *p)
+{
+	(void)delta;
+	git_diff_counts *c = p;
+	c->deletions += hunk->old_lines;
+	c->additions += hunk->new_lines;
+	return 0;
+}
+
+/* Length of the line starting at p (its '\n' included), p < end. */
+static size_t line_len(const char *p, const char *end)
+{
+	const char *q = memchr(p, '\n', (size_t)(end - p));
+	return q ? (size_t)(q - p) + 1 : (size_t)(end - p);
+}
+
+/* A set of lines (open addressing; a slot holds a line's hash, never 0,
+ * and where the line is). */
+typedef struct line_slot {
+	uint64_t hash;
+	const char *p;
+	size_t n;
+} line_slot;
+
+/* More remaining lines than this are left to xdiff (the set would take
+ * 24 bytes a slot, two slots a line). */
+#define FORCED_MAX_LINES (1u << 20)
+
+/* 1 when no line of a[0..alen) is equal (bytes and '\n' alike) to a
+ * line of b[0..blen); 0 when one is, or a is too long to check; -1 on
+ * out of memory. */
+static int no_common_line(diff_ctx *d, const char *a, size_t alen,
+                          const char *b, size_t blen)
+{
+	size_t want = 16, na = (size_t)lines_in(a, alen);
+	if (na > FORCED_MAX_LINES)
+		return 0;
+	while (want < 2 * na)
+		want *= 2;
+	if (want > d->nslots) {
+		line_slot *t = orgmri_reallocarray(d->slots, want, sizeof(*t));
+		if (!t)
+			return -1;
+		d->slots = t;
+		d->nslots = want;
+	}
+	line_slot *t = d->slots;
+	size_t mask = want - 1;
+	memset(t, 0, want * sizeof(*t));
+	for (const char *p = a, *end = a + alen; p < end;) {
+		size_t n = line_len(p, end);
+		uint64_t h = orgmri_hash(p, n) | 1;
+		size_t i = h & mask;
+		while (t[i].hash && !(t[i].hash == h && t[i].n == n &&
+		                      memcmp(t[i].p, p, n) == 0))
+			i = (i + 1) & mask;
+		t[i] = (line_slot){ h, p, n };
+		p += n;
+	}
+	for (const char *p = b, *end = b + blen; p < end;) {
+		size_t n = line_len(p, end);
+		uint64_t h = orgmri_hash(p, n) | 1;
+		for (size_t i = h & mask; t[i].hash; i = (i + 1) & mask)
+			if (t[i].hash == h && t[i].n == n &&
+			    memcmp(t[i].p, p, n) == 0)
+				return 0;
+		p += n;
+	}
+	return 1;
+}
+
+/*
+ * The counts without xdiff, when they are forced whatever diff
+ * algorithm runs.  xdiff first sets aside the longest run of equal
+ * leading lines, then the longest run of equal trailing lines among the
+ * rest (xdl_trim_ends); those are never changed.  What remains of each
+ * side is changed whole when (1) the other side's remainder is empty, or
+ * (2) no line of one remainder equals a line of the other: then nothing
+ * can be matched, and every algorithm reports every remaining line.
+ * Returns 1 with *c filled, 0 when xdiff must decide, -1 on out of
+ * memory.  On libgit2's history this settles 41% of the changed files.
+ */
+static int forced_counts(diff_ctx *d, const char *a, size_t alen,
+                         const char *b, size_t blen, git_diff_counts *c)
+{
+	size_t n = alen < blen ? alen : blen, i = 0;
+	while (i + 64 <= n && memcmp(a + i, b + i, 64) == 0)
+		i += 64;
+	while (i < n && a[i] == b[i])
+		i++;
+	/* Leading lines equal in full, '\n' included. */
+	size_t pre = i;
+	while (pre > 0 && a[pre - 1] != '\n')
+		pre--;
+	const char *ra = a + pre, *rb = b + pre;
+	size_t la = alen - pre, lb = blen - pre;
+	/* Trailing bytes equal, then back to a line start on both sides. */
+	size_t m = la < lb ? la : lb, k = 0;
+	while (k < m && ra[la - 1 - k] == rb[lb - 1 - k])
+		k++;
+	while (k > 0 && !((k == la || ra[la - k - 1] == '\n') &&
+	                  (k == lb || rb[lb - k - 1] == '\n')))
+		k--;
+	la -= k;
+	lb -= k;
+	if (la > 0 && lb > 0) {
+		int r = no_common_line(d, ra, la, rb, lb);
+		if (r <= 0)
+			return r;
+	}
+	c->deletions = lines_in(ra, la);
+	c->additions = lines_in(rb, lb);
+	return 1;
+}
+
+/*
+ * Lines added and deleted between two blobs, as git counts them: the
+ * forced cases above, else libgit2's xdiff (the same code as git's) on
+ * the whole texts, as `git diff --numstat` runs it (numstat keeps three
+ * context lines, so git does not trim a common tail first; trimming it
+ * changes xdiff's answer on real history).  git_diff_blobs with a hunk
+ * callback rather than git_patch_from_blobs, which builds a patch
+ * object we would only count; not git_diff_buffers, which computes the
+ * SHA-1 of both texts.  The path given is "": without a path libgit2
+ * names the pair "file" and looks up its diff driver in the attributes
+ * files, three failed stats, a realpath of the work tree and the
+ * attribute machinery for every pair (18 us of the 19 a small pair
+ * takes; 14% of a full ingest was in the kernel); with "" it takes the
+ * default driver at once.  So no .gitattributes is read (docs/git.md).
+ */
+static int count_lines(diff_ctx *d, const git_blob *ba, const git_blob *bb,
+                       const git_oid *id)
+{
+	git_diff_counts c = { 0, 0, 0 };
+	int r = forced_counts(d, git_blob_rawcontent(ba),
+	                      (size_t)git_blob_rawsize(ba),
+	                      git_blob_rawcontent(bb),
+	                      (size_t)git_blob_rawsize(bb), &c);
+	if (r < 0)
+		return orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
+	if (r == 0 && git_diff_blobs(ba, "", bb, "", &d->opts, NULL, NULL,
+	                             count_hunk, NULL, &c) < 0)
+		return read_fail(d, id, "blob pair ending in");
+	d->out->additions += c.additions;
+	d->out->deletions += c.deletions;
+	return 0;
+}
 
 /* Lines of a non-tree entry as numstat counts a whole-file add or
  * delete: a blob's lines, a submodule's one "Subproject commit" line. */
@@ -201,7 +360,6 @@ static int both_files(diff_ctx *d, const git_tree_entry *a,
 		return rc;
 	}
 	git_blob *ba = NULL, *bb = NULL;
-	git_patch *patch = NULL;
 	int rc = 0;
 	if (git_blob_lookup(&ba, d->repo, git_tree_entry_id(a)) < 0) {
 		rc = read_fail(d, git_tree_entry_id(a), "blob");
@@ -213,17 +371,8 @@ static int both_files(diff_ctx *d, const git_tree_entry *a,
 	}
 	if (is_binary(ba) || is_binary(bb))
 		goto done; /* numstat shows "-": a file, no lines */
-	if (git_patch_from_blobs(&patch, ba, NULL, bb, NULL, &d->opts) < 0) {
-		rc = read_fail(d, git_tree_entry_id(b), "blob pair ending in");
-		goto done;
-	}
-	size_t ctxl, adds, dels;
-	if (git_patch_line_stats(&ctxl, &adds, &dels, patch) == 0) {
-		d->out->additions += (long long)adds;
-		d->out->deletions += (long long)dels;
-	}
+	rc = count_lines(d, ba, bb, git_tree_entry_id(b));
 done:
-	git_patch_free(patch);
 	git_blob_free(ba);
 	git_blob_free(bb);
 	return rc;
@@ -300,6 +449,7 @@ int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
 	d.opts.flags |= GIT_DIFF_FORCE_TEXT;
 	int rc = diff_tree(&d, old_tree, new_tree, 0);
 	orgmri_buf_free(&d.dir);
+	free(d.slots);
 	return rc;
 }
 
@@ -356,21 +506,32 @@ char *orgmri_git_join_paths(const char *list, size_t len, size_t cap,
 
 /* ---- many commits, several threads ----------------------------------- */
 
-/* Commits per chunk a thread takes: small enough to balance the load,
- * large enough that neighbouring commits (sharing blobs) stay together
- * in one thread's cache. */
-#define CHUNK 32
+/*
+ * The commits are handed out in chunks of consecutive commits (walk
+ * order: neighbours share most trees and blobs), n / (threads * 8) of
+ * them, within these bounds: enough chunks to balance the threads, few
+ * enough that little is read twice at the borders.  Each chunk gets a
+ * fresh repository handle: libgit2's object cache keeps every object
+ * it read until its size limit (256 MiB, shared by all handles), then
+ * drops entries at random, so on a long history one handle per thread
+ * ended up evicting the very objects the next commit needed; a handle
+ * per chunk keeps what the chunk reads and no more.
+ */
+#define CHUNK_MIN 32
+#define CHUNK_MAX 1024
 #define MAX_THREADS 8
 
 typedef struct diff_job {
 	const char *path;
 	const git_oid *const *ids;
-	size_t n;
+	size_t n, chunk;
 	int64_t since_ms;
 	git_commit_diff *out;
 	atomic_size_t next;   /* first index of the next chunk to take */
 	atomic_size_t done;
 	atomic_int stop;      /* set on the first error */
+	void (*progress)(size_t done, void *ctx);
+	void *progress_ctx;
 } diff_job;
 
 typedef struct diff_worker {
@@ -380,6 +541,7 @@ typedef struct diff_worker {
 	size_t failed_at;     /* index of the commit that failed */
 	orgmri_error err;
 	orgmri_buf paths;     /* scratch: one commit's paths */
+	int report;           /* 1: call job->progress (the calling thread) */
 } diff_worker;
 
 static int diff_one(git_repository *repo, const git_oid *id,
@@ -389,7 +551,7 @@ static int diff_one(git_repository *repo, const git_oid *id,
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
 	diff_ctx d = { repo, NULL, err, GIT_DIFF_OPTIONS_INIT, NULL,
-	               ORGMRI_BUF_INIT };
+	               ORGMRI_BUF_INIT, NULL, 0 };
 	int rc = 0;
 	memset(out, 0, sizeof(*out));
 	if (git_commit_lookup(&c, repo, id) < 0) {
@@ -433,42 +595,50 @@ done:
 	return rc;
 }
 
-static void *diff_worker_main(void *p)
+/* Diff commits [start, end) with a handle of their own; 0 or an error
+ * (w->rc, w->err, w->failed_at set). */
+static int diff_chunk(diff_worker *w, size_t start, size_t end)
 {
-	diff_worker *w = p;
 	diff_job *job = w->job;
 	git_repository *repo = NULL;
 	if (git_repository_open_ext(&repo, job->path,
 	                            GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
 		const git_error *ge = git_error_last();
-		w->rc = orgmri_seterr(&w->err, ORGMRI_EIO, "%s: cannot open: %s",
-		                      job->path, ge && ge->message ? ge->message
-		                                                   : "unknown");
-		w->failed_at = 0;
-		atomic_store(&job->stop, 1);
-		return NULL;
+		w->failed_at = start;
+		return w->rc = orgmri_seterr(&w->err, ORGMRI_EIO, "%s: cannot "
+		                             "open: %s", job->path, ge &&
+		                             ge->message ? ge->message : "unknown");
 	}
+	for (size_t i = start; i < end && !w->rc; i++)
+		if ((w->rc = diff_one(repo, job->ids[i], job->since_ms,
+		                      &job->out[i], &w->paths, &w->err))) {
+			char hex[GIT_OID_HEXSZ + 1];
+			orgmri_err_prefix(&w->err, "commit %s", git_oid_tostr(
+			                  hex, sizeof(hex), job->ids[i]));
+			w->failed_at = i;
+		}
+	git_repository_free(repo);
+	return w->rc;
+}
+
+static void *diff_worker_main(void *p)
+{
+	diff_worker *w = p;
+	diff_job *job = w->job;
 	while (!atomic_load(&job->stop)) {
-		size_t start = atomic_fetch_add(&job->next, CHUNK);
+		size_t start = atomic_fetch_add(&job->next, job->chunk);
 		if (start >= job->n)
 			break;
-		size_t end = start + CHUNK < job->n ? start + CHUNK : job->n;
-		for (size_t i = start; i < end; i++) {
-			int rc = diff_one(repo, job->ids[i], job->since_ms,
-			                  &job->out[i], &w->paths, &w->err);
-			if (rc) {
-				char hex[GIT_OID_HEXSZ + 1];
-				orgmri_err_prefix(&w->err, "commit %s", git_oid_tostr(
-				                  hex, sizeof(hex), job->ids[i]));
-				w->rc = rc;
-				w->failed_at = i;
-				atomic_store(&job->stop, 1);
-				break;
-			}
+		size_t end = start + job->chunk < job->n ? start + job->chunk
+		                                         : job->n;
+		if (diff_chunk(w, start, end)) {
+			atomic_store(&job->stop, 1);
+			break;
 		}
 		atomic_fetch_add(&job->done, end - start);
+		if (w->report && job->progress)
+			job->progress(atomic_load(&job->done), job->progress_ctx);
 	}
-	git_repository_free(repo);
 	return NULL;
 }
 
@@ -482,54 +652,36 @@ int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
 	diff_worker w[MAX_THREADS];
 	memset(&job, 0, sizeof(job));
 	memset(w, 0, sizeof(w));
-	job.path = path;
-	job.ids = ids;
-	job.n = n;
-	job.since_ms = since_ms;
-	job.out = out;
-	atomic_init(&job.next, 0);
-	atomic_init(&job.done, 0);
-	atomic_init(&job.stop, 0);
 	if (nthreads < 1)
 		nthreads = 1;
 	if (nthreads > MAX_THREADS)
 		nthreads = MAX_THREADS;
+	job.path = path;
+	job.ids = ids;
+	job.n = n;
+	job.chunk = n / ((size_t)nthreads * 8);
+	if (job.chunk < CHUNK_MIN)
+		job.chunk = CHUNK_MIN;
+	if (job.chunk > CHUNK_MAX)
+		job.chunk = CHUNK_MAX;
+	job.since_ms = since_ms;
+	job.out = out;
+	job.progress = progress;
+	job.progress_ctx = progress_ctx;
+	atomic_init(&job.next, 0);
+	atomic_init(&job.done, 0);
+	atomic_init(&job.stop, 0);
 	int started = 1; /* w[0] runs on this thread */
 	for (int t = 0; t < nthreads; t++)
 		w[t].job = &job;
+	w[0].report = 1;
 	for (int t = 1; t < nthreads; t++)
 		if (pthread_create(&w[t].thread, NULL, diff_worker_main, &w[t]) == 0)
 			started++;
 		else
 			break; /* fewer threads is slower, not wrong */
 	/* This thread works too, reporting progress between its chunks. */
-	diff_worker *self = &w[0];
-	git_repository *repo = NULL;
-	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH,
-	                            NULL) < 0) {
-		self->rc = orgmri_seterr(&self->err, ORGMRI_EIO, "%s: cannot open",
-		                         path);
-		atomic_store(&job.stop, 1);
-	}
-	while (repo && !atomic_load(&job.stop)) {
-		size_t start = atomic_fetch_add(&job.next, CHUNK);
-		if (start >= n)
-			break;
-		size_t end = start + CHUNK < n ? start + CHUNK : n;
-		for (size_t i = start; i < end && !self->rc; i++)
-			if ((self->rc = diff_one(repo, ids[i], since_ms, &out[i],
-			                         &self->paths, &self->err))) {
-				char hex[GIT_OID_HEXSZ + 1];
-				orgmri_err_prefix(&self->err, "commit %s", git_oid_tostr(
-				                  hex, sizeof(hex), ids[i]));
-				self->failed_at = i;
-				atomic_store(&job.stop, 1);
-			}
-		atomic_fetch_add(&job.done, end - start);
-		if (progress)
-			progress(atomic_load(&job.done), progress_ctx);
-	}
-	git_repository_free(repo);
+	diff_worker_main(&w[0]);
 	for (int t = 1; t < started; t++)
 		pthread_join(w[t].thread, NULL);
 	int rc = 0;

@@ -90,6 +90,26 @@ n=$((n + 1))
 d=$(printf '2026-02-%02dT10:00:00Z' "$n")
 GIT_AUTHOR_DATE=$d GIT_COMMITTER_DATE=$d git merge -q --no-ff -m "Merge branch 'side'" side
 C7=$(git rev-parse HEAD)
+# 6b. line edits whose counts orgmri settles without xdiff, and some it
+#     does not (git_diff.c forced_counts): checked against git below.
+printf 'a\nb\nc' >e1.txt
+printf 'x\nx\nx\n' >e2.txt
+printf 'a\nb\n' >e3.txt
+printf 'p\nq\nr\ns\n' >e4.txt
+printf '1\n2\n3\n4\n5\n' >e5.txt
+: >e6.txt
+printf 'gone\n' >e7.txt
+git add -A
+commit "edits base" >/dev/null
+printf 'a\nb\nc\n' >e1.txt          # final newline added
+printf 'x\nx\n' >e2.txt              # one of equal lines gone
+printf 'b\na\n' >e3.txt              # swapped
+printf 'p\nQ\nR\ns\n' >e4.txt      # two replaced, nothing in common
+printf '1\n3\n2\n4\n9\n5\n' >e5.txt  # moved and inserted
+printf 'z\n' >e6.txt                  # from empty
+: >e7.txt                             # to empty
+git add -A
+commit "edits" >/dev/null
 # 7. an empty commit: files 0, paths "".
 C8=$(commit "nothing")
 # 8. the cap: 700 paths of 99 bytes (700 * 100 - 1 > 65,536).
@@ -117,7 +137,7 @@ check no_truncation_flag "" "$(attr "$DB" "$C2" paths_truncated)"
 
 # The cap: whole paths, sorted, while the joined text is <= 65,536 bytes.
 expected_cap=$(git diff --name-only -z --no-renames "$C9~1" "$C9" | tr '\0' '\n' | LC_ALL=C sort |
-	awk '{ add = length($0) + (NR > 1); if (total + add > 65536) exit; total += add; print }')
+	awk '!full { add = length($0) + (NR > 1); if (total + add > 65536) full = 1; else { total += add; print } }')
 actual_cap=$(attr "$DB" "$C9" paths)
 check cap_paths "$expected_cap" "$actual_cap"
 check cap_lines 655 "$(printf '%s\n' "$actual_cap" | wc -l)"
@@ -138,8 +158,16 @@ for c in $(git rev-list HEAD); do
 		bad=$((bad + 1))
 		echo "  $c: git [$want] orgmri [$got]" >&2
 	fi
+	# and the line counts, as numstat gives them
+	want=$(git diff --numstat --no-renames "$p" "$c" |
+		awk '{if ($1 != "-") a += $1; if ($2 != "-") d += $2} END {print a + 0, d + 0}')
+	got="$(attr "$DB" "$c" additions) $(attr "$DB" "$c" deletions)"
+	if [[ "$want" != "$got" ]]; then
+		bad=$((bad + 1))
+		echo "  $c: numstat git [$want] orgmri [$got]" >&2
+	fi
 done
-check paths_vs_git 0 "$bad"
+check paths_and_lines_vs_git 0 "$bad"
 
 # --no-diff: no paths.
 ND=$T/nodiff.db
@@ -182,6 +210,12 @@ check owners_github ".github/CODEOWNERS|/src/ @gh-team${nl}|$t_head|" "$(owners_
 check owners_object "repo:owners" "$(q "$OD" "select o.key from events e join objects o on o.id = e.object_id join activities a on a.id = e.activity_id where a.name = 'codeowners'")"
 out=$("$ORGMRI" ingest --db "$OD" "$O" 2>&1)
 check owners_rerun "0 new" "$(grep -o '[0-9]* new' <<<"$out")"
+# --since after HEAD's date: no event, and a later run still emits it.
+OS=$T/o-since.db
+"$ORGMRI" ingest -q --since 2027-01-01 --db "$OS" "$O"
+check owners_since 0 "$(q "$OS" "select count(*) from events e join activities a on a.id = e.activity_id where a.name = 'codeowners'")"
+"$ORGMRI" ingest -q --db "$OS" "$O"
+check owners_after_since 1 "$(q "$OS" "select count(*) from events e join activities a on a.id = e.activity_id where a.name = 'codeowners'")"
 
 # A new HEAD with the same file: no new codeowners event; a changed file:
 # one more.
