@@ -20,6 +20,7 @@
 #include "core/attrs.h"
 #include "core/util.h"
 #include "orgmri/store.h"
+#include "store/bulk.h"
 #include "store/internal.h"
 
 #define SCHEMA_VERSION 1
@@ -325,8 +326,31 @@ static void idmap_free(idmap *m)
 	sqlite3_finalize(m->select);
 }
 
-/* Row id for name, inserting the row when new.  For objects, `type_len`
- * > 0 also binds the type column (parameter 2 of the insert).  Row ids of
+/* Row id for name from the database, inserting the row when new.  For
+ * objects, `type_len` > 0 also binds the type column (parameter 2 of the
+ * insert). */
+static int idmap_db(orgmri_store *s, idmap *m, const char *name, size_t len,
+                    size_t type_len, int64_t *out, orgmri_error *err)
+{
+	sqlite3_reset(m->insert);
+	sqlite3_bind_text(m->insert, 1, name, (int)len, SQLITE_STATIC);
+	if (type_len)
+		sqlite3_bind_text(m->insert, 2, name, (int)type_len, SQLITE_STATIC);
+	if (sqlite3_step(m->insert) != SQLITE_DONE)
+		return orgmri_store_sqlerr(s, err, "storing a name");
+	if (sqlite3_changes(s->db) == 1) {
+		*out = sqlite3_last_insert_rowid(s->db);
+		return 0;
+	}
+	sqlite3_reset(m->select);
+	sqlite3_bind_text(m->select, 1, name, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(m->select) != SQLITE_ROW)
+		return orgmri_store_sqlerr(s, err, "looking up a name");
+	*out = sqlite3_column_int64(m->select, 0);
+	return 0;
+}
+
+/* Row id for name, from memory when seen before in this run.  Row ids of
  * these tables start at 1, so 0 in `ids` means "not known yet" (a failed
  * earlier attempt), and the database is asked again. */
 static int idmap_get(orgmri_store *s, idmap *m, const char *name,
@@ -350,23 +374,9 @@ static int idmap_get(orgmri_store *s, idmap *m, const char *name,
 		return 0;
 	}
 	m->ids[k] = 0;
-	sqlite3_reset(m->insert);
-	sqlite3_bind_text(m->insert, 1, name, (int)len, SQLITE_STATIC);
-	if (type_len)
-		sqlite3_bind_text(m->insert, 2, name, (int)type_len, SQLITE_STATIC);
-	if (sqlite3_step(m->insert) != SQLITE_DONE)
-		return orgmri_store_sqlerr(s, err, "storing a name");
-	if (sqlite3_changes(s->db) == 1) {
-		m->ids[k] = sqlite3_last_insert_rowid(s->db);
-	} else {
-		sqlite3_reset(m->select);
-		sqlite3_bind_text(m->select, 1, name, (int)len, SQLITE_STATIC);
-		if (sqlite3_step(m->select) != SQLITE_ROW)
-			return orgmri_store_sqlerr(s, err, "looking up a name");
-		m->ids[k] = sqlite3_column_int64(m->select, 0);
-	}
+	int rc = idmap_db(s, m, name, len, type_len, &m->ids[k], err);
 	*out = m->ids[k];
-	return 0;
+	return rc;
 }
 
 static int begin_txn(orgmri_ingest *ing, orgmri_error *err)
@@ -480,6 +490,64 @@ static int sorted_attrs(orgmri_ingest *ing, const orgmri_event *ev)
 	return 0;
 }
 
+/* Insert one event row; *evid = its new id, or 0 when the store already
+ * had it (then its links came with it and nothing else is written).
+ * Counts the event as read and, when new, as added. */
+static int insert_event(orgmri_ingest *ing, int64_t obj, int64_t act,
+                        int64_t time, int64_t actor, const char *disc,
+                        const char *attrs, size_t attrs_len, int bot,
+                        int64_t *evid, orgmri_error *err)
+{
+	orgmri_store *s = ing->store;
+	sqlite3_stmt *st = ing->ins_event;
+	*evid = 0;
+	ing->counts.read++;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, obj);
+	sqlite3_bind_int64(st, 2, act);
+	sqlite3_bind_int64(st, 3, time);
+	sqlite3_bind_int64(st, 4, actor);
+	sqlite3_bind_text(st, 5, disc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, attrs, (int)attrs_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, ing->run_id);
+	sqlite3_bind_int64(st, 8, ing->next_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return orgmri_store_sqlerr(s, err, "storing an event");
+	if (sqlite3_changes(s->db) == 0)
+		return 0;
+	ing->counts.added++;
+	*evid = ing->next_id++;
+	if (actor && bot) {
+		sqlite3_reset(ing->mark_bot);
+		sqlite3_bind_int64(ing->mark_bot, 1, actor);
+		if (sqlite3_step(ing->mark_bot) != SQLITE_DONE)
+			return orgmri_store_sqlerr(s, err, "marking a bot");
+	}
+	return 0;
+}
+
+static int insert_link(orgmri_ingest *ing, int64_t evid, int64_t src,
+                       int64_t dst, const char *relation, orgmri_error *err)
+{
+	sqlite3_stmt *ls = ing->ins_link;
+	sqlite3_reset(ls);
+	sqlite3_bind_int64(ls, 1, evid);
+	sqlite3_bind_int64(ls, 2, src);
+	sqlite3_bind_int64(ls, 3, dst);
+	sqlite3_bind_text(ls, 4, relation, -1, SQLITE_STATIC);
+	if (sqlite3_step(ls) != SQLITE_DONE)
+		return orgmri_store_sqlerr(ing->store, err, "storing a link");
+	ing->counts.links += sqlite3_changes(ing->store->db);
+	return 0;
+}
+
+static int end_event(orgmri_ingest *ing, orgmri_error *err)
+{
+	if (++ing->pending >= ing->batch)
+		return orgmri_ingest_flush(ing, err);
+	return 0;
+}
+
 static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
                         orgmri_error *err)
 {
@@ -491,7 +559,6 @@ static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
 		return rc;
 	if ((rc = begin_txn(ing, err)))
 		return rc;
-	ing->counts.read++;
 
 	int64_t obj, act, actor = 0;
 	size_t tl = orgmri_object_type_len(ev->object);
@@ -508,56 +575,118 @@ static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
 		                     "more than 256 attributes" : "out of memory");
 	if (orgmri_attrs_encode(&ing->attrs, ing->sorted, ev->nattrs))
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
-	const char *disc = ev->discriminator ? ev->discriminator : "";
-
-	sqlite3_stmt *st = ing->ins_event;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, obj);
-	sqlite3_bind_int64(st, 2, act);
-	sqlite3_bind_int64(st, 3, ev->time);
-	sqlite3_bind_int64(st, 4, actor);
-	sqlite3_bind_text(st, 5, disc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, orgmri_buf_cstr(&ing->attrs),
-	                  (int)ing->attrs.len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, ing->run_id);
-	sqlite3_bind_int64(st, 8, ing->next_id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return orgmri_store_sqlerr(s, err, "storing an event");
-	if (sqlite3_changes(s->db) == 0)
-		goto next; /* seen before: its links came with it */
-	ing->counts.added++;
-	int64_t evid = ing->next_id++;
-
-	if (actor) {
-		const orgmri_attr *bot = orgmri_event_attr(ev, "bot");
-		if (bot && strcmp(bot->value, "true") == 0) {
-			sqlite3_reset(ing->mark_bot);
-			sqlite3_bind_int64(ing->mark_bot, 1, actor);
-			if (sqlite3_step(ing->mark_bot) != SQLITE_DONE)
-				return orgmri_store_sqlerr(s, err, "marking a bot");
-		}
-	}
-	for (size_t i = 0; i < ev->nrelated; i++) {
+	const orgmri_attr *bot = actor ? orgmri_event_attr(ev, "bot") : NULL;
+	int64_t evid;
+	if ((rc = insert_event(ing, obj, act, ev->time, actor,
+	                       ev->discriminator ? ev->discriminator : "",
+	                       orgmri_buf_cstr(&ing->attrs), ing->attrs.len,
+	                       bot && strcmp(bot->value, "true") == 0, &evid,
+	                       err)))
+		return rc;
+	for (size_t i = 0; evid && i < ev->nrelated; i++) {
 		const char *dst = ev->related[i];
 		size_t dl = orgmri_object_type_len(dst);
 		int64_t dst_id;
-		if ((rc = idmap_get(s, &ing->objects, dst, dl, &dst_id, err)))
+		if ((rc = idmap_get(s, &ing->objects, dst, dl, &dst_id, err)) ||
+		    (rc = insert_link(ing, evid, obj, dst_id,
+		                      orgmri_relation_name(ev->object, tl, dst, dl),
+		                      err)))
 			return rc;
-		sqlite3_stmt *ls = ing->ins_link;
-		sqlite3_reset(ls);
-		sqlite3_bind_int64(ls, 1, evid);
-		sqlite3_bind_int64(ls, 2, obj);
-		sqlite3_bind_int64(ls, 3, dst_id);
-		sqlite3_bind_text(ls, 4, orgmri_relation_name(ev->object, tl, dst, dl),
-		                  -1, SQLITE_STATIC);
-		if (sqlite3_step(ls) != SQLITE_DONE)
-			return orgmri_store_sqlerr(s, err, "storing a link");
-		ing->counts.links += sqlite3_changes(s->db);
 	}
-next:
-	if (++ing->pending >= ing->batch)
-		return orgmri_ingest_flush(ing, err);
+	return end_event(ing, err);
+}
+
+/* ---- the pipeline's door (bulk.h) --------------------------------------- */
+
+/* dense number -> row id (0 = not known yet) */
+typedef struct densemap {
+	int64_t *rowid;
+	size_t cap;
+} densemap;
+
+struct orgmri_bulk {
+	orgmri_ingest *ing;
+	densemap objects, activities, people;
+};
+
+int orgmri_bulk_new(orgmri_ingest *ing, orgmri_bulk **out, orgmri_error *err)
+{
+	*out = calloc(1, sizeof(**out));
+	if (!*out)
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	(*out)->ing = ing;
 	return 0;
+}
+
+void orgmri_bulk_free(orgmri_bulk *b)
+{
+	if (!b)
+		return;
+	free(b->objects.rowid);
+	free(b->activities.rowid);
+	free(b->people.rowid);
+	free(b);
+}
+
+/* Row id of dense number `n` named `name`: the array, else the database. */
+static int dense_get(orgmri_ingest *ing, densemap *d, idmap *m, uint32_t n,
+                     const char *name, int is_object, int64_t *out,
+                     orgmri_error *err)
+{
+	if (n < d->cap && d->rowid[n] > 0) {
+		*out = d->rowid[n];
+		return 0;
+	}
+	if (n >= d->cap) {
+		size_t cap = d->cap ? d->cap : 1024;
+		while (cap <= n)
+			cap *= 2;
+		int64_t *r = orgmri_reallocarray(d->rowid, cap, sizeof(*r));
+		if (!r)
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		memset(r + d->cap, 0, (cap - d->cap) * sizeof(*r));
+		d->rowid = r;
+		d->cap = cap;
+	}
+	int rc = idmap_db(ing->store, m, name, strlen(name),
+	                  is_object ? orgmri_object_type_len(name) : 0,
+	                  &d->rowid[n], err);
+	*out = d->rowid[n];
+	return rc;
+}
+
+int orgmri_bulk_event_add(orgmri_bulk *b, const orgmri_bulk_event *be,
+                          orgmri_error *err)
+{
+	orgmri_ingest *ing = b->ing;
+	const orgmri_event *ev = be->ev;
+	int rc;
+	if ((rc = begin_txn(ing, err)))
+		return rc;
+	int64_t obj, act, actor = 0;
+	if ((rc = dense_get(ing, &b->objects, &ing->objects, be->object,
+	                    ev->object, 1, &obj, err)) ||
+	    (rc = dense_get(ing, &b->activities, &ing->activities, be->activity,
+	                    ev->activity, 0, &act, err)))
+		return rc;
+	if (be->actor != ORGMRI_BULK_NO_ACTOR &&
+	    (rc = dense_get(ing, &b->people, &ing->people, be->actor, ev->actor,
+	                    0, &actor, err)))
+		return rc;
+	int64_t evid;
+	if ((rc = insert_event(ing, obj, act, ev->time, actor,
+	                       ev->discriminator ? ev->discriminator : "",
+	                       be->attrs, be->attrs_len, be->bot, &evid, err)))
+		return rc;
+	for (size_t i = 0; evid && i < be->nrelated; i++) {
+		const char *dst = be->related_key[i];
+		int64_t dst_id;
+		if ((rc = dense_get(ing, &b->objects, &ing->objects, be->related[i],
+		                    dst, 1, &dst_id, err)) ||
+		    (rc = insert_link(ing, evid, obj, dst_id, be->relation[i], err)))
+			return rc;
+	}
+	return end_event(ing, err);
 }
 
 int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
