@@ -23,7 +23,7 @@
 #include "store/bulk.h"
 #include "store/internal.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 /* Events per transaction.  Real histories interleave many objects, so
  * each batch dirties pages all over the events B-tree; bigger batches
  * write each page fewer times (50k -> 500k: 7.9 s -> 6.0 s for 2.5M
@@ -67,6 +67,11 @@ static const char *const migrations[] = {
 	"  dst_id INTEGER NOT NULL REFERENCES objects(id),"
 	"  relation TEXT NOT NULL);"
 	"CREATE UNIQUE INDEX links_key ON links(event_id, dst_id);",
+	/* 1 -> 2: (event, destination) pairs are kept unique by the writer
+	 * (a link is only ever written with its new event, repeats in the
+	 * event's related list dropped first), so the index only cost a
+	 * second B-tree insert per link (bench/ingest.sh, docs/store.md). */
+	"DROP INDEX links_key;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -94,6 +99,8 @@ struct orgmri_ingest {
 	int64_t first_generation; /* random start of a new store's counter */
 	orgmri_buf attrs;
 	orgmri_attr sorted[256];
+	uint32_t *seen, stamp;   /* repeated related objects (seen_in_event) */
+	size_t seen_cap;
 };
 
 static int64_t now_ms(void)
@@ -354,7 +361,8 @@ static int idmap_db(orgmri_store *s, idmap *m, const char *name, size_t len,
  * these tables start at 1, so 0 in `ids` means "not known yet" (a failed
  * earlier attempt), and the database is asked again. */
 static int idmap_get(orgmri_store *s, idmap *m, const char *name,
-                     size_t type_len, int64_t *out, orgmri_error *err)
+                     size_t type_len, int64_t *out, uint32_t *index,
+                     orgmri_error *err)
 {
 	size_t len = strlen(name);
 	if (m->names.count >= m->cap) {
@@ -369,6 +377,8 @@ static int idmap_get(orgmri_store *s, idmap *m, const char *name,
 	int64_t k = orgmri_intern_add(&m->names, name, len);
 	if (k < 0)
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	if (index)
+		*index = (uint32_t)k;
 	if ((uint32_t)k < before && m->ids[k] > 0) {
 		*out = m->ids[k];
 		return 0;
@@ -548,6 +558,37 @@ static int end_event(orgmri_ingest *ing, orgmri_error *err)
 	return 0;
 }
 
+/* Repeated related objects of one event: seen[k] holds the stamp of the
+ * last event that named object k (its index in ing->objects.names). */
+static void next_stamp(orgmri_ingest *ing)
+{
+	if (++ing->stamp == 0) { /* wrapped: forget every stamp */
+		memset(ing->seen, 0, ing->seen_cap * sizeof(*ing->seen));
+		ing->stamp = 1;
+	}
+}
+
+/* 1 when object k was already named by the current event, else 0 (and
+ * now it was); negative on out of memory. */
+static int seen_in_event(orgmri_ingest *ing, uint32_t k, orgmri_error *err)
+{
+	if (k >= ing->seen_cap) {
+		size_t cap = ing->seen_cap ? ing->seen_cap : 1024;
+		while (cap <= k)
+			cap *= 2;
+		uint32_t *sn = orgmri_reallocarray(ing->seen, cap, sizeof(*sn));
+		if (!sn)
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		memset(sn + ing->seen_cap, 0, (cap - ing->seen_cap) * sizeof(*sn));
+		ing->seen = sn;
+		ing->seen_cap = cap;
+	}
+	if (ing->seen[k] == ing->stamp)
+		return 1;
+	ing->seen[k] = ing->stamp;
+	return 0;
+}
+
 static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
                         orgmri_error *err)
 {
@@ -562,11 +603,13 @@ static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
 
 	int64_t obj, act, actor = 0;
 	size_t tl = orgmri_object_type_len(ev->object);
-	if ((rc = idmap_get(s, &ing->objects, ev->object, tl, &obj, err)) ||
-	    (rc = idmap_get(s, &ing->activities, ev->activity, 0, &act, err)))
+	if ((rc = idmap_get(s, &ing->objects, ev->object, tl, &obj, NULL,
+	                    err)) ||
+	    (rc = idmap_get(s, &ing->activities, ev->activity, 0, &act, NULL,
+	                    err)))
 		return rc;
 	if (ev->actor && ev->actor[0] &&
-	    (rc = idmap_get(s, &ing->people, ev->actor, 0, &actor, err)))
+	    (rc = idmap_get(s, &ing->people, ev->actor, 0, &actor, NULL, err)))
 		return rc;
 
 	orgmri_buf_clear(&ing->attrs);
@@ -583,12 +626,19 @@ static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
 	                       bot && strcmp(bot->value, "true") == 0, &evid,
 	                       err)))
 		return rc;
+	next_stamp(ing);
 	for (size_t i = 0; evid && i < ev->nrelated; i++) {
 		const char *dst = ev->related[i];
 		size_t dl = orgmri_object_type_len(dst);
 		int64_t dst_id;
-		if ((rc = idmap_get(s, &ing->objects, dst, dl, &dst_id, err)) ||
-		    (rc = insert_link(ing, evid, obj, dst_id,
+		uint32_t k;
+		if ((rc = idmap_get(s, &ing->objects, dst, dl, &dst_id, &k, err)))
+			return rc;
+		if ((rc = seen_in_event(ing, k, err)) < 0)
+			return rc;
+		if (rc)
+			continue; /* (event, dst) is stored once: the first */
+		if ((rc = insert_link(ing, evid, obj, dst_id,
 		                      orgmri_relation_name(ev->object, tl, dst, dl),
 		                      err)))
 			return rc;
@@ -721,7 +771,7 @@ int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
 		"DO NOTHING", &ing->ins_event, err)) ||
 	    (rc = orgmri_store_prepare(s,
 		"INSERT INTO links(event_id, src_id, dst_id, relation) "
-		"VALUES (?, ?, ?, ?) ON CONFLICT(event_id, dst_id) DO NOTHING",
+		"VALUES (?, ?, ?, ?)",
 		&ing->ins_link, err)) ||
 	    (rc = orgmri_store_prepare(s,
 		"UPDATE people SET bot = 1 WHERE id = ? AND bot = 0",
@@ -831,6 +881,7 @@ int orgmri_ingest_finish(orgmri_ingest *ing, int ok, const char *message,
 	sqlite3_finalize(ing->set_next_id);
 	sqlite3_finalize(ing->bump_generation);
 	orgmri_buf_free(&ing->attrs);
+	free(ing->seen);
 	free(ing);
 	return rc;
 }

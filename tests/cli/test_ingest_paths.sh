@@ -62,4 +62,17 @@ ORGMRI_PIPELINE=0 "$ORGMRI" --db "$T/gen-plain.db" ingest -q "$T/edge.jsonl"
 "$ORGMRI" --db "$T/gen-bulk.db" ingest -q "$T/edge.jsonl"
 if [ "$(dump "$T/gen-plain.db")" = "$(dump "$T/gen-bulk.db")" ]; then ok; else
 	fail "ingesting into an existing store differs"; fi
+
+# Schema 1 -> 2 drops the links index: a version 1 store (the same tables
+# plus links_key) is migrated by the next ingest, keeping every row.
+cp "$T/edge-bulk.db" "$T/v1.db"
+sqlite3 "$T/v1.db" "CREATE UNIQUE INDEX links_key ON links(event_id, dst_id);
+	PRAGMA user_version = 1;"
+dump "$T/v1.db" > "$T/v1-before.txt"
+"$ORGMRI" --db "$T/v1.db" ingest -q "$T/edge.jsonl"
+expect_eq "$(sqlite3 "$T/v1.db" "PRAGMA user_version")" 2 "schema version after migrating"
+expect_eq "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM sqlite_master WHERE name = 'links_key'")" \
+	0 "links_key after migrating"
+if [ "$(dump "$T/v1.db")" = "$(cat "$T/v1-before.txt")" ]; then ok; else
+	fail "migrating changed the rows"; fi
 finish
