@@ -403,6 +403,10 @@ static int begin_txn(orgmri_ingest *ing, orgmri_error *err)
 	if (sqlite3_step(ing->get_next_id) != SQLITE_ROW)
 		return orgmri_store_sqlerr(ing->store, err, "reading the event id");
 	ing->next_id = sqlite3_column_int64(ing->get_next_id, 0);
+	/* Reset now: a statement left at a row keeps the connection's read
+	 * snapshot from the batch's start, and checkpoints cannot pass it
+	 * (the WAL grew to the size of the whole ingest). */
+	sqlite3_reset(ing->get_next_id);
 	return 0;
 }
 
