@@ -35,6 +35,69 @@
 #include "store/bulk.h"
 
 #define BATCH 4096
+
+/*
+ * The producer's name numbering (bulk mode): open addressing, linear
+ * probing, at most 3/4 full.  A slot holds the interned string, the high
+ * half of its hash and its number, so a look-up touches the slot and, on
+ * a hash match, the string: two cache misses where orgmri_intern takes
+ * four (slot, length, name pointer, name).  The low half of each hash is
+ * kept beside (slot_hash) so growing never rehashes a string.
+ */
+typedef struct name_slot {
+	const char *s;       /* NULL = empty */
+	uint32_t hash, id;
+} name_slot;
+
+typedef struct numbering {
+	name_slot *slots;
+	uint32_t *slot_hash;
+	uint32_t nslots, count;
+	orgmri_arena arena;
+} numbering;
+
+static void numbering_init(numbering *nm)
+{
+	memset(nm, 0, sizeof(*nm));
+	orgmri_arena_init(&nm->arena, 256 * 1024);
+}
+
+static void numbering_free(numbering *nm)
+{
+	free(nm->slots);
+	free(nm->slot_hash);
+	orgmri_arena_free(&nm->arena);
+	memset(nm, 0, sizeof(*nm));
+}
+
+static int grow(numbering *nm)
+{
+	uint32_t n = nm->nslots ? nm->nslots * 2 : 1024;
+	if (n < nm->nslots)
+		return ORGMRI_ENOMEM;
+	name_slot *slots = calloc(n, sizeof(*slots));
+	uint32_t *sh = calloc(n, sizeof(*sh));
+	if (!slots || !sh) {
+		free(slots);
+		free(sh);
+		return ORGMRI_ENOMEM;
+	}
+	for (uint32_t j = 0; j < nm->nslots; j++) {
+		if (!nm->slots[j].s)
+			continue;
+		uint32_t i = nm->slot_hash[j] & (n - 1);
+		while (slots[i].s)
+			i = (i + 1) & (n - 1);
+		slots[i] = nm->slots[j];
+		sh[i] = nm->slot_hash[j];
+	}
+	free(nm->slots);
+	free(nm->slot_hash);
+	nm->slots = slots;
+	nm->slot_hash = sh;
+	nm->nslots = n;
+	return 0;
+}
 #define QUEUE 4
 
 typedef struct batch {
@@ -63,7 +126,7 @@ typedef struct pipeline {
 	orgmri_read_options user_read;
 	/* bulk mode (store/bulk.h): the producer's numbering and scratch */
 	int bulk;
-	orgmri_intern objects, activities, people;
+	numbering objects, activities, people;
 	uint32_t *seen;              /* object number -> stamp of last event */
 	size_t seen_cap;
 	uint32_t stamp;
@@ -166,16 +229,36 @@ static int cmp_attr_name(const void *a, const void *b)
 	              ((const orgmri_attr *)b)->name);
 }
 
-/* Dense number of `name` in `in`, and its interned copy (stable: the
- * pool's arena never moves, so the store's thread may read it). */
-static int number(orgmri_intern *in, const char *name, uint32_t *n,
+/* Dense number of `name` in `nm`, and its interned copy (stable: the
+ * arena never moves, so the store's thread may read it). */
+static int number(numbering *nm, const char *name, uint32_t *n,
                   const char **copy)
 {
-	int64_t k = orgmri_intern_add(in, name, strlen(name));
-	if (k < 0)
+	size_t len = strlen(name);
+	uint64_t h = orgmri_hash(name, len);
+	if ((uint64_t)(nm->count + 1) * 4 > (uint64_t)nm->nslots * 3 && grow(nm))
 		return ORGMRI_ENOMEM;
-	*n = (uint32_t)k;
-	*copy = in->names[k];
+	uint32_t mask = nm->nslots - 1, i = (uint32_t)h & mask;
+	for (;; i = (i + 1) & mask) {
+		name_slot *sl = &nm->slots[i];
+		if (!sl->s)
+			break;
+		if (sl->hash == (uint32_t)(h >> 32) &&
+		    memcmp(sl->s, name, len) == 0 && sl->s[len] == '\0') {
+			*n = sl->id;
+			*copy = sl->s;
+			return 0;
+		}
+	}
+	if (nm->count == UINT32_MAX - 1)
+		return ORGMRI_ELIMIT;
+	char *c = orgmri_arena_strndup(&nm->arena, name, len);
+	if (!c)
+		return ORGMRI_ENOMEM;
+	nm->slots[i] = (name_slot){ c, (uint32_t)(h >> 32), nm->count, };
+	nm->slot_hash[i] = (uint32_t)h;
+	*n = nm->count++;
+	*copy = c;
 	return 0;
 }
 
@@ -351,9 +434,9 @@ static void pipeline_free(pipeline *p)
 		orgmri_arena_free(&p->cur->arena);
 		free(p->cur);
 	}
-	orgmri_intern_free(&p->objects);
-	orgmri_intern_free(&p->activities);
-	orgmri_intern_free(&p->people);
+	numbering_free(&p->objects);
+	numbering_free(&p->activities);
+	numbering_free(&p->people);
 	free(p->seen);
 	orgmri_buf_free(&p->attrs);
 	pthread_mutex_destroy(&p->mu);
@@ -386,9 +469,9 @@ int orgmri_pipeline_run(const orgmri_adapter *ad, orgmri_adapter_ctx *ctx,
 	if (ctx->ingest && ctx->sink == orgmri_ingest_sink(ctx->ingest)) {
 		if (orgmri_bulk_new(ctx->ingest, &bulk, NULL) == 0)
 			p->bulk = 1;
-		orgmri_intern_init(&p->objects);
-		orgmri_intern_init(&p->activities);
-		orgmri_intern_init(&p->people);
+		numbering_init(&p->objects);
+		numbering_init(&p->activities);
+		numbering_init(&p->people);
 	}
 	pthread_t th;
 	if (pthread_create(&th, NULL, producer, p) != 0) {
