@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/attrs.h"
 #include "core/util.h"
@@ -178,25 +179,71 @@ static int migrate(orgmri_store *s, orgmri_error *err)
 		return orgmri_seterr(err, ORGMRI_EUNSUPPORTED,
 		                     "%s: schema version %d needs migrating; "
 		                     "open it for writing once", s->path, v);
-	/* Each step and its version bump commit together, so a crash leaves
-	 * the store at one version or the next, never between. */
-	for (; v < NMIGRATIONS; v++) {
-		char bump[64];
-		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
-		if ((rc = orgmri_store_exec(s, "BEGIN IMMEDIATE", err)))
-			return rc;
-		if ((rc = orgmri_store_exec(s, migrations[v], err)) ||
-		    (rc = orgmri_store_exec(s, bump, err))) {
-			orgmri_store_exec(s, "ROLLBACK", NULL);
-			return rc;
-		}
-		if ((rc = orgmri_store_exec(s, "COMMIT", err)))
-			return rc;
+	/* All pending steps and the version bump commit together, so a
+	 * crash leaves the store at its old version or the newest, never
+	 * between (a new store is version 0 with no tables, or complete). */
+	char bump[64];
+	snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", SCHEMA_VERSION);
+	if ((rc = orgmri_store_exec(s, "BEGIN IMMEDIATE", err)))
+		return rc;
+	/* another process may have migrated while we waited for the lock */
+	if ((rc = user_version(s, &v, err)) || v >= SCHEMA_VERSION) {
+		orgmri_store_exec(s, rc ? "ROLLBACK" : "COMMIT", NULL);
+		return rc;
 	}
-	return 0;
+	for (; v < NMIGRATIONS; v++)
+		if ((rc = orgmri_store_exec(s, migrations[v], err)))
+			break;
+	if (rc || (rc = orgmri_store_exec(s, bump, err))) {
+		orgmri_store_exec(s, "ROLLBACK", NULL);
+		return rc;
+	}
+	return orgmri_store_exec(s, "COMMIT", err);
 }
 
+/* Version of the store at `path` (0 for a file whose creation never
+ * committed), or -1 when it cannot be read. */
+static int file_version(const char *path)
+{
+	sqlite3 *db = NULL;
+	int v = -1;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static int store_open(orgmri_store **out, const char *path, unsigned flags,
+                      orgmri_error *err);
+
+/*
+ * A read-only open of a store at version 0 is a store whose creation was
+ * cut short (a process killed between creating the file and committing
+ * the schema): nothing was ever stored in it.  When this process may
+ * write the file, the creation is completed first, so that the store
+ * opens as the empty store it is (an ingest killed at any moment leaves a
+ * store that opens; tests/cli/test_kill.sh).
+ */
 int orgmri_store_open(orgmri_store **out, const char *path, unsigned flags,
+                      orgmri_error *err)
+{
+	if (!path)
+		path = orgmri_store_default_path();
+	if ((flags & ORGMRI_STORE_READONLY) && file_version(path) == 0 &&
+	    access(path, W_OK) == 0) {
+		orgmri_store *w;
+		if (store_open(&w, path, flags & ~(unsigned)ORGMRI_STORE_READONLY,
+		               NULL) == 0)
+			orgmri_store_close(w);
+	}
+	return store_open(out, path, flags, err);
+}
+
+static int store_open(orgmri_store **out, const char *path, unsigned flags,
                       orgmri_error *err)
 {
 	*out = NULL;

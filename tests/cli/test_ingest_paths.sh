@@ -63,12 +63,21 @@ ORGMRI_PIPELINE=0 "$ORGMRI" --db "$T/gen-plain.db" ingest -q "$T/edge.jsonl"
 if [ "$(dump "$T/gen-plain.db")" = "$(dump "$T/gen-bulk.db")" ]; then ok; else
 	fail "ingesting into an existing store differs"; fi
 
+# A store whose creation was cut short (file made, schema never committed:
+# version 0, no tables) opens read-only as the empty store it is; a
+# version 1 store still asks to be opened for writing.
+sqlite3 "$T/v0.db" "PRAGMA journal_mode=WAL;" > /dev/null
+expect_status 0 "$ORGMRI" --db "$T/v0.db" stats --format json
+expect_grep "$T/out" '"events": 0'
+
 # Schema 1 -> 2 drops the links index: a version 1 store (the same tables
 # plus links_key) is migrated by the next ingest, keeping every row.
 cp "$T/edge-bulk.db" "$T/v1.db"
 sqlite3 "$T/v1.db" "CREATE UNIQUE INDEX links_key ON links(event_id, dst_id);
 	PRAGMA user_version = 1;"
 dump "$T/v1.db" > "$T/v1-before.txt"
+expect_status 1 "$ORGMRI" --db "$T/v1.db" stats
+expect_grep "$T/err" "schema version 1 needs migrating"
 "$ORGMRI" --db "$T/v1.db" ingest -q "$T/edge.jsonl"
 expect_eq "$(sqlite3 "$T/v1.db" "PRAGMA user_version")" 2 "schema version after migrating"
 expect_eq "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM sqlite_master WHERE name = 'links_key'")" \
