@@ -7,6 +7,11 @@
  * BATCH_EVENTS events share a transaction.  The unique index on
  * (object_id, time, activity_id, actor_id, disc) makes re-ingestion a
  * no-op: a conflicting INSERT does nothing and is not counted as added.
+ * Links are written only with their new event, repeats in its related
+ * list dropped first, so (event, destination) stays unique without an
+ * index (schema 2).  The ingest pipeline uses a second entry point,
+ * orgmri_bulk_event_add (bulk.h), with the per-event preparation already
+ * done on its parsing thread; both end in insert_event / insert_link.
  *
  * The SQL is kept to what PostgreSQL also accepts (ON CONFLICT DO
  * NOTHING, no SQLite-only types) so a second backend can reuse it.
