@@ -41,12 +41,19 @@ cat > "$T/edge.jsonl" <<'J'
 {"time":"2026-03-02T08:01:00Z","object":"commit:r@a","activity":"authored","actor":"bob","id":"k2"}
 {"time":"2026-03-02T08:02:00Z","object":"deployment:r/1","activity":"deployed","related":["commit:r@a","change:r#1"],"attrs":{"bot":true}}
 {"time":"2026-03-02T08:03:00Z","object":"issue:I-1","activity":"created","actor":"","attrs":{"z":"1","a":"2","m":"\u00e9\"q"}}
+{"time":"2026-03-02T09:00:00Z","object":"deployment:r/2","activity":"deployed","actor":"ci","related":["commit:r@c1","commit:r@c2","commit:r@c3","commit:r@c4","commit:r@c5","commit:r@c6","commit:r@c7","commit:r@c3","commit:r@c8","commit:r@c9","commit:r@c10","commit:r@c11","commit:r@c12","commit:r@c13","commit:r@c14","commit:r@c15","commit:r@c16","commit:r@c17","change:r#1"]}
 J
 same edge "$T/edge.jsonl"
 expect_eq "$(sqlite3 "$T/edge-bulk.db" "SELECT count(*) FROM links WHERE event_id = 1")" 3 \
 	"links of the first event (repeats dropped, itself kept)"
+expect_eq "$(sqlite3 "$T/edge-bulk.db" "SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM links WHERE event_id = 6")" \
+	"18 6 23" "19 related objects, one repeated: 18 links, numbered in order"
+expect_eq "$(sqlite3 "$T/edge-bulk.db" "SELECT group_concat(k, ' ') FROM
+	(SELECT substr(o.key, 10) k FROM links l JOIN objects o ON o.id = l.dst_id
+	 WHERE l.event_id = 6 ORDER BY l.id)")" \
+	"c1 c2 c3 c4 c5 c6 c7 c8 c9 c10 c11 c12 c13 c14 c15 c16 c17 1" "links in related order"
 expect_eq "$(sqlite3 "$T/edge-bulk.db" "SELECT group_concat(name || bot, ' ') FROM people WHERE id > 0")" \
-	"ann1 bob1" "bot marks (the string \"true\" counts too)"
+	"ann1 bob1 ci0" "bot marks (the string \"true\" counts too)"
 
 # A generated organisation: thousands of objects, people and links, with
 # small batches so that names resolved in one batch are reused in the next.
