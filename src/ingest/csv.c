@@ -83,6 +83,12 @@ static int add_field(csv_reader *r, size_t start, long col)
 	return orgmri_buf_putc(&r->field, '\0');
 }
 
+/* Not a comma, quote or line end: no meaning outside quotes. */
+static int plain_byte(char c)
+{
+	return c != ',' && c != '"' && c != '\n' && c != '\r';
+}
+
 /* Declared in csvsplit.h (the incident-CSV and DevLake readers use it). */
 int csv_split_next(csv_reader *r, long *errcol)
 {
@@ -164,8 +170,18 @@ int csv_split_next(csv_reader *r, long *errcol)
 			skip_line(r);
 			return ORGMRI_EPARSE;
 		}
-		orgmri_buf_putc(&r->field, c);
-		col++;
+		/* c and the plain bytes after it in the buffer (up to a comma,
+		 * quote or line end, and never past the record limit) go in
+		 * with one copy: the byte-at-a-time loop above was the
+		 * parser's largest cost. */
+		size_t from = r->pos - 1, to = r->pos;
+		size_t room = ORGMRI_CANONICAL_MAX_RECORD - total;
+		while (to < r->end && to - r->pos < room && plain_byte(r->buf[to]))
+			to++;
+		orgmri_buf_put(&r->field, r->buf + from, to - from);
+		total += to - r->pos;
+		col += (long)(to - from);
+		r->pos = to;
 	}
 }
 

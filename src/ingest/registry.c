@@ -176,8 +176,9 @@ int orgmri_ingest_source(orgmri_store *store, const char *path,
 	ctx.read.skipped = count_skip;
 	ctx.read.skipped_ctx = ing;
 
+	/* The pipeline reports its own progress (it may bypass the sink). */
 	progress_sink ps = { { progress_event }, ctx.sink, &ctx, 0 };
-	if (opts->progress)
+	if (opts->progress && !(ad->flags & ORGMRI_ADAPTER_STREAM))
 		ctx.sink = &ps.sink;
 	rc = (ad->flags & ORGMRI_ADAPTER_STREAM) ? orgmri_pipeline_run(ad, &ctx, err)
 	                                         : ad->run(&ctx, err);

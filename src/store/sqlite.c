@@ -7,6 +7,11 @@
  * BATCH_EVENTS events share a transaction.  The unique index on
  * (object_id, time, activity_id, actor_id, disc) makes re-ingestion a
  * no-op: a conflicting INSERT does nothing and is not counted as added.
+ * Links are written only with their new event, repeats in its related
+ * list dropped first, so (event, destination) stays unique without an
+ * index (schema 2).  The ingest pipeline uses a second entry point,
+ * orgmri_bulk_event_add (bulk.h), with the per-event preparation already
+ * done on its parsing thread; both end in insert_event / insert_link.
  *
  * The SQL is kept to what PostgreSQL also accepts (ON CONFLICT DO
  * NOTHING, no SQLite-only types) so a second backend can reuse it.
@@ -16,13 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/attrs.h"
 #include "core/util.h"
 #include "orgmri/store.h"
+#include "store/bulk.h"
 #include "store/internal.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 /* Events per transaction.  Real histories interleave many objects, so
  * each batch dirties pages all over the events B-tree; bigger batches
  * write each page fewer times (50k -> 500k: 7.9 s -> 6.0 s for 2.5M
@@ -66,6 +73,11 @@ static const char *const migrations[] = {
 	"  dst_id INTEGER NOT NULL REFERENCES objects(id),"
 	"  relation TEXT NOT NULL);"
 	"CREATE UNIQUE INDEX links_key ON links(event_id, dst_id);",
+	/* 1 -> 2: (event, destination) pairs are kept unique by the writer
+	 * (a link is only ever written with its new event, repeats in the
+	 * event's related list dropped first), so the index only cost a
+	 * second B-tree insert per link (bench/ingest.sh, docs/store.md). */
+	"DROP INDEX links_key;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -93,6 +105,8 @@ struct orgmri_ingest {
 	int64_t first_generation; /* random start of a new store's counter */
 	orgmri_buf attrs;
 	orgmri_attr sorted[256];
+	uint32_t *seen, stamp;   /* repeated related objects (seen_in_event) */
+	size_t seen_cap;
 };
 
 static int64_t now_ms(void)
@@ -170,25 +184,71 @@ static int migrate(orgmri_store *s, orgmri_error *err)
 		return orgmri_seterr(err, ORGMRI_EUNSUPPORTED,
 		                     "%s: schema version %d needs migrating; "
 		                     "open it for writing once", s->path, v);
-	/* Each step and its version bump commit together, so a crash leaves
-	 * the store at one version or the next, never between. */
-	for (; v < NMIGRATIONS; v++) {
-		char bump[64];
-		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
-		if ((rc = orgmri_store_exec(s, "BEGIN IMMEDIATE", err)))
-			return rc;
-		if ((rc = orgmri_store_exec(s, migrations[v], err)) ||
-		    (rc = orgmri_store_exec(s, bump, err))) {
-			orgmri_store_exec(s, "ROLLBACK", NULL);
-			return rc;
-		}
-		if ((rc = orgmri_store_exec(s, "COMMIT", err)))
-			return rc;
+	/* All pending steps and the version bump commit together, so a
+	 * crash leaves the store at its old version or the newest, never
+	 * between (a new store is version 0 with no tables, or complete). */
+	char bump[64];
+	snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", SCHEMA_VERSION);
+	if ((rc = orgmri_store_exec(s, "BEGIN IMMEDIATE", err)))
+		return rc;
+	/* another process may have migrated while we waited for the lock */
+	if ((rc = user_version(s, &v, err)) || v >= SCHEMA_VERSION) {
+		orgmri_store_exec(s, rc ? "ROLLBACK" : "COMMIT", NULL);
+		return rc;
 	}
-	return 0;
+	for (; v < NMIGRATIONS; v++)
+		if ((rc = orgmri_store_exec(s, migrations[v], err)))
+			break;
+	if (rc || (rc = orgmri_store_exec(s, bump, err))) {
+		orgmri_store_exec(s, "ROLLBACK", NULL);
+		return rc;
+	}
+	return orgmri_store_exec(s, "COMMIT", err);
 }
 
+/* Version of the store at `path` (0 for a file whose creation never
+ * committed), or -1 when it cannot be read. */
+static int file_version(const char *path)
+{
+	sqlite3 *db = NULL;
+	int v = -1;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static int store_open(orgmri_store **out, const char *path, unsigned flags,
+                      orgmri_error *err);
+
+/*
+ * A read-only open of a store at version 0 is a store whose creation was
+ * cut short (a process killed between creating the file and committing
+ * the schema): nothing was ever stored in it.  When this process may
+ * write the file, the creation is completed first, so that the store
+ * opens as the empty store it is (an ingest killed at any moment leaves a
+ * store that opens; tests/cli/test_kill.sh).
+ */
 int orgmri_store_open(orgmri_store **out, const char *path, unsigned flags,
+                      orgmri_error *err)
+{
+	if (!path)
+		path = orgmri_store_default_path();
+	if ((flags & ORGMRI_STORE_READONLY) && file_version(path) == 0 &&
+	    access(path, W_OK) == 0) {
+		orgmri_store *w;
+		if (store_open(&w, path, flags & ~(unsigned)ORGMRI_STORE_READONLY,
+		               NULL) == 0)
+			orgmri_store_close(w);
+	}
+	return store_open(out, path, flags, err);
+}
+
+static int store_open(orgmri_store **out, const char *path, unsigned flags,
                       orgmri_error *err)
 {
 	*out = NULL;
@@ -325,12 +385,36 @@ static void idmap_free(idmap *m)
 	sqlite3_finalize(m->select);
 }
 
-/* Row id for name, inserting the row when new.  For objects, `type_len`
- * > 0 also binds the type column (parameter 2 of the insert).  Row ids of
+/* Row id for name from the database, inserting the row when new.  For
+ * objects, `type_len` > 0 also binds the type column (parameter 2 of the
+ * insert). */
+static int idmap_db(orgmri_store *s, idmap *m, const char *name, size_t len,
+                    size_t type_len, int64_t *out, orgmri_error *err)
+{
+	sqlite3_reset(m->insert);
+	sqlite3_bind_text(m->insert, 1, name, (int)len, SQLITE_STATIC);
+	if (type_len)
+		sqlite3_bind_text(m->insert, 2, name, (int)type_len, SQLITE_STATIC);
+	if (sqlite3_step(m->insert) != SQLITE_DONE)
+		return orgmri_store_sqlerr(s, err, "storing a name");
+	if (sqlite3_changes(s->db) == 1) {
+		*out = sqlite3_last_insert_rowid(s->db);
+		return 0;
+	}
+	sqlite3_reset(m->select);
+	sqlite3_bind_text(m->select, 1, name, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(m->select) != SQLITE_ROW)
+		return orgmri_store_sqlerr(s, err, "looking up a name");
+	*out = sqlite3_column_int64(m->select, 0);
+	return 0;
+}
+
+/* Row id for name, from memory when seen before in this run.  Row ids of
  * these tables start at 1, so 0 in `ids` means "not known yet" (a failed
  * earlier attempt), and the database is asked again. */
 static int idmap_get(orgmri_store *s, idmap *m, const char *name,
-                     size_t type_len, int64_t *out, orgmri_error *err)
+                     size_t type_len, int64_t *out, uint32_t *index,
+                     orgmri_error *err)
 {
 	size_t len = strlen(name);
 	if (m->names.count >= m->cap) {
@@ -345,28 +429,16 @@ static int idmap_get(orgmri_store *s, idmap *m, const char *name,
 	int64_t k = orgmri_intern_add(&m->names, name, len);
 	if (k < 0)
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	if (index)
+		*index = (uint32_t)k;
 	if ((uint32_t)k < before && m->ids[k] > 0) {
 		*out = m->ids[k];
 		return 0;
 	}
 	m->ids[k] = 0;
-	sqlite3_reset(m->insert);
-	sqlite3_bind_text(m->insert, 1, name, (int)len, SQLITE_STATIC);
-	if (type_len)
-		sqlite3_bind_text(m->insert, 2, name, (int)type_len, SQLITE_STATIC);
-	if (sqlite3_step(m->insert) != SQLITE_DONE)
-		return orgmri_store_sqlerr(s, err, "storing a name");
-	if (sqlite3_changes(s->db) == 1) {
-		m->ids[k] = sqlite3_last_insert_rowid(s->db);
-	} else {
-		sqlite3_reset(m->select);
-		sqlite3_bind_text(m->select, 1, name, (int)len, SQLITE_STATIC);
-		if (sqlite3_step(m->select) != SQLITE_ROW)
-			return orgmri_store_sqlerr(s, err, "looking up a name");
-		m->ids[k] = sqlite3_column_int64(m->select, 0);
-	}
+	int rc = idmap_db(s, m, name, len, type_len, &m->ids[k], err);
 	*out = m->ids[k];
-	return 0;
+	return rc;
 }
 
 static int begin_txn(orgmri_ingest *ing, orgmri_error *err)
@@ -383,6 +455,10 @@ static int begin_txn(orgmri_ingest *ing, orgmri_error *err)
 	if (sqlite3_step(ing->get_next_id) != SQLITE_ROW)
 		return orgmri_store_sqlerr(ing->store, err, "reading the event id");
 	ing->next_id = sqlite3_column_int64(ing->get_next_id, 0);
+	/* Reset now: a statement left at a row keeps the connection's read
+	 * snapshot from the batch's start, and checkpoints cannot pass it
+	 * (the WAL grew to the size of the whole ingest). */
+	sqlite3_reset(ing->get_next_id);
 	return 0;
 }
 
@@ -480,6 +556,95 @@ static int sorted_attrs(orgmri_ingest *ing, const orgmri_event *ev)
 	return 0;
 }
 
+/* Insert one event row; *evid = its new id, or 0 when the store already
+ * had it (then its links came with it and nothing else is written).
+ * Counts the event as read and, when new, as added. */
+static int insert_event(orgmri_ingest *ing, int64_t obj, int64_t act,
+                        int64_t time, int64_t actor, const char *disc,
+                        const char *attrs, size_t attrs_len, int bot,
+                        int64_t *evid, orgmri_error *err)
+{
+	orgmri_store *s = ing->store;
+	sqlite3_stmt *st = ing->ins_event;
+	*evid = 0;
+	ing->counts.read++;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, obj);
+	sqlite3_bind_int64(st, 2, act);
+	sqlite3_bind_int64(st, 3, time);
+	sqlite3_bind_int64(st, 4, actor);
+	sqlite3_bind_text(st, 5, disc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, attrs, (int)attrs_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, ing->run_id);
+	sqlite3_bind_int64(st, 8, ing->next_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return orgmri_store_sqlerr(s, err, "storing an event");
+	if (sqlite3_changes(s->db) == 0)
+		return 0;
+	ing->counts.added++;
+	*evid = ing->next_id++;
+	if (actor && bot) {
+		sqlite3_reset(ing->mark_bot);
+		sqlite3_bind_int64(ing->mark_bot, 1, actor);
+		if (sqlite3_step(ing->mark_bot) != SQLITE_DONE)
+			return orgmri_store_sqlerr(s, err, "marking a bot");
+	}
+	return 0;
+}
+
+static int insert_link(orgmri_ingest *ing, int64_t evid, int64_t src,
+                       int64_t dst, const char *relation, orgmri_error *err)
+{
+	sqlite3_stmt *ls = ing->ins_link;
+	sqlite3_reset(ls);
+	sqlite3_bind_int64(ls, 1, evid);
+	sqlite3_bind_int64(ls, 2, src);
+	sqlite3_bind_int64(ls, 3, dst);
+	sqlite3_bind_text(ls, 4, relation, -1, SQLITE_STATIC);
+	if (sqlite3_step(ls) != SQLITE_DONE)
+		return orgmri_store_sqlerr(ing->store, err, "storing a link");
+	ing->counts.links += sqlite3_changes(ing->store->db);
+	return 0;
+}
+
+static int end_event(orgmri_ingest *ing, orgmri_error *err)
+{
+	if (++ing->pending >= ing->batch)
+		return orgmri_ingest_flush(ing, err);
+	return 0;
+}
+
+/* Repeated related objects of one event: seen[k] holds the stamp of the
+ * last event that named object k (its index in ing->objects.names). */
+static void next_stamp(orgmri_ingest *ing)
+{
+	if (++ing->stamp == 0) { /* wrapped: forget every stamp */
+		memset(ing->seen, 0, ing->seen_cap * sizeof(*ing->seen));
+		ing->stamp = 1;
+	}
+}
+
+/* 1 when object k was already named by the current event, else 0 (and
+ * now it was); negative on out of memory. */
+static int seen_in_event(orgmri_ingest *ing, uint32_t k, orgmri_error *err)
+{
+	if (k >= ing->seen_cap) {
+		size_t cap = ing->seen_cap ? ing->seen_cap : 1024;
+		while (cap <= k)
+			cap *= 2;
+		uint32_t *sn = orgmri_reallocarray(ing->seen, cap, sizeof(*sn));
+		if (!sn)
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		memset(sn + ing->seen_cap, 0, (cap - ing->seen_cap) * sizeof(*sn));
+		ing->seen = sn;
+		ing->seen_cap = cap;
+	}
+	if (ing->seen[k] == ing->stamp)
+		return 1;
+	ing->seen[k] = ing->stamp;
+	return 0;
+}
+
 static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
                         orgmri_error *err)
 {
@@ -491,15 +656,16 @@ static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
 		return rc;
 	if ((rc = begin_txn(ing, err)))
 		return rc;
-	ing->counts.read++;
 
 	int64_t obj, act, actor = 0;
 	size_t tl = orgmri_object_type_len(ev->object);
-	if ((rc = idmap_get(s, &ing->objects, ev->object, tl, &obj, err)) ||
-	    (rc = idmap_get(s, &ing->activities, ev->activity, 0, &act, err)))
+	if ((rc = idmap_get(s, &ing->objects, ev->object, tl, &obj, NULL,
+	                    err)) ||
+	    (rc = idmap_get(s, &ing->activities, ev->activity, 0, &act, NULL,
+	                    err)))
 		return rc;
 	if (ev->actor && ev->actor[0] &&
-	    (rc = idmap_get(s, &ing->people, ev->actor, 0, &actor, err)))
+	    (rc = idmap_get(s, &ing->people, ev->actor, 0, &actor, NULL, err)))
 		return rc;
 
 	orgmri_buf_clear(&ing->attrs);
@@ -508,56 +674,125 @@ static int ingest_event(orgmri_sink *sink, const orgmri_event *ev,
 		                     "more than 256 attributes" : "out of memory");
 	if (orgmri_attrs_encode(&ing->attrs, ing->sorted, ev->nattrs))
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
-	const char *disc = ev->discriminator ? ev->discriminator : "";
-
-	sqlite3_stmt *st = ing->ins_event;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, obj);
-	sqlite3_bind_int64(st, 2, act);
-	sqlite3_bind_int64(st, 3, ev->time);
-	sqlite3_bind_int64(st, 4, actor);
-	sqlite3_bind_text(st, 5, disc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, orgmri_buf_cstr(&ing->attrs),
-	                  (int)ing->attrs.len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, ing->run_id);
-	sqlite3_bind_int64(st, 8, ing->next_id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return orgmri_store_sqlerr(s, err, "storing an event");
-	if (sqlite3_changes(s->db) == 0)
-		goto next; /* seen before: its links came with it */
-	ing->counts.added++;
-	int64_t evid = ing->next_id++;
-
-	if (actor) {
-		const orgmri_attr *bot = orgmri_event_attr(ev, "bot");
-		if (bot && strcmp(bot->value, "true") == 0) {
-			sqlite3_reset(ing->mark_bot);
-			sqlite3_bind_int64(ing->mark_bot, 1, actor);
-			if (sqlite3_step(ing->mark_bot) != SQLITE_DONE)
-				return orgmri_store_sqlerr(s, err, "marking a bot");
-		}
-	}
-	for (size_t i = 0; i < ev->nrelated; i++) {
+	const orgmri_attr *bot = actor ? orgmri_event_attr(ev, "bot") : NULL;
+	int64_t evid;
+	if ((rc = insert_event(ing, obj, act, ev->time, actor,
+	                       ev->discriminator ? ev->discriminator : "",
+	                       orgmri_buf_cstr(&ing->attrs), ing->attrs.len,
+	                       bot && strcmp(bot->value, "true") == 0, &evid,
+	                       err)))
+		return rc;
+	next_stamp(ing);
+	for (size_t i = 0; evid && i < ev->nrelated; i++) {
 		const char *dst = ev->related[i];
 		size_t dl = orgmri_object_type_len(dst);
 		int64_t dst_id;
-		if ((rc = idmap_get(s, &ing->objects, dst, dl, &dst_id, err)))
+		uint32_t k;
+		if ((rc = idmap_get(s, &ing->objects, dst, dl, &dst_id, &k, err)))
 			return rc;
-		sqlite3_stmt *ls = ing->ins_link;
-		sqlite3_reset(ls);
-		sqlite3_bind_int64(ls, 1, evid);
-		sqlite3_bind_int64(ls, 2, obj);
-		sqlite3_bind_int64(ls, 3, dst_id);
-		sqlite3_bind_text(ls, 4, orgmri_relation_name(ev->object, tl, dst, dl),
-		                  -1, SQLITE_STATIC);
-		if (sqlite3_step(ls) != SQLITE_DONE)
-			return orgmri_store_sqlerr(s, err, "storing a link");
-		ing->counts.links += sqlite3_changes(s->db);
+		if ((rc = seen_in_event(ing, k, err)) < 0)
+			return rc;
+		if (rc)
+			continue; /* (event, dst) is stored once: the first */
+		if ((rc = insert_link(ing, evid, obj, dst_id,
+		                      orgmri_relation_name(ev->object, tl, dst, dl),
+		                      err)))
+			return rc;
 	}
-next:
-	if (++ing->pending >= ing->batch)
-		return orgmri_ingest_flush(ing, err);
+	return end_event(ing, err);
+}
+
+/* ---- the pipeline's door (bulk.h) --------------------------------------- */
+
+/* dense number -> row id (0 = not known yet) */
+typedef struct densemap {
+	int64_t *rowid;
+	size_t cap;
+} densemap;
+
+struct orgmri_bulk {
+	orgmri_ingest *ing;
+	densemap objects, activities, people;
+};
+
+int orgmri_bulk_new(orgmri_ingest *ing, orgmri_bulk **out, orgmri_error *err)
+{
+	*out = calloc(1, sizeof(**out));
+	if (!*out)
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	(*out)->ing = ing;
 	return 0;
+}
+
+void orgmri_bulk_free(orgmri_bulk *b)
+{
+	if (!b)
+		return;
+	free(b->objects.rowid);
+	free(b->activities.rowid);
+	free(b->people.rowid);
+	free(b);
+}
+
+/* Row id of dense number `n` named `name`: the array, else the database. */
+static int dense_get(orgmri_ingest *ing, densemap *d, idmap *m, uint32_t n,
+                     const char *name, int is_object, int64_t *out,
+                     orgmri_error *err)
+{
+	if (n < d->cap && d->rowid[n] > 0) {
+		*out = d->rowid[n];
+		return 0;
+	}
+	if (n >= d->cap) {
+		size_t cap = d->cap ? d->cap : 1024;
+		while (cap <= n)
+			cap *= 2;
+		int64_t *r = orgmri_reallocarray(d->rowid, cap, sizeof(*r));
+		if (!r)
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		memset(r + d->cap, 0, (cap - d->cap) * sizeof(*r));
+		d->rowid = r;
+		d->cap = cap;
+	}
+	int rc = idmap_db(ing->store, m, name, strlen(name),
+	                  is_object ? orgmri_object_type_len(name) : 0,
+	                  &d->rowid[n], err);
+	*out = d->rowid[n];
+	return rc;
+}
+
+int orgmri_bulk_event_add(orgmri_bulk *b, const orgmri_bulk_event *be,
+                          orgmri_error *err)
+{
+	orgmri_ingest *ing = b->ing;
+	const orgmri_event *ev = be->ev;
+	int rc;
+	if ((rc = begin_txn(ing, err)))
+		return rc;
+	int64_t obj, act, actor = 0;
+	if ((rc = dense_get(ing, &b->objects, &ing->objects, be->object,
+	                    ev->object, 1, &obj, err)) ||
+	    (rc = dense_get(ing, &b->activities, &ing->activities, be->activity,
+	                    ev->activity, 0, &act, err)))
+		return rc;
+	if (be->actor != ORGMRI_BULK_NO_ACTOR &&
+	    (rc = dense_get(ing, &b->people, &ing->people, be->actor, ev->actor,
+	                    0, &actor, err)))
+		return rc;
+	int64_t evid;
+	if ((rc = insert_event(ing, obj, act, ev->time, actor,
+	                       ev->discriminator ? ev->discriminator : "",
+	                       be->attrs, be->attrs_len, be->bot, &evid, err)))
+		return rc;
+	for (size_t i = 0; evid && i < be->nrelated; i++) {
+		const char *dst = be->related_key[i];
+		int64_t dst_id;
+		if ((rc = dense_get(ing, &b->objects, &ing->objects, be->related[i],
+		                    dst, 1, &dst_id, err)) ||
+		    (rc = insert_link(ing, evid, obj, dst_id, be->relation[i], err)))
+			return rc;
+	}
+	return end_event(ing, err);
 }
 
 int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
@@ -592,7 +827,7 @@ int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
 		"DO NOTHING", &ing->ins_event, err)) ||
 	    (rc = orgmri_store_prepare(s,
 		"INSERT INTO links(event_id, src_id, dst_id, relation) "
-		"VALUES (?, ?, ?, ?) ON CONFLICT(event_id, dst_id) DO NOTHING",
+		"VALUES (?, ?, ?, ?)",
 		&ing->ins_link, err)) ||
 	    (rc = orgmri_store_prepare(s,
 		"UPDATE people SET bot = 1 WHERE id = ? AND bot = 0",
@@ -702,6 +937,7 @@ int orgmri_ingest_finish(orgmri_ingest *ing, int ok, const char *message,
 	sqlite3_finalize(ing->set_next_id);
 	sqlite3_finalize(ing->bump_generation);
 	orgmri_buf_free(&ing->attrs);
+	free(ing->seen);
 	free(ing);
 	return rc;
 }
