@@ -90,7 +90,6 @@ typedef struct graph {
 	size_t all_edges;    /* activity edges + start and end edges */
 	int layers;
 	double width, height;
-	const char *id;      /* prefix of the markers' ids */
 	box *boxes;          /* obstacles for labels */
 	size_t nboxes;
 } graph;
@@ -709,8 +708,14 @@ static void duration(char *out, size_t cap, double v, const char *unit)
 		return;
 	}
 	size_t i = 0;
-	while (i + 1 < sizeof(u) / sizeof(u[0]) && fabs(s) >= u[i].lim)
+	/* the unit in which the value, as rounded, stays below the next
+	 * unit: 59.6 min reads "1.0 h", not "60 min" */
+	while (i + 1 < sizeof(u) / sizeof(u[0])) {
+		double p = u[i].dec ? 10 : 1;
+		if (round(fabs(s) / u[i].div * p) / p * u[i].div < u[i].lim)
+			break;
 		i++;
+	}
 	double x = s / u[i].div;
 	orgmri_fmt_fixed(num, sizeof(num), x, fabs(x) >= 100 ? 0 : u[i].dec);
 	snprintf(out, cap, "%s %s", num, u[i].abbr);
@@ -745,17 +750,33 @@ static int fits(const graph *g, const box *b)
 	return 1;
 }
 
-static void draw_markers(orgmri_buf *b, const char *id)
+/* A filled triangle at the curve's end, pointing along its last
+ * tangent (drawn, not an SVG marker: the report references nothing by
+ * url()). */
+static void end_direction(const gedge *e, double *dx, double *dy)
 {
-	static const char *const colors[2] = { FORWARD_COLOR, BACK_COLOR };
-	orgmri_buf_puts(b, "<defs>\n");
-	for (int i = 0; i < 2; i++)
-		orgmri_buf_printf(b, "<marker id=\"%s-a%d\" viewBox=\"0 0 10 10\" "
-		                  "refX=\"9\" refY=\"5\" markerWidth=\"9\" "
-		                  "markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" "
-		                  "orient=\"auto\"><path d=\"M0 0L10 5L0 10z\" "
-		                  "fill=\"%s\" /></marker>\n", id, i, colors[i]);
-	orgmri_buf_puts(b, "</defs>\n");
+	*dx = e->x1 - e->cx1;
+	*dy = e->y1 - e->cy1;
+	double len = sqrt(*dx * *dx + *dy * *dy);
+	if (len < 1e-9) {   /* degenerate tangent: point down */
+		*dx = 0;
+		*dy = 1;
+	} else {
+		*dx /= len;
+		*dy /= len;
+	}
+}
+
+static void arrowhead(orgmri_buf *b, const gedge *e, const char *color)
+{
+	double dx, dy;
+	end_direction(e, &dx, &dy);
+	double bx = e->x1 - 9 * dx, by = e->y1 - 9 * dy;   /* base centre */
+	orgmri_buf_printf(b, "<path fill=\"%s\" d=\"", color);
+	svg_point(b, 'M', e->x1, e->y1);
+	svg_point(b, 'L', bx - 4.5 * dy, by + 4.5 * dx);
+	svg_point(b, 'L', bx + 4.5 * dy, by - 4.5 * dx);
+	orgmri_buf_puts(b, "Z\" />\n");
 }
 
 static void draw_edges(orgmri_buf *b, const graph *g)
@@ -771,11 +792,15 @@ static void draw_edges(orgmri_buf *b, const graph *g)
 		                  "stroke-opacity=\"0.75\" stroke-width=\"",
 		                  back ? BACK_COLOR : FORWARD_COLOR);
 		svg_num(b, sw);
-		orgmri_buf_printf(b, "\" marker-end=\"url(#%s-a%d)\" d=\"", g->id, back);
+		orgmri_buf_puts(b, "\" d=\"");
 		svg_point(b, 'M', e->x0, e->y0);
 		svg_point(b, 'C', e->cx0, e->cy0);
 		svg_point(b, ' ', e->cx1, e->cy1);
-		svg_point(b, ' ', e->x1, e->y1);
+		/* the line stops inside the arrowhead, so a thick one does not
+		 * poke out past its tip */
+		double dx, dy;
+		end_direction(e, &dx, &dy);
+		svg_point(b, ' ', e->x1 - 7 * dx, e->y1 - 7 * dy);
 		orgmri_buf_puts(b, "\"><title>");
 		char label[160];
 		edge_label(g, e, label, sizeof(label));
@@ -791,6 +816,7 @@ static void draw_edges(orgmri_buf *b, const graph *g)
 		orgmri_buf_puts(b, isfinite(e->wait) ? " (transitions \xc2\xb7 median "
 		                    "wait)" : " (items)");
 		orgmri_buf_puts(b, "</title></path>\n");
+		arrowhead(b, e, back ? BACK_COLOR : FORWARD_COLOR);
 	}
 }
 
@@ -914,7 +940,6 @@ static int layout(graph *g, double min_width)
 static void draw(orgmri_buf *b, graph *g)
 {
 	orgmri_buf_puts(b, "<g>\n");
-	draw_markers(b, g->id);
 	draw_edges(b, g);
 	draw_nodes(b, g);
 	draw_labels(b, g);
@@ -1005,9 +1030,7 @@ int orgmri_report_chart_graph(orgmri_report *r, const orgmri_chart_graph *c)
 	if (check_args(c))
 		return orgmri_report_fail(r, ORGMRI_EINVAL,
 		                          "process map chart: missing data arrays");
-	char id[32];
-	snprintf(id, sizeof(id), "c%u", r->ncharts + 1);
-	graph g = { .c = c, .id = id };
+	graph g = { .c = c };
 	/* as wide as the other charts, so the text has the same size */
 	if (layout(&g, 760)) {
 		graph_free(&g);
@@ -1042,7 +1065,7 @@ int orgmri_chart_graph_write_svg(const orgmri_chart_graph *c, FILE *fp,
 {
 	if (check_args(c) || !fp)
 		return orgmri_seterr(err, ORGMRI_EINVAL, "process map: bad arguments");
-	graph g = { .c = c, .id = "m" };
+	graph g = { .c = c };
 	orgmri_buf b = ORGMRI_BUF_INIT;
 	int rc = 0;
 	if (layout(&g, 0)) {

@@ -263,6 +263,43 @@ static void sample_people(orgmri_report *r)
 	orgmri_report_chart_bars(r, &bc);
 }
 
+static const orgmri_chart_graph_node graph_nodes[] = {
+	{ "opened", 10, 10, 0, NAN },
+	{ "review_requested", 12, 0, 0, 1.5 },
+	{ "approved", 8, 0, 0, NAN },
+	{ "merged", 9, 0, 9, NAN },
+	{ HOSTILE, 1, 0, 1, NAN },
+};
+
+static const orgmri_chart_graph_edge graph_edges[] = {
+	{ 0, 1, 10, 0.5 },     /* opened -> review_requested, 30 min */
+	{ 1, 2, 8, 3 },        /* -> approved after 3 h */
+	{ 2, 1, 2, 0.2 },      /* back: approved -> review_requested */
+	{ 2, 3, 6, 50 },       /* approved -> merged after 2.1 days */
+	{ 1, 1, 1, 0.01 },     /* self-loop, 36 s */
+	{ 1, 4, 1, NAN },
+	{ 4, 3, 0, 1 },        /* no transitions: never drawn */
+};
+
+static int add_graph(orgmri_report *r, int variant)
+{
+	orgmri_chart_graph c = ORGMRI_CHART_GRAPH_INIT;
+	c.text.title = "Process map";
+	c.text.how_to_read = "boxes and arrows";
+	c.unit = "hours";
+	c.nodes = graph_nodes;
+	c.nnodes = variant ? 0 : 5;
+	c.edges = graph_edges;
+	c.nedges = variant ? 0 : 7;
+	c.coverage = 1;
+	return orgmri_report_chart_graph(r, &c);
+}
+
+static void sample_map(orgmri_report *r)
+{
+	add_graph(r, 0);
+}
+
 static void sample_health(orgmri_report *r)
 {
 	orgmri_report_section(r, "Health and what to do");
@@ -304,6 +341,7 @@ static int build_sample(orgmri_report **out, size_t items)
 	sample_flow(r, start, split);
 	sample_cycle(r, start, split, items);
 	sample_people(r);
+	sample_map(r);
 	return sample_health(r), orgmri_report_settle(r);
 }
 
@@ -790,6 +828,34 @@ static void test_chart_bars(void **state)
 	check_empty(add_bars);
 }
 
+static void test_chart_graph(void **state)
+{
+	(void)state;
+	/* every arrow with its count and its wait in a readable unit; the
+	 * start and end arrows; the note; the hostile name as text */
+	const char *must[] = { "10 \xc2\xb7 30 min", "8 \xc2\xb7 3.0 h",
+	                       "6 \xc2\xb7 2.1 d", "1 \xc2\xb7 36 s",
+	                       "2 \xc2\xb7 12 min", "start", "end",
+	                       "12 \xc2\xb7 work 1.5 h",
+	                       "drawn: 5 of 5 activities, 9 of 9 kinds of "
+	                       "transition (100% of all transitions)",
+	                       HOSTILE, NULL };
+	char *html = check_chart(add_graph, 0, must);
+	/* the back edge and the self-loop are orange, the others blue */
+	const char *t = strstr(html, "approved \xe2\x86\x92 review_requested");
+	assert_non_null(t);
+	const char *p = t;
+	while (p > html && strncmp(p, "<path", 5) != 0)
+		p--;
+	assert_non_null(strstr(p, "stroke=\"#d55e00\""));
+	assert_true(strstr(p, "stroke=\"#d55e00\"") < t);
+	/* the numbers list every edge, the one never drawn included */
+	assert_non_null(strstr(html, "<td>merged</td>"));
+	assert_null(strstr(html, "url("));
+	free(html);
+	check_empty(add_graph);
+}
+
 /* ---- the whole document -------------------------------------------------- */
 
 static void test_hostile_document(void **state)
@@ -806,7 +872,7 @@ static void test_hostile_document(void **state)
 	assert_int_equal(x.imgs, 0);
 	assert_int_equal(x.scripts, 0);
 	assert_int_equal(x.with_handler_attr, 0);
-	assert_int_equal(x.svgs, 6);
+	assert_int_equal(x.svgs, 7);
 	assert_int_equal(x.empty_paths, 0);
 	assert_non_null(strstr(x.chars.ptr, HOSTILE));
 	assert_non_null(strstr(x.chars.ptr, HOSTILE2));
@@ -964,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(test_chart_scatter),
 		cmocka_unit_test(test_scatter_cap),
 		cmocka_unit_test(test_chart_bars),
+		cmocka_unit_test(test_chart_graph),
 		cmocka_unit_test(test_hostile_document),
 		cmocka_unit_test(test_sticky_errors),
 		cmocka_unit_test(test_blocks),
