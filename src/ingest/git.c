@@ -1239,6 +1239,15 @@ static int save_marks(git_run *r)
 	           : orgmri_store_meta_set(r->ctx->store, key,
 	                                   b.len ? orgmri_buf_cstr(&b) : "", r->err);
 	orgmri_buf_free(&b);
+	if (!rc) {
+		/* where this history lives, so the platform adapters can diff
+		 * deployments on its graph (platform_deploys.c) */
+		char *abs = realpath(r->ctx->path, NULL);
+		meta_key(r, "path", key, sizeof(key));
+		rc = orgmri_store_meta_set(r->ctx->store, key,
+		                           abs ? abs : r->ctx->path, r->err);
+		free(abs);
+	}
 	if (!rc && r->codeowners[0]) {
 		meta_key(r, "codeowners", key, sizeof(key));
 		rc = orgmri_store_meta_set(r->ctx->store, key, r->codeowners,

@@ -139,6 +139,7 @@ typedef struct plat_deploys {
 	orgmri_sink sink;             /* first member: the adapter writes here */
 	orgmri_sink *inner;
 	const orgmri_config *config;
+	orgmri_store *store;          /* for the git adapter's clone paths */
 	void *items;                  /* the held events */
 	size_t n, cap;
 	orgmri_arena arena;

@@ -9,12 +9,15 @@
  * and environment: `git rev-list PREV..CUR`, as Apache DevLake's refdiff
  * computes its commits_diffs.  The store keeps only a commit's parent
  * count, not its parents, so the graph is read from the repository
- * itself, a local clone named in the configuration:
+ * itself: a local clone named in the configuration,
  *
  *     [repo "OWNER/REPO"]
  *         path = /src/repo
  *
- * (the same name the git adapter and the platform adapters use in keys).
+ * (the same name the git adapter and the platform adapters use in keys),
+ * else the repository the git adapter last ingested under that name into
+ * this store (it records its absolute path in the meta key
+ * `git:OWNER/REPO:path`), so ingesting the history first is enough.
  *
  * How: the adapter's sink is wrapped for the run.  A `deployed` event of a
  * `deployment:` object whose related objects include `commit:REPO@SHA`,
@@ -29,8 +32,8 @@
  * store_last) when that is older; else it has none and keeps only its own
  * SHA (DevLake likewise gives the first deployment no difference).  A
  * SHA the clone does not have leaves that deployment with its own SHA
- * only, and is counted in one warning.  Without a configured path nothing
- * is held and the events are as the adapter made them.
+ * only, and is counted in one warning.  Without a path (configured or
+ * recorded) nothing is held and the events are as the adapter made them.
  */
 #include <git2.h>
 #include <stdio.h>
@@ -140,6 +143,15 @@ static int hold_event(orgmri_sink *s, const orgmri_event *ev,
 		return d->inner->event(d->inner, ev, err);
 	snprintf(cfgkey, sizeof(cfgkey), "repo.%.*s.path", (int)rlen, key + 7);
 	const char *path = orgmri_config_string(d->config, cfgkey, NULL);
+	char recorded[4096];
+	if ((!path || !*path) && d->store) {
+		/* the clone the git adapter ingested under this name */
+		char metakey[600];
+		snprintf(metakey, sizeof(metakey), "git:%.*s:path", (int)rlen, key + 7);
+		if (orgmri_store_meta_get(d->store, metakey, recorded,
+		                          sizeof(recorded), NULL) == 0)
+			path = recorded;
+	}
 	if (!path || !*path)
 		return d->inner->event(d->inner, ev, err);
 	if (d->n == d->cap) {
@@ -168,6 +180,7 @@ void plat_deploys_begin(plat_deploys *d, orgmri_adapter_ctx *ctx)
 	d->sink.event = hold_event;
 	d->inner = ctx->sink;
 	d->config = ctx->config;
+	d->store = ctx->store;
 	orgmri_arena_init(&d->arena, 1 << 16);
 	ctx->sink = &d->sink;
 }

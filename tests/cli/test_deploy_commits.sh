@@ -7,7 +7,8 @@
 # must be exactly its own SHA plus `git rev-list PREV..CUR`, PREV the SHA
 # of the previous successful deployment to the same environment, worked
 # out here from the list below; the first of each environment links only
-# its own SHA.  The same through webhook deliveries and a GitLab export.
+# its own SHA.  The same through webhook deliveries and a GitLab export,
+# and with no path configured when the history was ingested first.
 . "$(dirname "$0")/lib.sh"
 export GIT_CONFIG_NOSYSTEM=1 HOME=$T GIT_TERMINAL_PROMPT=0
 git config --global user.name Alice
@@ -108,6 +109,13 @@ expect_eq "$(jq -r 'select(.object | startswith("commit:")) | .object' "$T/ev.js
 printf '[repo]\n\tname = o/r\n' >"$T/cfg0"
 expect_status 0 "$ORGMRI" --config "$T/cfg0" --db "$T/b.db" ingest --kind github "$X"
 expect_eq "$(stored "$T/b.db" | wc -l)" 8 "no clone: one commit per successful deployment"
+
+# No path configured, but the history ingested into the same store first:
+# the git adapter recorded where it lives, and that clone is used.
+expect_status 0 "$ORGMRI" --config "$T/cfg0" --db "$T/g.db" ingest "$R"
+expect_status 0 "$ORGMRI" --config "$T/cfg0" --db "$T/g.db" ingest --kind github "$X"
+stored "$T/g.db" >"$T/got"
+if diff "$T/want" "$T/got" >"$T/diff"; then ok; else fail "recorded clone path: $(head -20 "$T/diff")"; fi
 
 # The same deployments as webhook deliveries.
 while read -r id env sha state at; do
