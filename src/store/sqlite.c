@@ -226,20 +226,25 @@ static int store_open(orgmri_store **out, const char *path, unsigned flags,
                       orgmri_error *err);
 
 /*
- * A read-only open of a store at version 0 is a store whose creation was
- * cut short (a process killed between creating the file and committing
- * the schema): nothing was ever stored in it.  When this process may
- * write the file, the creation is completed first, so that the store
- * opens as the empty store it is (an ingest killed at any moment leaves a
- * store that opens; tests/cli/test_kill.sh).
+ * A read-only open of a store older than this orgmri's schema is first
+ * opened for writing once, when this process may write the file, so that
+ * it is migrated (one transaction, migrate()): a user who upgrades orgmri
+ * and runs `orgmri scan` on the old store gets the scan, not an error.
+ * That includes version 0, a store whose creation was cut short (a
+ * process killed between creating the file and committing the schema):
+ * nothing was ever stored in it, and it opens as the empty store it is
+ * (an ingest killed at any moment leaves a store that opens;
+ * tests/cli/test_kill.sh).  A file this process cannot write keeps its
+ * version, and the read-only open says it needs migrating.
  */
 int orgmri_store_open(orgmri_store **out, const char *path, unsigned flags,
                       orgmri_error *err)
 {
 	if (!path)
 		path = orgmri_store_default_path();
-	if ((flags & ORGMRI_STORE_READONLY) && file_version(path) == 0 &&
-	    access(path, W_OK) == 0) {
+	int v;
+	if ((flags & ORGMRI_STORE_READONLY) && (v = file_version(path)) >= 0 &&
+	    v < SCHEMA_VERSION && access(path, W_OK) == 0) {
 		orgmri_store *w;
 		if (store_open(&w, path, flags & ~(unsigned)ORGMRI_STORE_READONLY,
 		               NULL) == 0)
