@@ -856,6 +856,72 @@ static void test_chart_graph(void **state)
 	check_empty(add_graph);
 }
 
+/* A map past every cap: 250 activities with 3000-byte hostile names and
+ * 1000 edges (self-loops, both directions).  At most the 60 activities
+ * asked for are drawn, 40 edges at most, and the markup stays well-formed
+ * and bounded. */
+static int add_big_graph(orgmri_report *r, int variant)
+{
+	enum { NN = 250, NE = 1000 };
+	static char names[NN][3001];
+	static orgmri_chart_graph_node nodes[NN];
+	static orgmri_chart_graph_edge edges[NE];
+	for (size_t i = 0; i < NN; i++) {
+		snprintf(names[i], sizeof(names[i]), "%zu ", i);
+		size_t len = strlen(names[i]);
+		while (len + sizeof(HOSTILE) < sizeof(names[i])) {
+			memcpy(names[i] + len, HOSTILE, sizeof(HOSTILE) - 1);
+			len += sizeof(HOSTILE) - 1;
+		}
+		names[i][len] = '\0';
+		nodes[i] = (orgmri_chart_graph_node){ names[i], (double)(NN - i),
+		                                      i % 7 == 0, i % 5 == 0, NAN };
+	}
+	for (size_t j = 0; j < NE; j++)
+		edges[j] = (orgmri_chart_graph_edge){ (j * 37) % NN, (j * 91 + 3) % NN,
+		                                      (double)(1 + j % 17),
+		                                      (double)j / 10 };
+	orgmri_chart_graph c = ORGMRI_CHART_GRAPH_INIT;
+	c.text.title = "Big map";
+	c.text.how_to_read = "many boxes";
+	c.unit = "hours";
+	c.nodes = nodes;
+	c.nnodes = NN;
+	c.edges = edges;
+	c.nedges = NE;
+	c.max_nodes = variant ? 1000 : 60;   /* 1000: capped at 60 too */
+	c.coverage = 1;
+	return orgmri_report_chart_graph(r, &c);
+}
+
+static void test_chart_graph_big(void **state)
+{
+	(void)state;
+	for (int variant = 0; variant < 2; variant++) {
+		size_t len;
+		char *html = one_chart(add_big_graph, variant, &len);
+		xml_seen x;
+		parse_xml(html, len, &x);
+		assert_int_equal(x.svgs, 1);
+		assert_int_equal(x.imgs + x.scripts + x.with_handler_attr, 0);
+		assert_non_null(strstr(x.chars.ptr, "of 250 activities"));
+		/* 40 drawn edges and their arrowheads at most: count the
+		 * tooltips of the arrows */
+		size_t arrows = 0;
+		for (const char *p = html; (p = strstr(p, "\" d=\"M")); p++)
+			arrows++;
+		assert_true(arrows <= 2 * 40 + 1);
+		/* boxes of at most 60 activities (plus start and end) */
+		size_t boxes = 0;
+		for (const char *p = html; (p = strstr(p, "fill=\"#e8f1f8\"")); p++)
+			boxes++;
+		assert_true(boxes >= 1 && boxes <= 60);
+		assert_true(len < 8 * 1024 * 1024);
+		orgmri_buf_free(&x.chars);
+		free(html);
+	}
+}
+
 /* ---- the whole document -------------------------------------------------- */
 
 static void test_hostile_document(void **state)
@@ -1031,6 +1097,7 @@ int main(void)
 		cmocka_unit_test(test_scatter_cap),
 		cmocka_unit_test(test_chart_bars),
 		cmocka_unit_test(test_chart_graph),
+		cmocka_unit_test(test_chart_graph_big),
 		cmocka_unit_test(test_hostile_document),
 		cmocka_unit_test(test_sticky_errors),
 		cmocka_unit_test(test_blocks),
