@@ -23,6 +23,14 @@ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build "$BUILD" -j2 --target orgmri-cli >/dev/null
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
+# figure LABEL TABLE: the table's summary as one bench/run figure line
+figure() {
+	worst=$(sed -n 's/^worst error \([0-9.]*\)%.*/\1/p' "$2")
+	fails=$(sed -n 's/.*%), \([0-9]*\) failures.*/\1/p' "$2")
+	rows=$(grep -c '^ *[0-9]' "$2" || true)
+	printf '{"figure":"simulate vs generator truth, %s: worst median error","value":%s,"unit":"%% (%s of %s rows over 15%%)"}\n' \
+		"$1" "${worst:-null}" "${fails:-?}" "$rows"
+}
 echo "moderate load:"
 # shellcheck disable=SC2086
 python3 "$ROOT/tests/cli/sim_truth.py" "$BUILD/orgmri" "$W/m" 0.15 $SEEDS -- \
@@ -32,10 +40,12 @@ python3 "$ROOT/tests/cli/sim_truth.py" "$BUILD/orgmri" "$W/m" 0.15 $SEEDS -- \
 	'review.time*2=stage.review.hours=5' \
 	'review.capacity+1=stage.review.capacity=4' \
 	'arrivals*1.2=gen.arrivals-per-day=7.2' \
-	'arrivals*0.8=gen.arrivals-per-day=4.8' || true
+	'arrivals*0.8=gen.arrivals-per-day=4.8' | tee "$W/m.txt" || true
+figure "moderate load" "$W/m.txt"
 echo
 echo "heavy load (security near saturation):"
 # shellcheck disable=SC2086
 python3 "$ROOT/tests/cli/sim_truth.py" "$BUILD/orgmri" "$W/h" 0.15 $SEEDS -- \
 	'arrivals*1.35=gen.arrivals-per-day=8.1' \
-	'security.time*1.25=stage.security.hours=9.6875' || true
+	'security.time*1.25=stage.security.hours=9.6875' | tee "$W/h.txt" || true
+figure "heavy load" "$W/h.txt"
