@@ -634,41 +634,54 @@ static int pipeline_events(gl_run *r, json_t *p, const plat_where *w,
 	    (rc = pj_time(p, "finished_at", &finished, &has_f, e)) ||
 	    (rc = pj_time(p, "updated_at", &updated, &has_u, e)))
 		return rc;
-	const char *build = plat_fmt(&r->pe, "build:%s/pipelines/%lld",
-	                             r->project, id);
-	const char *commit = sha ? plat_fmt(&r->pe, "commit:%s@%s", r->project,
-	                                    sha) : NULL;
-	const char *change = mr_of_ref(r, ref);
-	const char *disc = plat_fmt(&r->pe, "%lld", id);
 	const char *outcome = plat_lookup(pipeline_outcome, status);
 	int64_t t0 = has_s ? started : created;
-	int64_t t1 = has_f ? finished : has_u ? updated : t0;
-	const char *objs[2] = { build, change };
+	gl_pipeline pl = {
+		.project = r->project, .id = id, .status = status, .ref = ref,
+		.sha = sha, .source = source, .user = user,
+		.change = mr_of_ref(r, ref), .outcome = outcome,
+		.started = t0, .ended = has_f ? finished : has_u ? updated : t0,
+	};
+	if ((rc = gl_pipeline_events(r->ctx, &r->pe, &pl, e)))
+		return rc;
+	if (!outcome)
+		return unknown_status(r, w, "pipeline", status, e);
+	return 0;
+}
+
+int gl_pipeline_events(orgmri_adapter_ctx *ctx, plat_event *pe,
+                       const gl_pipeline *p, orgmri_error *e)
+{
+	const char *build = plat_fmt(pe, "build:%s/pipelines/%lld", p->project,
+	                             p->id);
+	const char *commit = p->sha ? plat_fmt(pe, "commit:%s@%s", p->project,
+	                                       p->sha) : NULL;
+	const char *disc = plat_fmt(pe, "%lld", p->id);
+	const char *objs[2] = { build, p->change };
+	int rc;
 	for (int k = 0; k < 2; k++) {
 		if (!objs[k])
 			continue;
-		plat_begin(&r->pe, objs[k], "ci_started", t0, user,
+		plat_begin(pe, objs[k], "ci_started", p->started, p->user,
 		           k ? disc : NULL);
-		plat_attr(&r->pe, "state", status);
-		plat_attr(&r->pe, "ref", ref);
-		plat_attr(&r->pe, "source", source);
-		plat_attr(&r->pe, "repo", r->project);
-		plat_rel(&r->pe, commit);
-		plat_rel(&r->pe, k ? build : change);
-		if ((rc = emit(r, e)))
+		plat_attr(pe, "state", p->status);
+		plat_attr(pe, "ref", p->ref);
+		plat_attr(pe, "source", p->source);
+		plat_attr(pe, "repo", p->project);
+		plat_rel(pe, commit);
+		plat_rel(pe, k ? build : p->change);
+		if ((rc = plat_emit(ctx, pe, e)))
 			return rc;
-		if (outcome && outcome[0]) {
-			plat_begin(&r->pe, objs[k], outcome, t1, user,
-			           k ? disc : NULL);
-			plat_attr(&r->pe, "state", status);
-			plat_rel(&r->pe, commit);
-			plat_rel(&r->pe, k ? build : change);
-			if ((rc = emit(r, e)))
-				return rc;
-		}
+		if (!p->outcome || !p->outcome[0])
+			continue;
+		plat_begin(pe, objs[k], p->outcome, p->ended, p->user,
+		           k ? disc : NULL);
+		plat_attr(pe, "state", p->status);
+		plat_rel(pe, commit);
+		plat_rel(pe, k ? build : p->change);
+		if ((rc = plat_emit(ctx, pe, e)))
+			return rc;
 	}
-	if (!outcome)
-		return unknown_status(r, w, "pipeline", status, e);
 	return 0;
 }
 
@@ -867,6 +880,29 @@ int gl_is_incident(const orgmri_config *cfg, json_t *is, const char *labels)
 	return m.hit || (!configured && has_label(labels, "incident"));
 }
 
+const char *gl_issue_key(plat_event *pe, const char *project, long long iid,
+                         int incident)
+{
+	return plat_fmt(pe, "%s:%s#%lld", incident ? "incident" : "issue",
+	                project, iid);
+}
+
+int gl_issue_opened(orgmri_adapter_ctx *ctx, plat_event *pe,
+                    const gl_issue *is, orgmri_error *e)
+{
+	plat_begin(pe, is->key, is->incident ? "incident_opened" : "created",
+	           is->created, is->author, NULL);
+	plat_attr(pe, "title", is->title);
+	plat_attr(pe, "state", is->state);
+	plat_attr(pe, "labels", is->labels);
+	plat_attr(pe, "type", is->type);
+	if (is->incident && is->severity &&
+	    strcasecmp(is->severity, "UNKNOWN") != 0)
+		plat_attr(pe, "severity", is->severity);
+	plat_attr(pe, "repo", is->project);
+	return plat_emit(ctx, pe, e);
+}
+
 static int one_issue(json_t *is, const plat_where *w, void *arg,
                      orgmri_error *e)
 {
@@ -893,18 +929,13 @@ static int one_issue(json_t *is, const plat_where *w, void *arg,
 	if ((rc = learn_project(r, is)))
 		return rc;
 	int inc = gl_is_incident(r->ctx->config, is, labels);
-	const char *key = plat_fmt(&r->pe, "%s:%s#%lld",
-	                           inc ? "incident" : "issue", project(r, is), iid);
-	plat_begin(&r->pe, key, inc ? "incident_opened" : "created", created,
-	           author, NULL);
-	plat_attr(&r->pe, "title", title);
-	plat_attr(&r->pe, "state", state);
-	plat_attr(&r->pe, "labels", labels);
-	plat_attr(&r->pe, "type", type);
-	if (inc && sev && strcasecmp(sev, "UNKNOWN") != 0)
-		plat_attr(&r->pe, "severity", sev);
-	plat_attr(&r->pe, "repo", project(r, is));
-	if ((rc = emit(r, e)))
+	const char *key = gl_issue_key(&r->pe, project(r, is), iid, inc);
+	gl_issue gi = {
+		.key = key, .project = project(r, is), .incident = inc,
+		.created = created, .author = author, .title = title,
+		.state = state, .labels = labels, .type = type, .severity = sev,
+	};
+	if ((rc = gl_issue_opened(r->ctx, &r->pe, &gi, e)))
 		return rc;
 	/* Only closed issues are resolved: a reopened issue keeps a stale
 	 * closed_at in some GitLab versions. */

@@ -286,19 +286,14 @@ static int hook_issue(glw_run *r, json_t *p, orgmri_error *e)
 	const char *labels = labels_text(r, lj ? lj : json_object_get(p,
 	                                                              "labels"));
 	int inc = gl_is_incident(r->ctx->config, oa, labels);
-	const char *key = plat_fmt(&r->pe, "%s:%s#%lld", inc ? "incident"
-	                           : "issue", r->project, iid);
+	const char *key = gl_issue_key(&r->pe, r->project, iid, inc);
 	if (open) {
-		plat_begin(&r->pe, key, inc ? "incident_opened" : "created",
-		           created, actor, NULL);
-		plat_attr(&r->pe, "title", title);
-		plat_attr(&r->pe, "state", state);
-		plat_attr(&r->pe, "labels", labels);
-		plat_attr(&r->pe, "type", type);
-		if (inc && sev && strcasecmp(sev, "UNKNOWN") != 0)
-			plat_attr(&r->pe, "severity", sev);
-		plat_attr(&r->pe, "repo", r->project);
-		return emit(r, e);
+		gl_issue gi = {
+			.key = key, .project = r->project, .incident = inc,
+			.created = created, .author = actor, .title = title,
+			.state = state, .labels = labels, .type = type, .severity = sev,
+		};
+		return gl_issue_opened(r->ctx, &r->pe, &gi, e);
 	}
 	plat_begin(&r->pe, key, inc ? "incident_resolved" : "resolved",
 	           has_c ? closed : has_u ? updated : created, actor, NULL);
@@ -336,40 +331,17 @@ static int hook_pipeline(glw_run *r, json_t *p, orgmri_error *e)
 	const char *outcome = gl_pipeline_outcome(status);
 	if (!outcome)
 		return unknown(e, ".object_attributes.status", "pipeline", status);
-	const char *build = plat_fmt(&r->pe, "build:%s/pipelines/%lld",
-	                             r->project, id);
-	const char *change = has_mr ? plat_fmt(&r->pe, "change:%s!%lld",
-	                                       r->project, iid) : NULL;
-	const char *commit = sha ? plat_fmt(&r->pe, "commit:%s@%s", r->project,
-	                                    sha) : NULL;
-	const char *disc = plat_fmt(&r->pe, "%lld", id);
-	const char *objs[2] = { build, change };
-	for (int k = 0; k < 2; k++) {
-		if (!objs[k])
-			continue;
-		/* as gitlab.c: a pipeline hook has no started_at, so both
-		 * adapters agree only when the export lacks it too */
-		plat_begin(&r->pe, objs[k], "ci_started", created, user,
-		           k ? disc : NULL);
-		plat_attr(&r->pe, "state", status);
-		plat_attr(&r->pe, "ref", ref);
-		plat_attr(&r->pe, "source", source);
-		plat_attr(&r->pe, "repo", r->project);
-		plat_rel(&r->pe, commit);
-		plat_rel(&r->pe, k ? build : change);
-		if ((rc = emit(r, e)))
-			return rc;
-		if (!outcome[0])
-			continue;
-		plat_begin(&r->pe, objs[k], outcome, has_f ? finished : created,
-		           user, k ? disc : NULL);
-		plat_attr(&r->pe, "state", status);
-		plat_rel(&r->pe, commit);
-		plat_rel(&r->pe, k ? build : change);
-		if ((rc = emit(r, e)))
-			return rc;
-	}
-	return 0;
+	/* as gitlab.c: a pipeline hook has no started_at, so both adapters
+	 * agree only when the export lacks it too */
+	gl_pipeline pl = {
+		.project = r->project, .id = id, .status = status, .ref = ref,
+		.sha = sha, .source = source, .user = user,
+		.change = has_mr ? plat_fmt(&r->pe, "change:%s!%lld", r->project,
+		                            iid) : NULL,
+		.outcome = outcome, .started = created,
+		.ended = has_f ? finished : created,
+	};
+	return gl_pipeline_events(r->ctx, &r->pe, &pl, e);
 }
 
 /* The full SHA at the end of a commit URL (".../-/commit/SHA"), else NULL. */
