@@ -208,12 +208,8 @@ static int detect_folder(const char *path)
 
 static int run_folder(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
-	plat_deploys dep;   /* deployments get the commits they shipped */
-	plat_deploys_begin(&dep, ctx);
-	int rc = read_folder(ctx, err);
-	int frc = plat_deploys_finish(&dep, ctx, rc ? NULL : err);
-	plat_deploys_free(&dep);
-	return rc ? rc : frc;
+	/* deployments get the commits they shipped */
+	return plat_deploys_run(ctx, read_folder, err);
 }
 
 static int read_folder(orgmri_adapter_ctx *ctx, orgmri_error *err)
@@ -310,16 +306,9 @@ static int delivery(gh_norm *n, const char *event, json_t *payload,
 
 static int detect_webhooks(const char *path)
 {
-	if (orgmri_path_is_dir(path) || !(orgmri_path_has_suffix(path, ".jsonl") ||
-	                                  orgmri_path_has_suffix(path, ".ndjson")))
-		return 0;
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return 0;
 	char head[512];
-	size_t k = fread(head, 1, sizeof(head) - 1, fp);
-	fclose(fp);
-	head[k] = '\0';
+	if (!plat_jsonl_head(path, head, sizeof(head)))
+		return 0;
 	/* a delivery line: {"event": ..., "delivery": ..., "payload": ... */
 	return strstr(head, "\"delivery\"") && strstr(head, "\"payload\"") &&
 	       strstr(head, "\"event\"") ? 20 : 0;
@@ -329,12 +318,8 @@ static int read_webhooks(orgmri_adapter_ctx *ctx, orgmri_error *err);
 
 static int run_webhooks(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
-	plat_deploys dep;   /* deployments get the commits they shipped */
-	plat_deploys_begin(&dep, ctx);
-	int rc = read_webhooks(ctx, err);
-	int frc = plat_deploys_finish(&dep, ctx, rc ? NULL : err);
-	plat_deploys_free(&dep);
-	return rc ? rc : frc;
+	/* deployments get the commits they shipped */
+	return plat_deploys_run(ctx, read_webhooks, err);
 }
 
 static int read_webhooks(orgmri_adapter_ctx *ctx, orgmri_error *err)

@@ -1041,12 +1041,8 @@ done:
 
 static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
-	plat_deploys dep;   /* deployments get the commits they shipped */
-	plat_deploys_begin(&dep, ctx);
-	int rc = read_export(ctx, err);
-	int frc = plat_deploys_finish(&dep, ctx, rc ? NULL : err);
-	plat_deploys_free(&dep);
-	return rc ? rc : frc;
+	/* deployments get the commits they shipped */
+	return plat_deploys_run(ctx, read_export, err);
 }
 
 const orgmri_adapter orgmri_adapter_gitlab = {

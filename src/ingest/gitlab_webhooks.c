@@ -431,19 +431,9 @@ static int hook(glw_run *r, json_t *body, orgmri_error *e)
 
 static int detect(const char *path)
 {
-	if (orgmri_path_is_dir(path) || !(orgmri_path_has_suffix(path, ".jsonl") ||
-	                                  orgmri_path_has_suffix(path, ".ndjson")))
-		return 0;
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return 0;
 	char head[4096];
-	size_t k = fread(head, 1, sizeof(head) - 1, fp);
-	fclose(fp);
-	head[k] = '\0';
-	char *nl = strchr(head, '\n');
-	if (nl)
-		*nl = '\0';
+	if (!plat_jsonl_head(path, head, sizeof(head)))
+		return 0;
 	/* above github-webhooks' 20: the same envelope may hold GitLab bodies */
 	return strstr(head, "\"object_kind\"") ? 25 : 0;
 }
@@ -546,12 +536,8 @@ static int read_hooks(orgmri_adapter_ctx *ctx, orgmri_error *err)
 
 static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
-	plat_deploys dep;   /* deployments get the commits they shipped */
-	plat_deploys_begin(&dep, ctx);
-	int rc = read_hooks(ctx, err);
-	int frc = plat_deploys_finish(&dep, ctx, rc ? NULL : err);
-	plat_deploys_free(&dep);
-	return rc ? rc : frc;
+	/* deployments get the commits they shipped */
+	return plat_deploys_run(ctx, read_hooks, err);
 }
 
 const orgmri_adapter orgmri_adapter_gitlab_webhooks = {

@@ -527,3 +527,21 @@ const char *plat_lookup(const plat_map *table, const char *key)
 			return m->value;
 	return NULL;
 }
+
+int plat_jsonl_head(const char *path, char *head, size_t size)
+{
+	if (size == 0 || orgmri_path_is_dir(path) ||
+	    !(orgmri_path_has_suffix(path, ".jsonl") ||
+	      orgmri_path_has_suffix(path, ".ndjson")))
+		return 0;
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return 0;
+	size_t k = fread(head, 1, size - 1, fp);
+	fclose(fp);
+	head[k] = '\0';
+	char *nl = strchr(head, '\n');
+	if (nl)
+		*nl = '\0';
+	return 1;
+}

@@ -153,6 +153,15 @@ void plat_deploys_begin(plat_deploys *d, orgmri_adapter_ctx *ctx);
 int plat_deploys_finish(plat_deploys *d, orgmri_adapter_ctx *ctx,
                         orgmri_error *err);
 void plat_deploys_free(plat_deploys *d);
+/* Run `read` (an adapter's reader) with the deployments it emits held and
+ * given their commits: begin, read, finish, free.  read's error first. */
+int plat_deploys_run(orgmri_adapter_ctx *ctx,
+                     int (*read)(orgmri_adapter_ctx *, orgmri_error *),
+                     orgmri_error *err);
+
+/* The first line (at most size - 1 bytes) of a .jsonl / .ndjson file
+ * into head: 1 when it is such a readable file, else 0 (for detect()). */
+int plat_jsonl_head(const char *path, char *head, size_t size);
 
 /* ---- small helpers ---------------------------------------------------- */
 

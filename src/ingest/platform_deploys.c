@@ -394,3 +394,15 @@ void plat_deploys_free(plat_deploys *d)
 	d->n = d->cap = 0;
 	orgmri_arena_free(&d->arena);
 }
+
+int plat_deploys_run(orgmri_adapter_ctx *ctx,
+                     int (*read)(orgmri_adapter_ctx *, orgmri_error *),
+                     orgmri_error *err)
+{
+	plat_deploys dep;
+	plat_deploys_begin(&dep, ctx);
+	int rc = read(ctx, err);
+	int frc = plat_deploys_finish(&dep, ctx, rc ? NULL : err);
+	plat_deploys_free(&dep);
+	return rc ? rc : frc;
+}
