@@ -473,6 +473,19 @@ static double side_of(const graph *g, int lo, int hi, int right)
 	return v;
 }
 
+/* Width of layer l's boxes and the gaps between them; *m = its nodes. */
+static double layer_width(const graph *g, int l, size_t *m)
+{
+	double w = 0;
+	*m = 0;
+	for (size_t k = 0; k < g->nn; k++)
+		if (g->n[k].layer == l) {
+			w += node_w(&g->n[k]);
+			(*m)++;
+		}
+	return w + HGAP * (double)(*m ? *m - 1 : 0);
+}
+
 static void place_nodes(graph *g, double *left_room, double *right_room)
 {
 	size_t nlong = 0, nback = 0, nself = 0;
@@ -487,27 +500,12 @@ static void place_nodes(graph *g, double *left_room, double *right_room)
 	*right_room = nback ? 28 + SIDE_STEP * (double)nback : nself ? 40 : 12;
 	/* the widest layer sets the content width */
 	double widest = 0;
-	for (int l = 0; l < g->layers; l++) {
-		double w = 0;
-		size_t m = 0;
-		for (size_t k = 0; k < g->nn; k++)
-			if (g->n[k].layer == l) {
-				w += node_w(&g->n[k]);
-				m++;
-			}
-		w += HGAP * (double)(m ? m - 1 : 0);
-		widest = fmax(widest, w);
-	}
+	size_t m;
+	for (int l = 0; l < g->layers; l++)
+		widest = fmax(widest, layer_width(g, l, &m));
 	double mid = *left_room + widest / 2;
 	for (int l = 0; l < g->layers; l++) {
-		double w = 0;
-		size_t m = 0;
-		for (size_t k = 0; k < g->nn; k++)
-			if (g->n[k].layer == l) {
-				w += node_w(&g->n[k]);
-				m++;
-			}
-		w += HGAP * (double)(m ? m - 1 : 0);
+		double w = layer_width(g, l, &m);
 		/* place in key order */
 		double x = mid - w / 2;
 		for (double key = 0; key < (double)m; key++)
