@@ -99,6 +99,12 @@ uint32_t orgmri_intern_find(const orgmri_intern *in, const char *s,
                             size_t len);
 uint64_t orgmri_hash(const void *data, size_t len);
 
+/* ---- sorting ---------------------------------------------------------- */
+
+/* Sort v ascending (numeric order; core/sort.c says how).  n may be 0
+ * with v NULL. */
+void orgmri_sort_doubles(double *v, size_t n);
+
 /* ---- UTF-8 ------------------------------------------------------------ */
 
 /* Length of the valid UTF-8 prefix of s (== len when all valid). */

@@ -39,18 +39,6 @@ uint64_t orgmri_rng_below(orgmri_rng *r, uint64_t n)
 	return x % n;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-void orgmri_sort_doubles(double *v, size_t n)
-{
-	if (n > 1)  /* an empty vector's array may be NULL, which qsort forbids */
-		qsort(v, n, sizeof(*v), cmp_double);
-}
-
 double orgmri_mean(const double *v, size_t n)
 {
 	if (n == 0)

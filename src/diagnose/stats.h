@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/util.h"
+
 /* splitmix64: a small, fast, well-mixed generator; same seed, same
  * sequence on every platform. */
 typedef struct orgmri_rng {
@@ -20,8 +22,7 @@ uint64_t orgmri_rng_next(orgmri_rng *r);
 /* Uniform integer in [0, n), without modulo bias. */
 uint64_t orgmri_rng_below(orgmri_rng *r, uint64_t n);
 
-/* Sort ascending in place (NaNs must have been removed). */
-void orgmri_sort_doubles(double *v, size_t n);
+/* orgmri_sort_doubles (sorting ascending) is core/util.h's. */
 
 double orgmri_mean(const double *v, size_t n);
 

@@ -26,6 +26,8 @@
  */
 #include <math.h>
 #include <stdlib.h>
+
+#include "core/util.h"
 #include <string.h>
 
 #include "gen/sim.h"
@@ -52,17 +54,11 @@ static int vec_push(vec *x, double d)
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static double median(vec *x)
 {
 	if (x->n == 0)
 		return 0;
-	qsort(x->v, x->n, sizeof(double), cmp_double);
+	orgmri_sort_doubles(x->v, x->n);
 	size_t m = x->n / 2;
 	return x->n % 2 ? x->v[m] : (x->v[m - 1] + x->v[m]) / 2;
 }

@@ -657,12 +657,6 @@ static int add_incidents(dora_ctx *c)
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_row(const void *a, const void *b)
 {
 	return strcmp(((const orgmri_dora_row *)a)->group,
@@ -678,8 +672,7 @@ static void finish_row(dora_ctx *c, size_t r)
 	row->deploys_per_week = row->weeks > 0
 		? (double)row->deployments / row->weeks : NAN;
 	/* distinct days */
-	if (acc->days.n)
-		qsort(acc->days.v, acc->days.n, sizeof(double), cmp_double);
+	orgmri_sort_doubles(acc->days.v, acc->days.n);
 	size_t u = 0;
 	for (size_t i = 0; i < acc->days.n; i++)
 		if (u == 0 || acc->days.v[i] != acc->days.v[u - 1])

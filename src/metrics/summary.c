@@ -31,17 +31,10 @@ double orgmri_lower_median(const double *v, size_t n)
 	return n ? v[(n - 1) / 2] : NAN;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 void orgmri_summarize(double *v, size_t n, orgmri_statistic st,
                       orgmri_summary *out)
 {
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_double);
+	orgmri_sort_doubles(v, n);
 	double sum = 0;
 	for (size_t i = 0; i < n; i++)
 		sum += v[i];

@@ -5,18 +5,13 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "sim/simint.h"
+#include "core/util.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
+#include "sim/simint.h"
 
 void sim_sort(double *x, size_t n)
 {
-	if (n > 1)
-		qsort(x, n, sizeof(*x), cmp_double);
+	orgmri_sort_doubles(x, n);
 }
 
 double sim_quantile(const double *sorted, size_t n, double p)

@@ -1,5 +1,7 @@
 /* test_core.c - interning, the stored attribute encoding, UTF-8 checks,
  * error formatting and the .orgmri configuration. */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,10 +174,59 @@ static void test_config(void **state)
 	free(bad);
 }
 
+static int cmp_ref(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The radix sort gives qsort's numeric order: random arrays of every size
+ * around the insertion-sort cut-off and far past it, with negatives,
+ * zeros, duplicates, tiny and huge magnitudes and infinities. */
+static void test_sort_doubles(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = { 0, 1, 2, 63, 64, 65, 100, 1000, 100000 };
+	uint64_t x = 88172645463325252ULL;
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t n = sizes[s];
+		double *v = malloc((n ? n : 1) * sizeof(double));
+		double *w = malloc((n ? n : 1) * sizeof(double));
+		assert_non_null(v);
+		assert_non_null(w);
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			double d;
+			switch (x % 8) {
+			case 0: d = 0.0; break;
+			case 1: d = -(double)(x % 1000); break;
+			case 2: d = (double)(x % 50);  break;   /* many duplicates */
+			case 3: d = (double)(x >> 11) * 1e-300; break;
+			case 4: d = -(double)(x >> 11) * 1e290; break;
+			case 5: d = (x & 16) ? HUGE_VAL : -HUGE_VAL; break;
+			default: d = ((double)(x >> 11) / 9007199254740992.0 - 0.5) * 1e6;
+			}
+			v[i] = w[i] = d;
+		}
+		orgmri_sort_doubles(n ? v : NULL, n);
+		if (n)
+			qsort(w, n, sizeof(double), cmp_ref);
+		for (size_t i = 0; i < n; i++)
+			if (v[i] != w[i])
+				fail_msg("size %zu: element %zu is %g, qsort says %g", n, i,
+				         v[i], w[i]);
+		free(v);
+		free(w);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intern),
+		cmocka_unit_test(test_sort_doubles),
 		cmocka_unit_test(test_attrs_roundtrip),
 		cmocka_unit_test(test_number_text),
 		cmocka_unit_test(test_utf8),
