@@ -24,7 +24,9 @@
  *
  * A stage counts as visited when both ends exist and end >= start.
  * Closed, unmerged changes are abandoned work and left out; open ones are
- * kept as unfinished (done = 0).
+ * kept as unfinished (done = 0).  A change seen only in git history (a
+ * merge or squash commit: merged, never opened) counts as opened when it
+ * merged, so its coding runs from its first commit to the merge.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -370,6 +372,8 @@ int orgmri_sim_input_from_table(const orgmri_table *t, int64_t since,
 		memset(&f, 0, sizeof(f));
 		for (uint32_t e = t->obj_first[o]; e < t->obj_first[o + 1]; e++)
 			change_event(t, &d, e, &f);
+		if (!f.opened && f.merged)   /* seen only in git history */
+			f.opened = f.merged;
 		if (!f.opened || (f.closed && !f.merged))
 			continue;
 		each_link(t, &d, o, &f, 0);

@@ -114,4 +114,31 @@ PY
 "$ORGMRI" --db "$DB" forecast --items 20 >"$T/f1.txt"
 "$ORGMRI" --db "$DB" forecast --items 20 >"$T/f2.txt"
 cmp -s "$T/f1.txt" "$T/f2.txt" || fail "forecast not deterministic"
+
+# Changes seen only in git history (merged, never opened; as the git
+# adapter records merge and squash commits): coding runs from the first
+# commit to the merge, nothing else is visited.  12 changes, commits
+# authored 30 hours before each merge, a deployment after every third.
+awk 'function ts(h) { return strftime("%Y-%m-%dT%H:%M:%SZ", 1772409600 + h * 3600, 1) }
+BEGIN {
+	for (i = 0; i < 12; i++) {
+		h = i * 20
+		c = "commit:acme/lib@g" i
+		printf "{\"time\":\"%s\",\"object\":\"%s\",\"activity\":\"authored\",\"actor\":\"dev%d\"}\n", ts(h), c, i % 3
+		printf "{\"time\":\"%s\",\"object\":\"change:acme/lib#%d\",\"activity\":\"merged\",\"actor\":\"dev%d\",\"related\":[\"%s\"]}\n", ts(h + 30), i, i % 3, c
+		if (i % 3 == 2)
+			printf "{\"time\":\"%s\",\"object\":\"deployment:acme/lib/%d\",\"activity\":\"deployed\",\"actor\":\"ci\",\"related\":[\"%s\"]}\n", ts(h + 31), i, c
+	}
+}' >"$T/git.jsonl"
+"$ORGMRI" --db "$T/git.db" -q ingest "$T/git.jsonl" >/dev/null
+"$ORGMRI" --db "$T/git.db" simulate --calibration --format json >"$T/gcal.json" ||
+	fail "calibration on git-only changes"
+python3 - "$T/gcal.json" <<'PY' || fail "git-only calibration JSON"
+import json, sys
+c = json.load(open(sys.argv[1]))["calibration"]
+st = {s["stage"]: s for s in c["stages"]}
+assert c["items"] == 12, c["items"]
+assert st["coding"]["items"] == 12 and abs(st["coding"]["span_p50_hours"] - 30) < 1e-9
+assert st["review"]["items"] == 0 and st["pickup"]["items"] == 0
+PY
 echo ok
