@@ -4,6 +4,9 @@
 # DORA figures (bench/metrics.sql) from the same events.
 #
 #   bench/metrics.sh [NCHANGES] [BUILD_DIR]      default 520000 (~10M events)
+#   REPEATS=3 (rounds of the dora+stages / DuckDB / sqlite3 comparison),
+#   BENCH_DIR=/tmp/orgmri-bench (use a folder of your own: the store in it
+#   is ingested by the orgmri under test)
 #
 # Needs: sqlite3, node + npm (installs @duckdb/node-api into a scratch
 # folder).  Steps: generate JSONL (bench/gen_events.awk), ingest into an
@@ -66,9 +69,26 @@ cp "$here/duckdb_run.mjs" .
 for c in dora stages flow people rework; do
 	t "orgmri $c" "$orgmri" --db store.db "$c" --format json
 done
-t "orgmri dora+stages" sh -c "'$orgmri' --db store.db dora --format json && '$orgmri' --db store.db stages --format json"
-t "duckdb (node)" node duckdb_run.mjs bench.duckdb metrics_duckdb.sql
-t "sqlite3" sh -c "sqlite3 store.db < '$here/metrics.sql'"
+# The comparison proper, REPEATS rounds (default 3) of the three commands
+# back to back; the machine is shared, so what counts is each round's
+# ratio, and the median of those is reported.
+secs() { read -r s _ < "$work/time.$1"; echo "$s"; }
+rounds=${REPEATS:-3}
+: > ratios.duckdb
+: > ratios.sqlite3
+for r in $(seq 1 "$rounds"); do
+	echo "round $r"
+	t "orgmri dora+stages" sh -c "'$orgmri' --db store.db dora --format json && '$orgmri' --db store.db stages --format json"
+	t "duckdb (node)" node duckdb_run.mjs bench.duckdb metrics_duckdb.sql
+	t "sqlite3" sh -c "sqlite3 store.db < '$here/metrics.sql'"
+	o=$(secs "orgmri dora+stages")
+	awk -v a="$(secs "duckdb (node)")" -v b="$o" 'BEGIN { printf "%.2f\n", a / b }' >> ratios.duckdb
+	awk -v a="$(secs sqlite3)" -v b="$o" 'BEGIN { printf "%.2f\n", a / b }' >> ratios.sqlite3
+done
+median() { sort -g "$1" | awk '{ v[NR] = $1 } END { printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "per round, times faster than duckdb: $(tr '\n' ' ' < ratios.duckdb)"
+echo "per round, times faster than sqlite3: $(tr '\n' ' ' < ratios.sqlite3)"
+echo "median over $rounds rounds: $(median ratios.duckdb)x faster than duckdb, $(median ratios.sqlite3)x faster than sqlite3"
 tr -d '\r' < "out.sqlite3" > a.csv
 tr -d '"\r' < "out.duckdb (node)" > b.csv
 if diff -q a.csv b.csv >/dev/null; then echo "duckdb and sqlite3 agree"; else

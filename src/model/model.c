@@ -650,8 +650,9 @@ static void *fill_cells_thread(void *arg)
 	return NULL;
 }
 
-/* Below this many items a second thread costs more than it saves. */
-enum { CELLS_PARALLEL_MIN = 8192 };
+/* Below this many items a second thread costs more than it saves (the
+ * oracle tests, a few hundred items, still take the threaded path). */
+enum { CELLS_PARALLEL_MIN = 256 };
 
 /* Every cell, the second half of the items on a second thread (the
  * profiled hot spot over 10M events: selector evaluation), then the
