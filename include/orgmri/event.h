@@ -30,6 +30,9 @@ extern "C" {
 #define ORGMRI_OBJ_INCIDENT "incident"
 #define ORGMRI_OBJ_BUILD "build"
 
+/* Most attributes one event may carry; the store refuses more. */
+#define ORGMRI_EVENT_MAX_ATTRS 256
+
 typedef enum orgmri_attr_type {
 	ORGMRI_ATTR_STRING = 0,
 	ORGMRI_ATTR_INT,   /* decimal integer text, e.g. "120" */

@@ -38,7 +38,9 @@
 #include "orgmri/time.h"
 
 #define READ_CHUNK (256 * 1024)
-#define MAX_EVENT_ATTRS 1024
+/* An emitted event's own and its trace's attributes, leaving one for
+ * ORGMRI_XES_POSITION: the store keeps ORGMRI_EVENT_MAX_ATTRS. */
+#define MAX_EVENT_ATTRS (ORGMRI_EVENT_MAX_ATTRS - 1)
 
 /* Element kinds, looked up by local name. */
 typedef enum ekind {
@@ -324,7 +326,8 @@ static void event_attribute(xes_state *s, ekind k, const char **atts)
 		return;
 	}
 	if (ev->nattrs >= MAX_EVENT_ATTRS) {
-		ev->bad = "more attributes than the cap of 1024";
+		ev->bad = "more than 255 attributes (the store keeps 256 per "
+		          "event, one of them the XES position)";
 		return;
 	}
 	if (grow((void **)&s->attrs, &s->attrs_cap, s->nattrs + 1,

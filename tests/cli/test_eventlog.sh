@@ -116,4 +116,18 @@ grep -q "noLog.xes:1:1: malformed XML: no element found" "$T/err" \
 	|| fail "noLog.xes: $(cat "$T/err")"
 eq "$(sqlite3 "$T/imp.db" "SELECT count(*) FROM ingest_runs WHERE status = 'ok'")" \
 	70 "conformance snippets read"
+# An event with more attributes than the store keeps is a located, skipped
+# record; its neighbours are stored.
+{
+	echo '<log xes.version="1.0"><trace><string key="concept:name" value="t1"/>'
+	echo '<event><string key="concept:name" value="a"/><date key="time:timestamp" value="2026-01-01T00:00:00Z"/></event>'
+	echo '<event><string key="concept:name" value="wide"/>'
+	for i in $(seq 1 300); do echo "<string key=\"k$i\" value=\"v$i\"/>"; done
+	echo '</event>'
+	echo '<event><string key="concept:name" value="b"/><date key="time:timestamp" value="2026-01-02T00:00:00Z"/></event>'
+	echo '</trace></log>'
+} >"$T/wide.xes"
+"$ORGMRI" ingest --db "$T/wide.db" "$T/wide.xes" 2>"$T/err" || fail "wide.xes: exit status"
+grep -q "wide.xes:3:1: more than 255 attributes" "$T/err" || fail "wide.xes message: $(cat "$T/err")"
+"$ORGMRI" stats --db "$T/wide.db" | grep -qE '^events +2$' || fail "wide.xes: neighbours not stored"
 echo ok
