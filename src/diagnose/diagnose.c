@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "diagnose/health.h"
 #include "diagnose/stats.h"
 #include "orgmri/metrics.h"
 #include "core/util.h"
@@ -754,19 +755,9 @@ static orgmri_health_row *health(ctx *c, const char *name, const char *unit,
                                  double value, double threshold,
                                  int higher_is_worse)
 {
-	orgmri_diagnosis *d = c->d;
-	if (d->nhealth >= ORGMRI_DIAG_MAX_ROWS)
-		return NULL;
-	orgmri_health_row *h = &d->health[d->nhealth++];
-	memset(h, 0, sizeof(*h));
-	snprintf(h->name, sizeof(h->name), "%s", name);
-	snprintf(h->unit, sizeof(h->unit), "%s", unit);
-	h->value = value;
-	h->threshold = threshold;
-	h->higher_is_worse = higher_is_worse;
-	h->concern = !isnan(value) && (higher_is_worse ? value > threshold
-	                                               : value < threshold);
-	return h;
+	return diag_health_row(c->d->health, ORGMRI_DIAG_MAX_ROWS,
+	                       &c->d->nhealth, name, unit, value, threshold,
+	                       higher_is_worse);
 }
 
 static int cmp_u32(const void *a, const void *b)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "diagnose/health.h"
 #include "diagnose/stats.h"
 #include "metrics/files.h"
 #include "orgmri/metrics.h"
@@ -60,10 +61,10 @@ double orgmri_top_share(const double *v, size_t n, size_t k)
 
 /* ---- rows from the files each change touches ------------------------- */
 
-static orgmri_health_row *row(orgmri_health_row *rows, size_t max, size_t *n,
-                              const char *name, const char *unit,
-                              double value, double threshold,
-                              int higher_is_worse)
+orgmri_health_row *diag_health_row(orgmri_health_row *rows, size_t max,
+                                   size_t *n, const char *name,
+                                   const char *unit, double value,
+                                   double threshold, int higher_is_worse)
 {
 	if (*n >= max)
 		return NULL;
@@ -167,13 +168,15 @@ int orgmri_health_files(const orgmri_model *m, const uint8_t *pick,
 		                     "rows from files");
 	/* thresholds: docs/diagnosis.md section 4; a truck factor of 1 means
 	 * one person's departure orphans most files */
-	truck_factor_row(&f, row(rows, max, n, "truck factor", "people",
-	                         f.tf < 0 || f.tf_files == 0 ? NAN : f.tf, 2, 0));
-	coverage_row(&f, row(rows, max, n, "CODEOWNERS coverage", "%",
-	                     f.cov.share, 0.8, 0));
-	overlap_row(&f, row(rows, max, n, "integration: same files", "%",
-	                    f.ip.overlap_share, 0.3, 1));
-	base_merge_row(&f, row(rows, max, n, "integration: base merges", "%",
-	                       f.ip.base_merge_share, 0.2, 1));
+	truck_factor_row(&f, diag_health_row(rows, max, n, "truck factor",
+	                 "people", f.tf < 0 || f.tf_files == 0 ? NAN : f.tf,
+	                 2, 0));
+	coverage_row(&f, diag_health_row(rows, max, n, "CODEOWNERS coverage",
+	             "%", f.cov.share, 0.8, 0));
+	overlap_row(&f, diag_health_row(rows, max, n,
+	            "integration: same files", "%", f.ip.overlap_share, 0.3, 1));
+	base_merge_row(&f, diag_health_row(rows, max, n,
+	               "integration: base merges", "%", f.ip.base_merge_share,
+	               0.2, 1));
 	return 0;
 }
