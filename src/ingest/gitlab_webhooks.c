@@ -142,20 +142,37 @@ static int mr_update(glw_run *r, json_t *p, json_t *oa, const char *change,
 	return new_reviewers(r, changes, change, t, actor, e);
 }
 
+/* The hook's object_attributes object into *oa, else a parse error at
+ * that path. */
+static int need_oa(json_t *p, json_t **oa, orgmri_error *e)
+{
+	*oa = json_object_get(p, "object_attributes");
+	if (json_is_object(*oa))
+		return 0;
+	orgmri_seterr(e, ORGMRI_EPARSE, "expected an object");
+	snprintf(e->path, sizeof(e->path), ".object_attributes");
+	return ORGMRI_EPARSE;
+}
+
+/* An error found inside object_attributes: its path, from there. */
+static int in_oa(orgmri_error *e, int rc)
+{
+	char rel[ORGMRI_ERROR_PATH_MAX];
+	snprintf(rel, sizeof(rel), "%s", e->path);
+	snprintf(e->path, sizeof(e->path), ".object_attributes%s", rel);
+	return rc;
+}
+
 static int hook_mr(glw_run *r, json_t *p, orgmri_error *e)
 {
-	json_t *oa = json_object_get(p, "object_attributes");
+	json_t *oa;
 	const char *action, *actor, *title, *state, *src, *dst, *msha;
 	long long iid;
 	int64_t created, updated, merged, closed;
 	int has_u, has_m, has_c, draft = 0, wip = 0, rc;
-	if ((rc = pj_str(p, "user.username", &actor, e)))
+	if ((rc = pj_str(p, "user.username", &actor, e)) ||
+	    (rc = need_oa(p, &oa, e)))
 		return rc;
-	if (!json_is_object(oa)) {
-		orgmri_seterr(e, ORGMRI_EPARSE, "expected an object");
-		snprintf(e->path, sizeof(e->path), ".object_attributes");
-		return ORGMRI_EPARSE;
-	}
 	if ((rc = pj_need_int(oa, "iid", &iid, e)) ||
 	    (rc = pj_need_time(oa, "created_at", &created, e)) ||
 	    (rc = pj_time(oa, "updated_at", &updated, &has_u, e)) ||
@@ -169,13 +186,7 @@ static int hook_mr(glw_run *r, json_t *p, orgmri_error *e)
 	    (rc = pj_str(oa, "merge_commit_sha", &msha, e)) ||
 	    (rc = pj_bool(oa, "draft", &draft, e)) ||
 	    (rc = pj_bool(oa, "work_in_progress", &wip, e))) {
-		if (rc == ORGMRI_EPARSE) {
-			char rel[ORGMRI_ERROR_PATH_MAX];
-			snprintf(rel, sizeof(rel), "%s", e->path);
-			snprintf(e->path, sizeof(e->path), ".object_attributes%s",
-			         rel);
-		}
-		return rc;
+		return rc == ORGMRI_EPARSE ? in_oa(e, rc) : rc;
 	}
 	const char *change = plat_fmt(&r->pe, "change:%s!%lld", r->project, iid);
 	int64_t t = has_u ? updated : created;
@@ -251,18 +262,14 @@ static int hook_note(glw_run *r, json_t *p, orgmri_error *e)
  * other issue:P#IID with created/resolved. */
 static int hook_issue(glw_run *r, json_t *p, orgmri_error *e)
 {
-	json_t *oa = json_object_get(p, "object_attributes");
+	json_t *oa;
 	const char *action, *actor, *title, *state, *type, *sev;
 	long long iid;
 	int64_t created, closed, updated;
 	int has_c, has_u, rc;
-	if ((rc = pj_str(p, "user.username", &actor, e)))
+	if ((rc = pj_str(p, "user.username", &actor, e)) ||
+	    (rc = need_oa(p, &oa, e)))
 		return rc;
-	if (!json_is_object(oa)) {
-		orgmri_seterr(e, ORGMRI_EPARSE, "expected an object");
-		snprintf(e->path, sizeof(e->path), ".object_attributes");
-		return ORGMRI_EPARSE;
-	}
 	if ((rc = pj_need_int(oa, "iid", &iid, e)) ||
 	    (rc = pj_need_time(oa, "created_at", &created, e)) ||
 	    (rc = pj_time(oa, "closed_at", &closed, &has_c, e)) ||
@@ -271,12 +278,8 @@ static int hook_issue(glw_run *r, json_t *p, orgmri_error *e)
 	    (rc = pj_str(oa, "title", &title, e)) ||
 	    (rc = pj_str(oa, "state", &state, e)) ||
 	    (rc = pj_str(oa, "issue_type", &type, e)) ||
-	    (rc = pj_str(oa, "severity", &sev, e))) {
-		char rel[ORGMRI_ERROR_PATH_MAX];
-		snprintf(rel, sizeof(rel), "%s", e->path);
-		snprintf(e->path, sizeof(e->path), ".object_attributes%s", rel);
-		return rc;
-	}
+	    (rc = pj_str(oa, "severity", &sev, e)))
+		return in_oa(e, rc);
 	int open = action && strcmp(action, "open") == 0;
 	if (!open && !(action && strcmp(action, "close") == 0)) {
 		r->ignored++;   /* update, reopen: nothing the metrics use */
