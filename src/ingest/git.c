@@ -80,6 +80,7 @@ typedef struct git_run {
 	orgmri_intern oids;     /* raw 20-byte ids -> index in commits */
 	gcommit *commits;
 	git_commit_diff *diffs; /* per commit; NULL with --no-diff */
+	git_churn_plan *churn;  /* the first-parent line of HEAD */
 	orgmri_arena arena;
 	release_tag *tags;
 	size_t ntags;
@@ -553,6 +554,8 @@ static int emit_commit(git_run *r, const git_commit *c, gcommit *g,
 		if (diff->paths_truncated)
 			attr_bool(&a, "paths_truncated", 1);
 	}
+	if (diff->have_churn)
+		attr_int(&a, "churn_lines", diff->churn);
 	attr_bool(&a, "ai_assisted", g->ai);
 	if (g->ai)
 		attr_str(&a, "ai_marker", which);
@@ -602,7 +605,7 @@ static int read_commit(git_run *r, uint32_t i)
 		for (uint32_t p = 0; p < g->nparents; p++)
 			g->parents[p] = index_of(r, git_commit_parent_id(c, p));
 	}
-	static const git_commit_diff none = { { 0, 0, 0 }, 0, 0, NULL };
+	static const git_commit_diff none = { .have = 0 };
 	rc = emit_commit(r, c, g, r->diffs ? &r->diffs[i] : &none);
 	if (r->diffs) { /* not needed again: keep the peak memory down */
 		free(r->diffs[i].paths);
@@ -620,7 +623,14 @@ static void diff_progress(size_t done, void *p)
 	                        r->oids.count);
 }
 
-/* Pass 1a: every commit's diff, on DIFF_THREADS threads. */
+static int diff_threads(git_run *r)
+{
+	return (int)orgmri_config_int(r->ctx->config, "git.threads",
+	                              DIFF_THREADS);
+}
+
+/* Pass 1a: every commit's diff, on DIFF_THREADS threads, with the hunks
+ * of the first-parent line of HEAD for the churn pass. */
 static int diff_commits(git_run *r)
 {
 	size_t n = r->oids.count;
@@ -629,12 +639,20 @@ static int diff_commits(git_run *r)
 	r->diffs = calloc(n, sizeof(*r->diffs));
 	if (!r->diffs)
 		return oom(r);
-	int threads = (int)orgmri_config_int(r->ctx->config, "git.threads",
-	                                     DIFF_THREADS);
-	return orgmri_git_diff_commits(r->ctx->path,
-	                               (const git_oid *const *)r->oids.names, n,
-	                               r->ctx->opts->since, threads, r->diffs,
-	                               diff_progress, r, r->err);
+	int rc = 0;
+	if (r->have_head)
+		rc = orgmri_git_churn_plan(r->repo, &r->head, &r->oids,
+		                           r->ctx->opts->since, GIT_CHURN_WINDOW_MS,
+		                           r->diffs, &r->churn, r->err);
+	if (!rc)
+		rc = orgmri_git_diff_commits(r->ctx->path,
+		                             (const git_oid *const *)r->oids.names,
+		                             n, r->ctx->opts->since, diff_threads(r),
+		                             r->diffs, diff_progress, r, r->err);
+	if (!rc && r->churn)
+		rc = orgmri_git_churn_run(r->churn, r->ctx->path, diff_threads(r),
+		                          GIT_CHURN_WINDOW_MS, r->diffs, r->err);
+	return rc;
 }
 
 static int read_commits(git_run *r)
@@ -1350,8 +1368,11 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 		rc = save_marks(&r);
 	free(tags_meta);
 	free(r.commits);
-	for (size_t i = 0; r.diffs && i < r.oids.count; i++)
+	for (size_t i = 0; r.diffs && i < r.oids.count; i++) {
 		free(r.diffs[i].paths);
+		free(r.diffs[i].hunks);
+	}
+	orgmri_git_churn_plan_free(r.churn);
 	free(r.diffs);
 	free(r.tags);
 	free((void *)r.relv);

@@ -39,6 +39,10 @@ typedef struct diff_ctx {
 	orgmri_error *err;
 	git_diff_options opts;
 	orgmri_buf *paths;  /* NULL: paths not wanted */
+	orgmri_buf *hunks;  /* NULL: hunks not wanted (git_internal.h) */
+	size_t file_at;     /* offset in hunks of the current file's header */
+	struct whole_file *added, *deleted; /* rename candidates */
+	size_t nadded, ndeleted, addcap, delcap;
 	orgmri_buf dir;     /* the folder being compared, "" or "a/b/" */
 	struct line_slot *slots; /* scratch of forced_counts() */
 	size_t nslots;
@@ -62,12 +66,75 @@ static int note_path(diff_ctx *d, const git_tree_entry *e)
 	return 0;
 }
 
+/* A file added or deleted whole, in d->hunks: a rename candidate. */
+typedef struct whole_file {
+	git_oid id;
+	size_t rec, len;   /* its record: offset and size in d->hunks */
+	int paired;
+	uint64_t *lines;   /* line hashes, sorted (similarity) */
+	size_t nlines, size;
+} whole_file;
+
+/* Start a hunks record: the path is dir + name, `from` the path the file
+ * was renamed from ("" when none). */
+static int hunk_record(diff_ctx *d, const char *dir, size_t dlen,
+                       const char *name, size_t nl, const char *from,
+                       size_t flen)
+{
+	git_hunk_file h = { (uint32_t)(dlen + nl), 0, (uint32_t)flen };
+	d->file_at = d->hunks->len;
+	if (orgmri_buf_put(d->hunks, &h, sizeof(h)) ||
+	    (dlen && orgmri_buf_put(d->hunks, dir, dlen)) ||
+	    orgmri_buf_put(d->hunks, name, nl) ||
+	    (flen && orgmri_buf_put(d->hunks, from, flen)))
+		return orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Start the hunks record of file `e` (in d->dir), when hunks are
+ * wanted; hunk_add() appends to it, hunk_drop_empty() takes it back. */
+static int hunk_file(diff_ctx *d, const git_tree_entry *e)
+{
+	if (!d->hunks)
+		return 0;
+	const char *name = git_tree_entry_name(e);
+	return hunk_record(d, d->dir.ptr, d->dir.len, name, strlen(name), "", 0);
+}
+
+static uint32_t clamp32(long long v)
+{
+	return v < 0 ? 0 : v > (long long)UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+static int hunk_add(diff_ctx *d, long long old_start, long long old_lines,
+                    long long new_lines)
+{
+	git_hunk_file f;
+	git_hunk h = { clamp32(old_start), clamp32(old_lines),
+	               clamp32(new_lines) };
+	memcpy(&f, d->hunks->ptr + d->file_at, sizeof(f));
+	f.nhunks++;
+	memcpy(d->hunks->ptr + d->file_at, &f, sizeof(f));
+	if (orgmri_buf_put(d->hunks, &h, sizeof(h)))
+		return orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* A file record without hunks (equal texts after all) is taken back. */
+static void hunk_drop_empty(diff_ctx *d)
+{
+	git_hunk_file f;
+	memcpy(&f, d->hunks->ptr + d->file_at, sizeof(f));
+	if (f.nhunks == 0)
+		d->hunks->len = d->file_at;
+}
+
 /* Enter folder `e` (append "name/" to d->dir); *mark receives the
  * length to cut back to on leaving. */
 static int enter_dir(diff_ctx *d, const git_tree_entry *e, size_t *mark)
 {
 	*mark = d->dir.len;
-	if (!d->paths)
+	if (!d->paths && !d->hunks)
 		return 0;
 	if (orgmri_buf_puts(&d->dir, git_tree_entry_name(e)) ||
 	    orgmri_buf_putc(&d->dir, '/'))
@@ -141,13 +208,22 @@ static int diff_tree(diff_ctx *d, const git_tree *a, const git_tree *b,
 
 /* With no context lines, a hunk holds only changed lines: its old and
  * new line counts are its deletions and additions. */
+typedef struct hunk_sink {
+	git_diff_counts c;
+	diff_ctx *d;
+	int rc;
+} hunk_sink;
+
 static int count_hunk(const git_diff_delta *delta, const git_diff_hunk *hunk,
                       void *p)
 {
 	(void)delta;
-	git_diff_counts *c = p;
-	c->deletions += hunk->old_lines;
-	c->additions += hunk->new_lines;
+	hunk_sink *s = p;
+	s->c.deletions += hunk->old_lines;
+	s->c.additions += hunk->new_lines;
+	if (s->d->hunks && (s->rc = hunk_add(s->d, hunk->old_start,
+	                                     hunk->old_lines, hunk->new_lines)))
+		return -1;
 	return 0;
 }
 
@@ -225,7 +301,8 @@ static int no_common_line(diff_ctx *d, const char *a, size_t alen,
  * memory.  On libgit2's history this settles 41% of the changed files.
  */
 static int forced_counts(diff_ctx *d, const char *a, size_t alen,
-                         const char *b, size_t blen, git_diff_counts *c)
+                         const char *b, size_t blen, git_diff_counts *c,
+                         long long *at)
 {
 	size_t n = alen < blen ? alen : blen, i = 0;
 	while (i + 64 <= n && memcmp(a + i, b + i, 64) == 0)
@@ -254,6 +331,8 @@ static int forced_counts(diff_ctx *d, const char *a, size_t alen,
 	}
 	c->deletions = lines_in(ra, la);
 	c->additions = lines_in(rb, lb);
+	if (at) /* the lines before the changed part */
+		*at = lines_in(a, pre);
 	return 1;
 }
 
@@ -271,20 +350,40 @@ static int forced_counts(diff_ctx *d, const char *a, size_t alen,
  * attribute machinery for every pair (18 us of the 19 a small pair
  * takes; 14% of a full ingest was in the kernel); with "" it takes the
  * default driver at once.  So no .gitattributes is read (docs/git.md).
+ *
+ * A forced case is one hunk (the changed lines are contiguous), placed
+ * after the equal leading lines.
  */
-static int count_lines(diff_ctx *d, const git_blob *ba, const git_blob *bb,
-                       const git_oid *id)
+static int blob_pair(diff_ctx *d, const git_blob *ba, const git_blob *bb,
+                     const git_oid *id, git_diff_counts *out)
 {
-	git_diff_counts c = { 0, 0, 0 };
+	hunk_sink s = { { 0, 0, 0 }, d, 0 };
+	long long at = 0;
 	int r = forced_counts(d, git_blob_rawcontent(ba),
 	                      (size_t)git_blob_rawsize(ba),
 	                      git_blob_rawcontent(bb),
-	                      (size_t)git_blob_rawsize(bb), &c);
+	                      (size_t)git_blob_rawsize(bb), &s.c,
+	                      d->hunks ? &at : NULL);
 	if (r < 0)
 		return orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
+	if (r > 0 && d->hunks && (s.c.deletions || s.c.additions) &&
+	    (s.rc = hunk_add(d, s.c.deletions ? at + 1 : at, s.c.deletions,
+	                     s.c.additions)))
+		return s.rc;
 	if (r == 0 && git_diff_blobs(ba, "", bb, "", &d->opts, NULL, NULL,
-	                             count_hunk, NULL, &c) < 0)
-		return read_fail(d, id, "blob pair ending in");
+	                             count_hunk, NULL, &s) < 0)
+		return s.rc ? s.rc : read_fail(d, id, "blob pair ending in");
+	*out = s.c;
+	return 0;
+}
+
+static int count_lines(diff_ctx *d, const git_blob *ba, const git_blob *bb,
+                       const git_oid *id)
+{
+	git_diff_counts c;
+	int rc = blob_pair(d, ba, bb, id, &c);
+	if (rc)
+		return rc;
 	d->out->additions += c.additions;
 	d->out->deletions += c.deletions;
 	return 0;
@@ -302,6 +401,29 @@ static int entry_lines(diff_ctx *d, const git_tree_entry *e, long long *out)
 		return read_fail(d, git_tree_entry_id(e), "blob");
 	*out = blob_lines(blob);
 	git_blob_free(blob);
+	return 0;
+}
+
+/* Remember the record just written for entry e, added whole (sign > 0)
+ * or deleted whole, for pair_renames(). */
+static int note_whole(diff_ctx *d, const git_tree_entry *e, int sign)
+{
+	whole_file **v = sign > 0 ? &d->added : &d->deleted;
+	size_t *n = sign > 0 ? &d->nadded : &d->ndeleted;
+	size_t *cap = sign > 0 ? &d->addcap : &d->delcap;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 8;
+		whole_file *t = orgmri_reallocarray(*v, c, sizeof(*t));
+		if (!t)
+			return orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
+		*v = t;
+		*cap = c;
+	}
+	whole_file *w = &(*v)[(*n)++];
+	memset(w, 0, sizeof(*w));
+	git_oid_cpy(&w->id, git_tree_entry_id(e));
+	w->rec = d->file_at;
+	w->len = d->hunks->len - d->file_at;
 	return 0;
 }
 
@@ -332,7 +454,14 @@ static int one_side(diff_ctx *d, const git_tree_entry *e, int sign, int depth)
 		d->out->additions += lines;
 	else
 		d->out->deletions += lines;
-	return 0;
+	/* a file of text (a submodule's one line is not text) */
+	if (d->hunks && lines > 0 &&
+	    git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+	    !(rc = hunk_file(d, e)) &&
+	    !(rc = sign > 0 ? hunk_add(d, 0, 0, lines)
+	                    : hunk_add(d, 1, lines, 0)))
+		rc = note_whole(d, e, sign);
+	return rc;
 }
 
 /* Both sides have a non-tree entry of this name. */
@@ -371,7 +500,11 @@ static int both_files(diff_ctx *d, const git_tree_entry *a,
 	}
 	if (is_binary(ba) || is_binary(bb))
 		goto done; /* numstat shows "-": a file, no lines */
+	if ((rc = hunk_file(d, b)))
+		goto done;
 	rc = count_lines(d, ba, bb, git_tree_entry_id(b));
+	if (!rc && d->hunks)
+		hunk_drop_empty(d);
 done:
 	git_blob_free(ba);
 	git_blob_free(bb);
@@ -431,9 +564,237 @@ static int diff_tree(diff_ctx *d, const git_tree *a, const git_tree *b,
 	return rc;
 }
 
+/* ---- renames, for the hunks list only -------------------------------- */
+
+/* Similarity is estimated for at most this many (added, deleted) pairs
+ * of one commit; beyond, only renames without edits are found. */
+#define RENAME_PAIRS_MAX 4096
+/* git's default -M50%: at least half the lines in common. */
+#define RENAME_MIN_PERCENT 50
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* w->lines: the hashes of the blob's lines, sorted. */
+static int line_hashes(diff_ctx *d, whole_file *w)
+{
+	git_blob *b;
+	if (git_blob_lookup(&b, d->repo, &w->id) < 0)
+		return read_fail(d, &w->id, "blob");
+	const char *p = git_blob_rawcontent(b);
+	size_t n = (size_t)git_blob_rawsize(b);
+	size_t k = (size_t)lines_in(p, n);
+	int rc = 0;
+	w->lines = malloc((k ? k : 1) * sizeof(*w->lines));
+	if (!w->lines) {
+		rc = orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
+		goto done;
+	}
+	w->nlines = 0;
+	for (const char *q = p, *end = p + n; q < end && w->nlines < k;) {
+		size_t len = line_len(q, end);
+		w->lines[w->nlines++] = orgmri_hash(q, len);
+		q += len;
+	}
+	qsort(w->lines, w->nlines, sizeof(*w->lines), u64_cmp);
+done:
+	git_blob_free(b);
+	return rc;
+}
+
+/* Lines in common (as multisets) over the longer side, in percent. */
+static int similarity(const whole_file *a, const whole_file *b)
+{
+	size_t i = 0, j = 0, common = 0;
+	while (i < a->nlines && j < b->nlines) {
+		if (a->lines[i] == b->lines[j]) {
+			common++;
+			i++;
+			j++;
+		} else if (a->lines[i] < b->lines[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	size_t most = a->nlines > b->nlines ? a->nlines : b->nlines;
+	return most ? (int)(common * 100 / most) : 0;
+}
+
+typedef struct rename_pair {
+	uint32_t del, add;
+	int score;
+} rename_pair;
+
+static int pair_cmp(const void *a, const void *b)
+{
+	const rename_pair *x = a, *y = b;
+	if (x->score != y->score)
+		return y->score - x->score;
+	if (x->add != y->add)
+		return x->add < y->add ? -1 : 1;
+	return x->del < y->del ? -1 : x->del > y->del;
+}
+
+/* The record at offset `rec` of buffer `b`: its path and size. */
+static const char *record_path(const orgmri_buf *b, size_t rec, size_t *plen,
+                               size_t *size)
+{
+	git_hunk_file h;
+	memcpy(&h, b->ptr + rec, sizeof(h));
+	*plen = h.path_len;
+	*size = sizeof(h) + h.path_len + h.from_len +
+	        (size_t)h.nhunks * sizeof(git_hunk);
+	return b->ptr + rec + sizeof(h);
+}
+
+/* The list of pairs: renames without edits first (same blob), then the
+ * most similar pairs of the rest, as git pairs them. */
+static int find_pairs(diff_ctx *d, rename_pair **out, size_t *nout)
+{
+	size_t cap = d->nadded < d->ndeleted ? d->nadded : d->ndeleted, n = 0;
+	rename_pair *v = malloc(cap * sizeof(*v));
+	rename_pair *cand = NULL;
+	int rc = 0;
+	if (!v)
+		goto oom;
+	for (size_t a = 0; a < d->nadded; a++)
+		for (size_t k = 0; k < d->ndeleted; k++)
+			if (!d->deleted[k].paired &&
+			    git_oid_equal(&d->added[a].id, &d->deleted[k].id)) {
+				d->deleted[k].paired = d->added[a].paired = 1;
+				v[n++] = (rename_pair){ (uint32_t)k, (uint32_t)a, 100 };
+				break;
+			}
+	size_t ra = d->nadded - n, rd = d->ndeleted - n;
+	if (n == cap || ra * rd > RENAME_PAIRS_MAX)
+		goto done;
+	cand = malloc(ra * rd * sizeof(*cand));
+	if (!cand)
+		goto oom;
+	size_t nc = 0;
+	for (size_t a = 0; a < d->nadded && !rc; a++)
+		if (!d->added[a].paired && !d->added[a].lines)
+			rc = line_hashes(d, &d->added[a]);
+	for (size_t k = 0; k < d->ndeleted && !rc; k++)
+		if (!d->deleted[k].paired && !d->deleted[k].lines)
+			rc = line_hashes(d, &d->deleted[k]);
+	if (rc)
+		goto done;
+	for (size_t a = 0; a < d->nadded; a++)
+		for (size_t k = 0; !d->added[a].paired && k < d->ndeleted; k++) {
+			if (d->deleted[k].paired)
+				continue;
+			int sc = similarity(&d->added[a], &d->deleted[k]);
+			if (sc >= RENAME_MIN_PERCENT)
+				cand[nc++] = (rename_pair){ (uint32_t)k, (uint32_t)a,
+				                            sc };
+		}
+	qsort(cand, nc, sizeof(*cand), pair_cmp);
+	for (size_t i = 0; i < nc; i++) {
+		whole_file *a = &d->added[cand[i].add];
+		whole_file *k = &d->deleted[cand[i].del];
+		if (a->paired || k->paired)
+			continue;
+		a->paired = k->paired = 1;
+		v[n++] = cand[i];
+	}
+	goto done;
+oom:
+	rc = orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
+done:
+	free(cand);
+	if (rc) {
+		free(v);
+		v = NULL;
+		n = 0;
+	}
+	*out = v;
+	*nout = n;
+	return rc;
+}
+
+/* One rename record into d->hunks: the added file's path, the deleted
+ * one's, and the hunks between their blobs (none when equal). */
+static int rename_record(diff_ctx *d, const orgmri_buf *old,
+                         const whole_file *del, const whole_file *add)
+{
+	size_t plen, flen, size;
+	const char *path = record_path(old, add->rec, &plen, &size);
+	const char *from = record_path(old, del->rec, &flen, &size);
+	int rc = hunk_record(d, "", 0, path, plen, from, flen);
+	if (rc || git_oid_equal(&del->id, &add->id))
+		return rc;
+	git_blob *ba = NULL, *bb = NULL;
+	git_diff_counts c;
+	if (git_blob_lookup(&ba, d->repo, &del->id) < 0)
+		rc = read_fail(d, &del->id, "blob");
+	else if (git_blob_lookup(&bb, d->repo, &add->id) < 0)
+		rc = read_fail(d, &add->id, "blob");
+	else
+		rc = blob_pair(d, ba, bb, &add->id, &c);
+	git_blob_free(ba);
+	git_blob_free(bb);
+	return rc;
+}
+
+/*
+ * Files deleted and added in one commit whose contents are alike are a
+ * rename, for the churn replay (git_churn.c): their lines keep their
+ * ages, as `git blame` follows a file across a rename.  The counts and
+ * paths stay those of --no-renames.  Rename records go first, then the
+ * other records in their order, without the paired ones.
+ */
+static int pair_renames(diff_ctx *d)
+{
+	rename_pair *pairs = NULL;
+	size_t npairs = 0;
+	int rc = find_pairs(d, &pairs, &npairs);
+	if (rc || npairs == 0)
+		goto done;
+	orgmri_buf *old = d->hunks, out = ORGMRI_BUF_INIT;
+	d->hunks = &out;
+	for (size_t i = 0; i < npairs && !rc; i++)
+		rc = rename_record(d, old, &d->deleted[pairs[i].del],
+		                   &d->added[pairs[i].add]);
+	/* added[] and deleted[] are each in record order */
+	size_t a = 0, k = 0, plen, size;
+	for (size_t at = 0; !rc && at < old->len; at += size) {
+		record_path(old, at, &plen, &size);
+		int skip = 0;
+		if (a < d->nadded && d->added[a].rec == at)
+			skip = d->added[a++].paired;
+		else if (k < d->ndeleted && d->deleted[k].rec == at)
+			skip = d->deleted[k++].paired;
+		if (!skip && orgmri_buf_put(&out, old->ptr + at, size))
+			rc = orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
+	}
+	d->hunks = old;
+	if (!rc) { /* out becomes the list */
+		orgmri_buf t = *old;
+		*old = out;
+		out = t;
+	}
+	orgmri_buf_free(&out);
+done:
+	free(pairs);
+	return rc;
+}
+
+static void free_whole(whole_file *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].lines);
+	free(v);
+}
+
 int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
                           const git_tree *new_tree, git_diff_counts *out,
-                          orgmri_buf *paths, orgmri_error *err)
+                          orgmri_buf *paths, orgmri_buf *hunks,
+                          orgmri_error *err)
 {
 	diff_ctx d;
 	memset(out, 0, sizeof(*out));
@@ -442,14 +803,19 @@ int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
 	d.out = out;
 	d.err = err;
 	d.paths = paths;
+	d.hunks = hunks;
 	git_diff_options_init(&d.opts, GIT_DIFF_OPTIONS_VERSION);
 	d.opts.context_lines = 0;
 	d.opts.interhunk_lines = 0;
 	/* Binary files were told apart above, by git's own rule. */
 	d.opts.flags |= GIT_DIFF_FORCE_TEXT;
 	int rc = diff_tree(&d, old_tree, new_tree, 0);
+	if (!rc && d.nadded && d.ndeleted)
+		rc = pair_renames(&d);
 	orgmri_buf_free(&d.dir);
 	free(d.slots);
+	free_whole(d.added, d.nadded);
+	free_whole(d.deleted, d.ndeleted);
 	return rc;
 }
 
@@ -550,10 +916,11 @@ static int diff_one(git_repository *repo, const git_oid *id,
 {
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
-	diff_ctx d = { repo, NULL, err, GIT_DIFF_OPTIONS_INIT, NULL,
-	               ORGMRI_BUF_INIT, NULL, 0 };
+	diff_ctx d = { .repo = repo, .err = err };
 	int rc = 0;
+	int want_hunks = out->want_hunks;
 	memset(out, 0, sizeof(*out));
+	out->want_hunks = want_hunks;
 	if (git_commit_lookup(&c, repo, id) < 0) {
 		d.err = err;
 		return read_fail(&d, id, "commit");
@@ -578,13 +945,21 @@ static int diff_one(git_repository *repo, const git_oid *id,
 		goto done;
 	}
 	orgmri_buf_clear(paths);
-	rc = orgmri_git_diff_trees(repo, ptree, tree, &out->counts, paths, err);
+	orgmri_buf hunks = ORGMRI_BUF_INIT;
+	rc = orgmri_git_diff_trees(repo, ptree, tree, &out->counts, paths,
+	                           want_hunks ? &hunks : NULL, err);
 	if (rc == 0) {
 		out->paths = orgmri_git_join_paths(paths->ptr, paths->len,
 		                                   GIT_PATHS_MAX,
 		                                   &out->paths_truncated);
 		if (!out->paths)
 			rc = orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	}
+	if (rc == 0 && want_hunks) { /* the buffer becomes out's */
+		out->hunks = hunks.ptr;
+		out->hunks_len = hunks.len;
+	} else {
+		orgmri_buf_free(&hunks);
 	}
 	out->have = rc == 0;
 done:

@@ -9,6 +9,7 @@
 
 #include <git2.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "orgmri/config.h"
 #include "orgmri/error.h"
@@ -102,7 +103,35 @@ typedef struct git_diff_counts {
  */
 int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
                           const git_tree *new_tree, git_diff_counts *out,
-                          orgmri_buf *paths, orgmri_error *err);
+                          orgmri_buf *paths, orgmri_buf *hunks,
+                          orgmri_error *err);
+
+/*
+ * The hunks list (`hunks` above, when not NULL): for every file of text
+ * on both sides or one (no binary file, no submodule) a record
+ *
+ *     git_hunk_file header; char path[header.path_len];
+ *     char from[header.from_len]; git_hunk h[header.nhunks];
+ *
+ * First the renames: a file deleted and one added whose lines are at
+ * least half the same (git's default -M50%), with `from` the deleted
+ * path and the hunks between the two texts; then every other file in
+ * git's tree order, from_len 0.  (The counts and `paths` do not pair
+ * renames: they are --no-renames.)
+ * packed without padding (read them with memcpy).  A hunk is what a
+ * zero-context diff of the file reports: lines old_start ..
+ * old_start + old_lines - 1 of the old text (1-based) were replaced by
+ * new_lines lines; when old_lines is 0, the new lines follow line
+ * old_start (0: at the top).  A file added whole is one hunk {0, 0, N},
+ * one deleted whole {1, N, 0}.  Hunks come in ascending old_start.
+ */
+typedef struct git_hunk_file {
+	uint32_t path_len, nhunks, from_len;
+} git_hunk_file;
+
+typedef struct git_hunk {
+	uint32_t old_start, old_lines, new_lines;
+} git_hunk;
 
 /*
  * The `paths` attribute from a NUL-separated list (as written by
@@ -120,6 +149,14 @@ typedef struct git_commit_diff {
 	int have;  /* 0: not computed (before --since, or a shallow boundary) */
 	int paths_truncated;
 	char *paths;  /* the `paths` text (malloc'd), NULL when !have */
+	/* Set by the caller before orgmri_git_diff_commits: 1 to have the
+	 * hunks list as well (hunks, hunks_len; malloc'd, caller frees). */
+	int want_hunks;
+	char *hunks;
+	size_t hunks_len;
+	/* Filled by the git adapter's churn pass (git_churn.c). */
+	int have_churn;
+	long long churn;
 } git_commit_diff;
 
 /*
@@ -130,13 +167,72 @@ typedef struct git_commit_diff {
  * `since_ms` are skipped.  progress(done, ctx) is called now and then
  * from the calling thread.  Returns 0, or the error of the first commit
  * (in `ids` order among those that failed) with its id in the message.
- * The caller frees every out[i].paths (free(NULL) for those not
- * computed), after an error too.
+ * out[i].want_hunks is read before out[i] is filled (the rest of out[i]
+ * is overwritten).  The caller frees every out[i].paths and
+ * out[i].hunks (NULL for those not computed), after an error too.
  */
 int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
                             size_t n, int64_t since_ms, int nthreads,
                             git_commit_diff *out,
                             void (*progress)(size_t done, void *ctx),
                             void *progress_ctx, orgmri_error *err);
+
+/* ---- line churn (git_churn.c, docs/git.md "Churn") ---------------------- */
+
+/* Lines rewritten within this long after they were written count. */
+#define GIT_CHURN_WINDOW_MS (21LL * 86400000)
+
+/* Line ages of the files along one first-parent line. */
+typedef struct git_churn git_churn;
+
+int orgmri_git_churn_new(git_churn **out, int64_t window_ms);
+void orgmri_git_churn_free(git_churn *c);
+
+/*
+ * Apply one commit, at committer time `time`, given its hunks list (the
+ * format above): *rewritten = the lines it deleted or replaced that an
+ * earlier applied commit had written less than the window before
+ * `time`.  Lines written at or before `forget_before` may be forgotten:
+ * pass the earliest time of the commits still to come minus the window
+ * (INT64_MAX after the last).  Returns 0, ORGMRI_ENOMEM, or
+ * ORGMRI_ECORRUPT for a malformed list.
+ */
+int orgmri_git_churn_apply(git_churn *c, int64_t time, int64_t forget_before,
+                           const char *hunks, size_t len,
+                           long long *rewritten);
+
+/* Files holding ages of lines still young to some later commit. */
+size_t orgmri_git_churn_live_files(const git_churn *c);
+
+/* Which commits the churn pass replays. */
+typedef struct git_churn_plan git_churn_plan;
+
+/*
+ * Walk the first-parent line back from `head`.  Its commits that this
+ * ingest diffs (in `oids`, committed at or after `since_ms`) are the
+ * targets: their diffs[index].want_hunks is set.  Older commits of the
+ * line are replayed only (they were ingested before, or are before
+ * --since), back to a window and a week of slack before the earliest
+ * target; a full ingest goes back to the root.  *out is freed with
+ * orgmri_git_churn_plan_free.
+ */
+int orgmri_git_churn_plan(git_repository *repo, const git_oid *head,
+                          const orgmri_intern *oids, int64_t since_ms,
+                          int64_t window_ms, git_commit_diff *diffs,
+                          git_churn_plan **out, orgmri_error *err);
+void orgmri_git_churn_plan_free(git_churn_plan *p);
+
+/* Commits on the planned line; *extra = those replayed only. */
+size_t orgmri_git_churn_plan_size(const git_churn_plan *p, size_t *extra);
+
+/*
+ * After the targets were diffed: diff the replay-only commits (on
+ * `threads` threads, opening the repository at `path`), apply the whole
+ * line oldest first, and set diffs[index].churn and have_churn of every
+ * target that has a diff.  Frees the targets' hunks.
+ */
+int orgmri_git_churn_run(const git_churn_plan *p, const char *path,
+                         int threads, int64_t window_ms,
+                         git_commit_diff *diffs, orgmri_error *err);
 
 #endif

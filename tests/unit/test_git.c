@@ -6,6 +6,7 @@
  * incremental runs against the git program.
  */
 #include <git2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,6 +285,112 @@ static void test_join_paths(void **state)
 	free(s);
 }
 
+/* ---- churn replay (git_churn.c) on hunks lists written here ---------- */
+
+#define DAY (86400000LL)
+
+/* Append one file record to b: path, renamed-from (or NULL), hunks. */
+static void rec(orgmri_buf *b, const char *path, const char *from,
+                const git_hunk *h, uint32_t nh)
+{
+	git_hunk_file f = { (uint32_t)strlen(path), nh,
+	                    from ? (uint32_t)strlen(from) : 0 };
+	assert_int_equal(orgmri_buf_put(b, &f, sizeof(f)), 0);
+	assert_int_equal(orgmri_buf_put(b, path, strlen(path)), 0);
+	if (from)
+		assert_int_equal(orgmri_buf_put(b, from, strlen(from)), 0);
+	assert_int_equal(orgmri_buf_put(b, h, nh * sizeof(*h)), 0);
+}
+
+static long long step(git_churn *c, int64_t day, const orgmri_buf *b)
+{
+	long long n = -1;
+	assert_int_equal(orgmri_git_churn_apply(c, day * DAY, INT64_MIN,
+	                                        b->ptr, b->len, &n), 0);
+	return n;
+}
+
+static void test_churn_replay(void **state)
+{
+	(void)state;
+	git_churn *c;
+	assert_int_equal(orgmri_git_churn_new(&c, GIT_CHURN_WINDOW_MS), 0);
+	orgmri_buf b = ORGMRI_BUF_INIT;
+	/* day 0: a.c gets 10 lines */
+	rec(&b, "a.c", NULL, (git_hunk[]){ { 0, 0, 10 } }, 1);
+	assert_int_equal(step(c, 0, &b), 0);
+	/* day 5: lines 3-4 replaced by 3 lines, 2 lines after line 8 */
+	orgmri_buf_clear(&b);
+	rec(&b, "a.c", NULL, (git_hunk[]){ { 3, 2, 3 }, { 8, 0, 2 } }, 2);
+	assert_int_equal(step(c, 5, &b), 2);
+	/* day 21: lines 1-12 deleted: lines 1-2 and 6-9 (old 5-8) are day
+	 * 0, exactly 21 days: not young; 3-5 (day 5) and 10-11 (day 5)
+	 * are; 12 is day 0 */
+	orgmri_buf_clear(&b);
+	rec(&b, "a.c", NULL, (git_hunk[]){ { 1, 12, 0 } }, 1);
+	assert_int_equal(step(c, 21, &b), 5);
+	/* day 22: renamed to b.c with its first line (day 0, old file's
+	 * line 13) replaced: 0; then b.c's remaining line... */
+	orgmri_buf_clear(&b);
+	rec(&b, "a.c", NULL, (git_hunk[]){ { 0, 0, 4 } }, 1);
+	assert_int_equal(step(c, 22, &b), 0);
+	orgmri_buf_clear(&b);
+	rec(&b, "b.c", "a.c", (git_hunk[]){ { 2, 1, 0 } }, 1);
+	assert_int_equal(step(c, 23, &b), 1);   /* a line of day 22 */
+	orgmri_buf_clear(&b);
+	rec(&b, "a.c", NULL, (git_hunk[]){ { 1, 3, 0 } }, 1);
+	assert_int_equal(step(c, 24, &b), 0);   /* a.c moved: nothing young */
+	orgmri_buf_clear(&b);
+	rec(&b, "b.c", NULL, (git_hunk[]){ { 1, 4, 0 } }, 1);
+	assert_int_equal(step(c, 24, &b), 3);   /* the rest of day 22 */
+	/* forgetting: everything is older than the window now */
+	long long n;
+	assert_int_equal(orgmri_git_churn_apply(c, 60 * DAY, INT64_MAX, "", 0,
+	                                        &n), 0);
+	/* malformed lists are refused, not read past their end */
+	orgmri_buf_clear(&b);
+	rec(&b, "a.c", NULL, (git_hunk[]){ { 0, 0, 1 } }, 1);
+	assert_int_equal(orgmri_git_churn_apply(c, 61 * DAY, INT64_MIN, b.ptr,
+	                                        b.len - 1, &n), ORGMRI_ECORRUPT);
+	orgmri_buf_clear(&b);
+	rec(&b, "a.c", NULL, (git_hunk[]){ { 0, 5, 1 } }, 1);
+	assert_int_equal(orgmri_git_churn_apply(c, 61 * DAY, INT64_MIN, b.ptr,
+	                                        b.len, &n), ORGMRI_ECORRUPT);
+	orgmri_buf_free(&b);
+	orgmri_git_churn_free(c);
+}
+
+/* Ages no later commit can count are dropped: only young files stay. */
+static void test_churn_forgets(void **state)
+{
+	(void)state;
+	git_churn *c;
+	assert_int_equal(orgmri_git_churn_new(&c, GIT_CHURN_WINDOW_MS), 0);
+	orgmri_buf b = ORGMRI_BUF_INIT;
+	char path[32];
+	long long n;
+	for (int i = 0; i < 100; i++) {
+		orgmri_buf_clear(&b);
+		snprintf(path, sizeof(path), "f%d", i);
+		rec(&b, path, NULL, (git_hunk[]){ { 0, 0, 3 } }, 1);
+		/* one file a day; the next commit is a day later */
+		assert_int_equal(orgmri_git_churn_apply(c, i * DAY,
+		                                        (i + 1) * DAY -
+		                                        GIT_CHURN_WINDOW_MS,
+		                                        b.ptr, b.len, &n), 0);
+	}
+	/* swept every 512 commits, or when touched: at most all 100 here,
+	 * and a touch of an old file finds nothing young */
+	orgmri_buf_clear(&b);
+	rec(&b, "f0", NULL, (git_hunk[]){ { 1, 3, 0 } }, 1);
+	assert_int_equal(orgmri_git_churn_apply(c, 100 * DAY, INT64_MAX, b.ptr,
+	                                        b.len, &n), 0);
+	assert_int_equal(n, 0);
+	assert_true(orgmri_git_churn_live_files(c) <= 100);
+	orgmri_buf_free(&b);
+	orgmri_git_churn_free(c);
+}
+
 int main(void)
 {
 	git_libgit2_init(); /* git_message_trailers needs it */
@@ -295,6 +402,8 @@ int main(void)
 		cmocka_unit_test(test_ai_config),
 		cmocka_unit_test(test_adapter_libgit2_repo),
 		cmocka_unit_test(test_join_paths),
+		cmocka_unit_test(test_churn_replay),
+		cmocka_unit_test(test_churn_forgets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
