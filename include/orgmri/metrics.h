@@ -374,7 +374,7 @@ int orgmri_truck_factor_of(const orgmri_model *m, int64_t until,
 /* ---- rework ------------------------------------------------------------- */
 
 typedef struct orgmri_rework {
-	char conventions[256];
+	char conventions[512];
 	int64_t since, until;
 	long long changes;              /* changes merged in the window */
 	long long reviewed;             /* of those, reviewed */
@@ -404,6 +404,15 @@ typedef struct orgmri_rework {
 	                                   commit: left out */
 	double churn_share;             /* rechanged / file_changes */
 	double churn_self_share;        /* by_author / file_changes */
+	/* churn, line level (docs/metrics.md, "rework"): over the commits
+	 * with a `churn_lines` attribute (the first-parent line of HEAD)
+	 * authored in the window, lines rewritten within 21 days of being
+	 * written per line added */
+	int line_churn_available;       /* 0: no commit carries `churn_lines` */
+	long long line_churn_commits;   /* commits counted */
+	long long lines_added;          /* their additions */
+	long long lines_rewritten;      /* their churn_lines */
+	double line_churn_rate;         /* rewritten / added */
 } orgmri_rework;
 
 int orgmri_rework_compute(const orgmri_model *m, const orgmri_filter *f,

@@ -1,7 +1,7 @@
 /*
  * cmd_rework.c - `orgmri rework`: review iterations, pushes after review,
  * reverts, reopened items, backwards status moves, hotfix deployments,
- * file-level churn.
+ * file-level and line-level churn.
  * Computation: orgmri_rework_compute; JSON schema orgmri.rework/1.
  */
 #include <math.h>
@@ -38,6 +38,12 @@ static json_t *json_rework(orgmri_cohort c, const orgmri_rework *r)
 	json_object_set_new(o, "churn_rechanged", json_integer(r->churn_rechanged));
 	json_object_set_new(o, "churn_rechanged_same_author", json_integer(r->churn_by_author));
 	json_object_set_new(o, "churn_censored", json_integer(r->churn_censored));
+	/* line level: null without `churn_lines` (git ingested with diffs) */
+	json_object_set_new(o, "line_churn_21d", r->line_churn_available
+	                    ? jnum(r->line_churn_rate) : json_null());
+	json_object_set_new(o, "lines_rewritten_21d", json_integer(r->lines_rewritten));
+	json_object_set_new(o, "lines_added", json_integer(r->lines_added));
+	json_object_set_new(o, "line_churn_commits", json_integer(r->line_churn_commits));
 	return o;
 }
 
@@ -70,17 +76,19 @@ static int render(cli_ctx *ctx, const metrics_input *in, void *const *vres,
 		fprintf(ctx->out, "# %s\ncohort,changes,reviewed,changes_requested,"
 		        "pushed_after_review,commits,reverted,reopened,"
 		        "status_changes,backwards_moves,deployments,"
-		        "hotfix_deployments,churn_file_changes,churn_rechanged\n",
+		        "hotfix_deployments,churn_file_changes,churn_rechanged,"
+		        "lines_added,lines_rewritten_21d\n",
 		        res[0].conventions);
 		for (size_t c = 0; c < nc; c++) {
 			const orgmri_rework *r = &res[c];
 			fprintf(ctx->out, "%s,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,"
-			        "%lld,%lld,%lld,%lld,%lld\n", metrics_cohort_name(cohorts[c]),
+			        "%lld,%lld,%lld,%lld,%lld,%lld,%lld\n",
+			        metrics_cohort_name(cohorts[c]),
 			        r->changes, r->reviewed, r->changes_requested,
 			        r->pushed_after_review, r->commits, r->reverted,
 			        r->reopened, r->status_changes, r->backwards,
 			        r->deployments, r->hotfixes, r->churn_file_changes,
-			        r->churn_rechanged);
+			        r->churn_rechanged, r->lines_added, r->lines_rewritten);
 		}
 	} else {
 		fprintf(ctx->out, "rework\nconventions: %s\n", res[0].conventions);
@@ -105,6 +113,12 @@ static int render(cli_ctx *ctx, const metrics_input *in, void *const *vres,
 				fprintf(ctx->out, "  churn within 21 days %.1f%% of %lld file changes changed again (%lld by the same author; %lld too recent to judge)\n",
 				        pct(r->churn_share), r->churn_file_changes,
 				        r->churn_by_author, r->churn_censored);
+			if (!r->line_churn_available)
+				fprintf(ctx->out, "  line churn, 21 days: unavailable (no commit carries `churn_lines`; ingest git with diffs)\n");
+			else
+				fprintf(ctx->out, "  line churn, 21 days %.1f%%: %lld lines rewritten within 21 days of being written, per %lld lines added (%lld first-parent commits)\n",
+				        pct(r->line_churn_rate), r->lines_rewritten,
+				        r->lines_added, r->line_churn_commits);
 		}
 	}
 	return status;

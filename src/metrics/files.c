@@ -34,7 +34,8 @@ static int truthy(const char *v)
 }
 
 typedef struct ids {
-	uint32_t paths, truncated, parents, merge, repo, authored;
+	uint32_t paths, truncated, parents, merge, repo, authored, churn,
+	         additions;
 } ids;
 
 /* The facts of commit object o; *ev_paths = the event carrying `paths`
@@ -49,6 +50,7 @@ static void commit_facts(const orgmri_table *t, const ids *k, uint32_t o,
 	*ev_paths = SIZE_MAX;
 	*repo = NULL;
 	memset(c, 0, sizeof(*c));
+	c->churn_lines = -1;
 	for (size_t ev = lo; ev < hi; ev++) {
 		if (t->ev_activity[ev] == k->authored && authored == ORGMRI_NO_TIME) {
 			authored = t->ev_time[ev];
@@ -69,6 +71,10 @@ static void commit_facts(const orgmri_table *t, const ids *k, uint32_t o,
 				c->truncated = 1;
 			else if (key == k->repo && !*repo)
 				*repo = v;
+			else if (key == k->churn && c->churn_lines < 0)
+				c->churn_lines = atoll(v);
+			else if (key == k->additions && !c->additions)
+				c->additions = atoll(v);
 		}
 	}
 	c->object = o;
@@ -150,7 +156,9 @@ int files_build(const orgmri_model *m, files_index *fx)
 	          orgmri_table_attr_key(t, "parents"),
 	          orgmri_table_attr_key(t, "merge"),
 	          orgmri_table_attr_key(t, "repo"),
-	          orgmri_table_activity(t, "authored") };
+	          orgmri_table_activity(t, "authored"),
+	          orgmri_table_attr_key(t, "churn_lines"),
+	          orgmri_table_attr_key(t, "additions") };
 	uint32_t commit = orgmri_table_type(t, "commit");
 	if (k.paths == ORGMRI_NONE || commit == ORGMRI_NONE)
 		return 0;

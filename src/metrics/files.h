@@ -21,6 +21,8 @@ typedef struct files_commit {
 	uint32_t author;    /* actor of `authored`, else of the paths event */
 	uint32_t repo;      /* index into repos */
 	uint8_t merge;      /* parents >= 2 or merge=true */
+	int64_t churn_lines; /* its `churn_lines`, -1 when it has none */
+	int64_t additions;   /* its `additions`, 0 when none */
 	uint8_t truncated;  /* paths_truncated=true: the list is capped */
 	uint32_t first, n;  /* its file ids: file[first .. first + n) */
 } files_commit;

@@ -19,8 +19,12 @@
  *                       another non-merge commit changed again within 21
  *                       days (t < t' <= t + 21 d); file changes whose 21
  *                       days reach past the data's last commit are left
- *                       out (censored), not counted as unchanged.  Lines
- *                       are not tracked: the data has paths, not blame.
+ *                       out (censored), not counted as unchanged.
+ *   churn (line level)  of the commits carrying `churn_lines` (the git
+ *                       adapter's first-parent line of HEAD) authored in
+ *                       the window: Σ churn_lines / Σ additions, the
+ *                       lines rewritten within 21 days of being written
+ *                       per line added.
  */
 #include <math.h>
 #include <stdio.h>
@@ -218,6 +222,17 @@ static int churn(const orgmri_model *m, const orgmri_filter *f,
 			v[n++] = (fchange){ fx.file[fc->first + k], fc->author,
 			                    fc->time, (uint32_t)c };
 	}
+	for (size_t c = 0; c < fx.ncommits; c++) {
+		const files_commit *fc = &fx.commit[c];
+		if (fc->churn_lines < 0)
+			continue;
+		r->line_churn_available = 1;
+		if (!in(fc->time, r) || !commit_passes(m, f, &fx, fc))
+			continue;
+		r->line_churn_commits++;
+		r->lines_added += fc->additions;
+		r->lines_rewritten += fc->churn_lines;
+	}
 	qsort(v, n, sizeof(*v), cmp_fchange);
 	const int64_t span = (int64_t)ORGMRI_CHURN_DAYS * 86400000;
 	for (size_t i = 0; i < n; i++) {
@@ -256,8 +271,10 @@ int orgmri_rework_compute(const orgmri_model *m, const orgmri_filter *f,
 	         "changes=merged in window; iteration=changes_requested; "
 	         "revert=commit with an incoming reverts link; backwards=status "
 	         "category order spec<ready<in_progress<review<qa<done; "
-	         "churn=file changes changed again within %d days (file level)",
-	         ORGMRI_CHURN_DAYS);
+	         "churn=file changes changed again within %d days (file level); "
+	         "line churn=lines rewritten within %d days of being written "
+	         "per line added, first-parent commits",
+	         ORGMRI_CHURN_DAYS, ORGMRI_CHURN_DAYS);
 	orgmri_filter_window(m, f, &r->since, &r->until);
 	review_rework(m, f, r);
 	reverts(m, r);
@@ -285,5 +302,7 @@ int orgmri_rework_compute(const orgmri_model *m, const orgmri_filter *f,
 		? (double)r->churn_rechanged / (double)r->churn_file_changes : NAN;
 	r->churn_self_share = r->churn_file_changes
 		? (double)r->churn_by_author / (double)r->churn_file_changes : NAN;
+	r->line_churn_rate = r->lines_added
+		? (double)r->lines_rewritten / (double)r->lines_added : NAN;
 	return 0;
 }
