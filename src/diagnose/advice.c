@@ -158,6 +158,9 @@ static void health_levers(orgmri_diagnosis *d)
 		  "less integration work per change" },
 		{ "truck factor", "spread knowledge: pair on and rotate the code "
 		  "few people know", "no single departure stalls delivery" },
+		{ "code churn", "settle what to build before building it "
+		  "(clearer specifications, design review, smaller slices)",
+		  "less code rewritten within weeks of being written" },
 	};
 	/* one slot stays free for what becomes the constraint next */
 	for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]) &&

@@ -86,6 +86,7 @@ orgmri_health_row *diag_health_row(orgmri_health_row *rows, size_t max,
 typedef struct file_figures {
 	int tf;
 	long long tf_files;
+	long long churn_commits, lines_added, lines_rewritten;
 	orgmri_owner_coverage cov;
 	orgmri_integration ip;
 } file_figures;
@@ -149,6 +150,38 @@ static void base_merge_row(const file_figures *f, orgmri_health_row *h)
 		         "of the period has commits with parent counts (git data)");
 }
 
+/* Line churn over the first-parent commits (`churn_lines`) authored in
+ * [from, to) of repository `repo` (NULL: all); docs/metrics.md §6. */
+static void line_churn(const files_index *fx, int64_t from, int64_t to,
+                       const char *repo, file_figures *f)
+{
+	f->churn_commits = f->lines_added = f->lines_rewritten = 0;
+	for (size_t i = 0; i < fx->ncommits; i++) {
+		const files_commit *c = &fx->commit[i];
+		if (c->churn_lines < 0 || c->time < from || c->time >= to ||
+		    (repo && strcmp(fx->repos.names[c->repo], repo) != 0))
+			continue;
+		f->churn_commits++;
+		f->lines_added += c->additions;
+		f->lines_rewritten += c->churn_lines;
+	}
+}
+
+static void churn_row(const file_figures *f, orgmri_health_row *h)
+{
+	if (!h)
+		return;
+	if (f->lines_added)
+		snprintf(h->detail, sizeof(h->detail), "%lld lines rewritten within "
+		         "21 days of being written, per %lld lines added (%lld "
+		         "first-parent commits)", f->lines_rewritten, f->lines_added,
+		         f->churn_commits);
+	else
+		snprintf(h->detail, sizeof(h->detail), "not available: no commit "
+		         "of the period carries `churn_lines` (ingest a git "
+		         "repository without --no-diff)");
+}
+
 int orgmri_health_files(const orgmri_model *m, const uint8_t *pick,
                         int64_t from, int64_t to, const char *repo,
                         orgmri_health_row *rows, size_t max, size_t *n,
@@ -162,6 +195,7 @@ int orgmri_health_files(const orgmri_model *m, const uint8_t *pick,
 	                                     &f.tf_files)) &&
 	    !(rc = files_owner_coverage(m, &fx, from, to, &f.cov)))
 		rc = files_integration(m, &fx, pick, to, &f.ip);
+	line_churn(&fx, from, to, repo, &f);
 	files_free(&fx);
 	if (rc)
 		return orgmri_seterr(err, rc, "out of memory computing the health "
@@ -178,5 +212,8 @@ int orgmri_health_files(const orgmri_model *m, const uint8_t *pick,
 	base_merge_row(&f, diag_health_row(rows, max, n,
 	               "integration: base merges", "%", f.ip.base_merge_share,
 	               0.2, 1));
+	churn_row(&f, diag_health_row(rows, max, n, "code churn", "%",
+	          f.lines_added ? (double)f.lines_rewritten /
+	                          (double)f.lines_added : NAN, 0.1, 1));
 	return 0;
 }

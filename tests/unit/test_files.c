@@ -459,7 +459,7 @@ static void test_health_rows(void **state)
 	orgmri_error err;
 	assert_int_equal(orgmri_health_files(f.model, pick, INT64_MIN, INT64_MAX,
 	                                     NULL, rows, 8, &n, &err), 0);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 	assert_string_equal(rows[0].name, "truck factor");
 	assert_near(rows[0].value, 1, 0);
 	assert_true(rows[0].concern);            /* below 2 */
@@ -470,6 +470,42 @@ static void test_health_rows(void **state)
 	assert_true(rows[2].concern);            /* above 30 % */
 	assert_near(rows[3].value, 0.4, 1e-12);
 	assert_true(rows[3].concern);            /* above 20 % */
+	assert_string_equal(rows[4].name, "code churn");
+	assert_true(isnan(rows[4].value));       /* no churn_lines here */
+	assert_non_null(strstr(rows[4].detail, "not available"));
+	unload(&f);
+
+	/* line churn: (12 + 8) / (100 + 50) young lines per line added,
+	 * the third commit is outside [day 0, day 20) and the fourth has no
+	 * churn_lines (off the first-parent line) */
+	text t = { 0 };
+	static const char *const ch[][2] = {
+		{ "5", "\"churn_lines\":12,\"additions\":100" },
+		{ "9", "\"churn_lines\":8,\"additions\":50" },
+		{ "25", "\"churn_lines\":90,\"additions\":90" },
+		{ "6", "\"additions\":1000" },
+	};
+	for (int i = 0; i < 4; i++)
+		add(&t, "{\"time\":%lld,\"object\":\"commit:acme/api@x%d\","
+		    "\"activity\":\"committed\",\"actor\":\"a\",\"attrs\":"
+		    "{\"paths\":\"a.c\",%s}}\n", T0 + atoll(ch[i][0]) * DAY, i,
+		    ch[i][1]);
+	load(&f, t.s);
+	free(t.s);
+	n = 0;
+	uint8_t none[1] = { 0 };
+	assert_int_equal(orgmri_health_files(f.model, none, T0, T0 + 20 * DAY,
+	                                     NULL, rows, 8, &n, &err), 0);
+	assert_string_equal(rows[4].name, "code churn");
+	assert_near(rows[4].value, 20.0 / 150.0, 1e-12);
+	assert_true(rows[4].concern);            /* above 10 % */
+	assert_non_null(strstr(rows[4].detail, "20 lines rewritten"));
+	orgmri_rework rw;
+	assert_int_equal(orgmri_rework_compute(f.model, NULL, &rw, &err), 0);
+	assert_int_equal(rw.line_churn_available, 1);
+	assert_int_equal(rw.line_churn_commits, 3);
+	assert_int_equal(rw.lines_rewritten, 110);
+	assert_int_equal(rw.lines_added, 240);
 	unload(&f);
 
 	/* without paths, codeowners or parents: every row n/a, named */
@@ -479,7 +515,7 @@ static void test_health_rows(void **state)
 	uint8_t one[1] = { 1 };
 	assert_int_equal(orgmri_health_files(f.model, one, INT64_MIN, INT64_MAX,
 	                                     NULL, rows, 8, &n, &err), 0);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 	for (size_t i = 0; i < n; i++) {
 		assert_true(isnan(rows[i].value));
 		assert_false(rows[i].concern);
