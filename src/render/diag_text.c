@@ -42,7 +42,10 @@ char *orgmri_format_value(double v, const char *unit, char *buf, size_t size)
 		else
 			snprintf(buf, size, "%.1f h", v);
 	} else if (strcmp(unit, "%") == 0) {
-		snprintf(buf, size, "%.0f%%", 100 * v);
+		/* small shares keep a decimal: 0.24% is not 0% */
+		double p = 100 * v;
+		snprintf(buf, size, p != 0 && fabs(p) < 9.95 ? "%.1f%%" : "%.0f%%",
+		         p);
 	} else if (fabs(v) >= 100 || v == floor(v)) {
 		snprintf(buf, size, "%.0f%s%s", v, unit[0] ? " " : "", unit);
 	} else {
