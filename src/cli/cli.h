@@ -103,5 +103,6 @@ extern const cli_command cmd_stages;
 extern const cli_command cmd_flow;
 extern const cli_command cmd_people;
 extern const cli_command cmd_rework;
+extern const cli_command cmd_metrics;
 
 #endif

@@ -159,13 +159,13 @@ static void free_result(void *res)
 	orgmri_people_free(res);
 }
 
-static const metrics_family family = {
+const metrics_family metrics_family_people = {
 	&cmd_people, "pr", compute, free_result, render
 };
 
 static int run(cli_ctx *ctx, int argc, char **argv)
 {
-	return metrics_run(ctx, argc, argv, &family);
+	return metrics_run(ctx, argc, argv, &metrics_family_people);
 }
 
 const cli_command cmd_people = {

@@ -142,13 +142,13 @@ static void free_result(void *res)
 	free(res);
 }
 
-static const metrics_family family = {
+const metrics_family metrics_family_rework = {
 	&cmd_rework, "pr", compute, free_result, render
 };
 
 static int run(cli_ctx *ctx, int argc, char **argv)
 {
-	return metrics_run(ctx, argc, argv, &family);
+	return metrics_run(ctx, argc, argv, &metrics_family_rework);
 }
 
 const cli_command cmd_rework = {
@@ -157,8 +157,10 @@ const cli_command cmd_rework = {
 	"\n"
 	"Review iterations (changes requested, pushes after the first review),\n"
 	"reverted commits, reopened changes and issues, backwards status moves,\n"
-	"hotfix deployments, file-level churn within 21 days (needs commit\n"
-	"`paths` from the git adapter).  Definitions: docs/metrics.md.\n"
+	"hotfix deployments, churn within 21 days: per file (needs commit\n"
+	"`paths` from the git adapter) and per line (lines rewritten within 21\n"
+	"days of being written per line added; needs `churn_lines`, git\n"
+	"ingested with diffs).  Definitions: docs/metrics.md.\n"
 	"\n"
 	"  --cohort ai                 split into AI-assisted and other\n"
 	"  --since, --until, --team, --repo, --format text|json|csv, -o FILE\n",

@@ -214,13 +214,13 @@ static void free_result(void *res)
 	orgmri_stages_free(res);
 }
 
-static const metrics_family family = {
+const metrics_family metrics_family_stages = {
 	&cmd_stages, "pr", compute, free_result, render
 };
 
 static int run(cli_ctx *ctx, int argc, char **argv)
 {
-	return metrics_run(ctx, argc, argv, &family);
+	return metrics_run(ctx, argc, argv, &metrics_family_stages);
 }
 
 const cli_command cmd_stages = {

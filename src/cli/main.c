@@ -20,7 +20,8 @@ static const cli_command *const commands[] = {
 	&cmd_scan,
 	&cmd_compare,
 	&cmd_report,
-	/* one metric family each */
+	/* the metric families: all at once, or one each */
+	&cmd_metrics,
 	&cmd_dora,
 	&cmd_stages,
 	&cmd_flow,

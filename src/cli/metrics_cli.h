@@ -66,6 +66,11 @@ typedef struct metrics_family {
 int metrics_run(cli_ctx *ctx, int argc, char **argv,
                 const metrics_family *fam);
 
+/* The families, for `orgmri metrics` (cmd_metrics.c), in its order. */
+extern const metrics_family metrics_family_dora, metrics_family_stages,
+                            metrics_family_flow, metrics_family_people,
+                            metrics_family_rework;
+
 /* The filter from the common options and a cohort. */
 orgmri_filter metrics_filter(const cli_ctx *ctx, orgmri_cohort cohort);
 
