@@ -149,9 +149,14 @@ typedef struct orgmri_sim_model {
 	const double *arrival_times;
 	size_t narrivals;
 
-	/* Deployment: a train leaves after each interval (resampled, hours,
-	 * times cadence_scale) and takes up to batch_max merged items
-	 * (0 = all).  No intervals = items are done at merge. */
+	/* Deployment: with deploy_waits and batch_max == 0, a merged item
+	 * reaches production after a resampled observed wait (hours, times
+	 * cadence_scale).  Otherwise a train leaves after each interval
+	 * (resampled, hours, times cadence_scale) and takes up to batch_max
+	 * merged items (0 = all).  Trains also run alongside the waits, to
+	 * count deployments and incidents.  Neither = done at merge. */
+	const double *deploy_waits;
+	size_t ndeploy_waits;
 	const double *deploy_intervals;
 	size_t ndeploy_intervals;
 	double cadence_scale;
@@ -188,6 +193,7 @@ typedef struct orgmri_sim_calibration {
 	double rework_p50;             /* hours per loop */
 	size_t ndeploys;
 	double deploys_per_week, deploy_interval_p50;
+	double deploy_wait_p50, deploy_wait_p85;  /* merge -> production, h */
 	size_t nincidents;
 	void *internal;                /* owned arrays */
 } orgmri_sim_calibration;

@@ -102,8 +102,10 @@ static void print_calibration_text(FILE *fp, const orgmri_sim_calibration *c)
 	for (int s = 0; s < ORGMRI_SIM_NSTAGES; s++) {
 		const orgmri_sim_stage_fit *f = &c->fit[s];
 		if (s == ORGMRI_STAGE_DEPLOY) {
-			fprintf(fp, "%-9s %6zu %6.2f %7s (a deployment train, below)\n",
-			        orgmri_sim_stage_name(s), f->visits, f->share, "-");
+			fprintf(fp, "%-9s %6zu %6.2f %7s %8.1fh %8.1fh  (merge -> "
+			        "production wait)\n", orgmri_sim_stage_name(s),
+			        f->visits, f->share, "-", c->deploy_wait_p50,
+			        c->deploy_wait_p85);
 			continue;
 		}
 		fprintf(fp, "%-9s %6zu %6.2f %7d %8.1fh %8.1fh %8.1fh %8.1fh "
@@ -179,6 +181,9 @@ static json_t *calibration_json(const orgmri_sim_calibration *c)
 	json_object_set_new(d, "per_week", json_real(c->deploys_per_week));
 	json_object_set_new(d, "interval_p50_hours",
 	                    json_real(c->deploy_interval_p50));
+	json_object_set_new(d, "waits", json_integer((json_int_t)m->ndeploy_waits));
+	json_object_set_new(d, "wait_p50_hours", json_real(c->deploy_wait_p50));
+	json_object_set_new(d, "wait_p85_hours", json_real(c->deploy_wait_p85));
 	json_object_set_new(o, "deployments", d);
 	json_t *inc = json_object();
 	json_object_set_new(inc, "count", json_integer((json_int_t)c->nincidents));

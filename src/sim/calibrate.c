@@ -22,8 +22,10 @@
  *    visited, its risk tier, rework loops and size), resampled whole so
  *    that correlations between them survive;
  *  - rework: hours per loop (rework hours / loops);
- *  - deployment cadence: intervals between production deployments;
- *    incidents per deployment.
+ *  - deployment: the observed merge -> production waits of the changes
+ *    deployed in the window (what a merged change waits for), and the
+ *    intervals between production deployments (the train, used with a
+ *    batch limit and to count deployments); incidents per deployment.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -69,6 +71,7 @@ typedef struct owned {
 	orgmri_sim_profile *profiles;
 	double *rework;
 	double *deploy_intervals;
+	double *deploy_waits;
 } owned;
 
 /* One visit of a stage, for the work-time decomposition. */
@@ -308,10 +311,38 @@ static int fit_routing(const orgmri_sim_input *in, orgmri_sim_calibration *cal,
 	return 0;
 }
 
+/* The merge -> production waits of the changes deployed in the window. */
+static int fit_deploy_waits(const orgmri_sim_input *in,
+                            orgmri_sim_calibration *cal, owned *own)
+{
+	size_t n = 0;
+	own->deploy_waits = malloc((in->nitems ? in->nitems : 1) * sizeof(double));
+	if (!own->deploy_waits)
+		return ORGMRI_ENOMEM;
+	for (size_t i = 0; i < in->nitems; i++)
+		if (in->items[i].end[ORGMRI_STAGE_DEPLOY] &&
+		    in->items[i].span[ORGMRI_STAGE_DEPLOY] >= 0)
+			own->deploy_waits[n++] = in->items[i].span[ORGMRI_STAGE_DEPLOY];
+	double *tmp = malloc((n ? n : 1) * sizeof(double));
+	if (!tmp)
+		return ORGMRI_ENOMEM;
+	memcpy(tmp, own->deploy_waits, n * sizeof(double));
+	sim_sort(tmp, n);
+	cal->deploy_wait_p50 = sim_quantile(tmp, n, 0.5);
+	cal->deploy_wait_p85 = sim_quantile(tmp, n, 0.85);
+	free(tmp);
+	cal->model.deploy_waits = own->deploy_waits;
+	cal->model.ndeploy_waits = n;
+	return 0;
+}
+
 static int fit_deploys(const orgmri_sim_input *in, double weeks,
                        orgmri_sim_calibration *cal, owned *own)
 {
 	size_t n = in->ndeploys;
+	int rc = fit_deploy_waits(in, cal, own);
+	if (rc)
+		return rc;
 	cal->ndeploys = n;
 	cal->nincidents = in->nincidents;
 	cal->deploys_per_week = weeks > 0 ? (double)n / weeks : 0;
@@ -412,6 +443,7 @@ void orgmri_sim_calibration_free(orgmri_sim_calibration *cal)
 		free(own->profiles);
 		free(own->rework);
 		free(own->deploy_intervals);
+		free(own->deploy_waits);
 		free(own);
 	}
 	memset(cal, 0, sizeof(*cal));
