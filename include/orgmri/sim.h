@@ -181,7 +181,9 @@ typedef struct orgmri_sim_stage_fit {
 
 typedef struct orgmri_sim_calibration {
 	orgmri_sim_model model;        /* the baseline */
-	size_t nitems;                 /* items used */
+	size_t nitems;                 /* items used (in progress in the
+	                                  window) */
+	size_t narrivals;              /* of them, arrived in the window */
 	double weeks;                  /* length of the input window */
 	double rate_mean;              /* arrivals per week */
 	double rate_a, rate_b;         /* least squares rate = a + b * week */
@@ -298,6 +300,33 @@ int orgmri_sim_migration(const orgmri_sim_model *model,
  * lambda and service rate mu per server (same time unit), or -1 when
  * unstable (lambda >= c * mu). */
 double orgmri_sim_erlang_c_wait(double lambda, double mu, int c);
+
+/* ---- backtest ---------------------------------------------------------- */
+
+/* A later period's actual changes, to compare a calibrated model with. */
+typedef struct orgmri_sim_backtest {
+	double *arrivals;        /* hours since from - warmup, sorted (owned) */
+	size_t narrivals;        /* arrivals in [from - warmup, to) */
+	size_t changes;          /* changes that arrived in [from, to) */
+	size_t finished;         /* of them, done: their lead time is known */
+	double actual_p50, actual_p85;   /* hours, done - arrival */
+	double warmup_weeks, horizon_weeks;
+} orgmri_sim_backtest;
+
+/*
+ * From `all` (the history read without an `until` bound, so later stages
+ * are known), collect the changes that arrived in [from, to) and their
+ * actual lead times, and the arrival times in [from - warmup_weeks, to)
+ * that drive the simulation.  Free with orgmri_sim_backtest_free.
+ */
+int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
+                                int64_t to, double warmup_weeks,
+                                orgmri_sim_backtest *bt, orgmri_error *err);
+/* Make *m simulate the backtest period with its actual arrivals: the
+ * model borrows bt->arrivals (keep bt alive while m is used). */
+void orgmri_sim_backtest_apply(const orgmri_sim_backtest *bt,
+                               orgmri_sim_model *m);
+void orgmri_sim_backtest_free(orgmri_sim_backtest *bt);
 
 /* ---- forecasts --------------------------------------------------------- */
 

@@ -65,6 +65,13 @@ const char *orgmri_sim_tier_name(int tier)
 	return tier >= 0 && tier < ORGMRI_SIM_NTIERS ? tier_names[tier] : NULL;
 }
 
+/* Whether time x (ms) lies in the input window: the calibration uses the
+ * stage visits that ended in it and the arrivals that fell in it. */
+static int in_window(const orgmri_sim_input *in, int64_t x)
+{
+	return x >= in->start && x < in->end;
+}
+
 /* Arrays the calibration owns. */
 typedef struct owned {
 	double *samples[NS];
@@ -161,7 +168,7 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 		goto oom;
 	for (size_t i = 0; i < in->nitems; i++) {
 		const orgmri_sim_item *it = &in->items[i];
-		if (!it->end[s] || it->span[s] < 0)
+		if (!it->end[s] || it->span[s] < 0 || !in_window(in, it->end[s]))
 			continue;
 		int64_t len = (int64_t)llround(it->span[s] * MS_PER_HOUR);
 		v[n] = (visit){ it->end[s] - len, it->end[s], it->actor[s],
@@ -171,7 +178,7 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 		n++;
 	}
 	fit->visits = n;
-	fit->share = in->nitems ? (double)n / (double)in->nitems : 0;
+	fit->share = cal->nitems ? (double)n / (double)cal->nitems : 0;
 	qsort(v, n, sizeof(*v), cmp_visit);
 	double cap = weekly_capacity(v, n, in->start, &fit->capacity_weeks, &fail);
 	if (fail)
@@ -231,14 +238,18 @@ static void fit_arrivals(const orgmri_sim_input *in, double weeks,
                          orgmri_sim_calibration *cal, double *counts,
                          size_t nweeks)
 {
-	size_t whole = (size_t)floor(weeks);
+	size_t whole = (size_t)floor(weeks), n = 0;
 	memset(counts, 0, nweeks * sizeof(double));
 	for (size_t i = 0; i < in->nitems; i++) {
+		if (!in_window(in, in->items[i].arrival))
+			continue;
+		n++;
 		int64_t w = (in->items[i].arrival - in->start) / (int64_t)MS_PER_WEEK;
 		if (w >= 0 && (size_t)w < nweeks)
 			counts[w] += 1;
 	}
-	cal->rate_mean = weeks > 0 ? (double)in->nitems / weeks : 0;
+	cal->narrivals = n;
+	cal->rate_mean = weeks > 0 ? (double)n / weeks : 0;
 	cal->rate_a = cal->rate_mean;
 	cal->rate_b = 0;
 	if (whole < 2)
@@ -271,7 +282,8 @@ static int fit_routing(const orgmri_sim_input *in, orgmri_sim_calibration *cal,
 		cal->tier_n[it->tier < ORGMRI_SIM_NTIERS ? it->tier : 1]++;
 		if (it->end[ORGMRI_STAGE_SECURITY])
 			sec[it->tier < ORGMRI_SIM_NTIERS ? it->tier : 1]++;
-		if (it->end[ORGMRI_STAGE_REVIEW]) {
+		if (it->end[ORGMRI_STAGE_REVIEW] &&
+		    in_window(in, it->end[ORGMRI_STAGE_REVIEW])) {
 			reviewed++;
 			if (it->rework_loops) {
 				reworked++;
@@ -280,7 +292,7 @@ static int fit_routing(const orgmri_sim_input *in, orgmri_sim_calibration *cal,
 					own->rework[nr++] = it->rework_hours / it->rework_loops;
 			}
 		}
-		if (!it->done)
+		if (!it->done || !in_window(in, it->done))
 			continue;   /* unfinished: its later stages are unknown */
 		orgmri_sim_profile *p = &own->profiles[np++];
 		p->visits = 0;
@@ -321,6 +333,7 @@ static int fit_deploy_waits(const orgmri_sim_input *in,
 		return ORGMRI_ENOMEM;
 	for (size_t i = 0; i < in->nitems; i++)
 		if (in->items[i].end[ORGMRI_STAGE_DEPLOY] &&
+		    in_window(in, in->items[i].end[ORGMRI_STAGE_DEPLOY]) &&
 		    in->items[i].span[ORGMRI_STAGE_DEPLOY] >= 0)
 			own->deploy_waits[n++] = in->items[i].span[ORGMRI_STAGE_DEPLOY];
 	double *tmp = malloc((n ? n : 1) * sizeof(double));
@@ -413,7 +426,8 @@ int orgmri_sim_calibrate(const orgmri_sim_input *in,
 			cal->fit[s].visits = 0;
 	}
 	for (size_t i = 0; i < in->nitems && !rc; i++)
-		if (in->items[i].end[ORGMRI_STAGE_DEPLOY])
+		if (in->items[i].end[ORGMRI_STAGE_DEPLOY] &&
+		    in_window(in, in->items[i].end[ORGMRI_STAGE_DEPLOY]))
 			cal->fit[ORGMRI_STAGE_DEPLOY].visits++;
 	cal->fit[ORGMRI_STAGE_DEPLOY].share =
 		(double)cal->fit[ORGMRI_STAGE_DEPLOY].visits / (double)in->nitems;

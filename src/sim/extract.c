@@ -24,7 +24,16 @@
  *
  * A stage counts as visited when both ends exist and end >= start.
  * Closed, unmerged changes are abandoned work and left out; open ones are
- * kept as unfinished (done = 0).  A change seen only in git history (a
+ * kept as unfinished (done = 0).
+ *
+ * The window [since, until) is the history as it was known at `until`:
+ * events at or after `until` are not read (a change merged later is still
+ * open, its later stages unvisited), and the changes kept are those in
+ * progress at some time in the window: arrived before `until`, and done
+ * at or after `since` or not done.  Calibration then uses the stage
+ * visits that ended in the window and counts as arrivals the changes that
+ * arrived in it, so that a change's long stage is neither cut off at the
+ * end of the window nor lost because the change started before it.  A change seen only in git history (a
  * merge or squash commit: merged, never opened) counts as opened when it
  * merged, so its coding runs from its first commit to the merge.
  */
@@ -161,6 +170,7 @@ typedef struct facts {
 	uint32_t merger, coder, deployer;
 	uint32_t loops, size, files;
 	int64_t rework_ms, pending_change;
+	int64_t until;   /* events at or after this are not known yet */
 	int closed, sensitive, own_size;
 } facts;
 
@@ -170,6 +180,8 @@ static void change_event(const orgmri_table *t, const ids *d, size_t e,
 	uint32_t a = t->ev_activity[e], who = t->ev_actor[e];
 	int64_t ts = t->ev_time[e];
 	int bot = who && t->person_bot[who];
+	if (ts >= f->until)
+		return;
 	if (f->pending_change && (a == d->a_pushed || a == d->a_ready ||
 	                          a == d->a_requested)) {
 		f->rework_ms += ts - f->pending_change;
@@ -243,7 +255,8 @@ static void linked_object(const orgmri_table *t, const ids *d, uint32_t o,
 	uint32_t type = t->obj_type[o];
 	if (type == d->t_deploy && f->merged) {
 		int64_t at = deployed_at(t, o, d);
-		if (at && at >= f->merged && (!f->deployed || at < f->deployed)) {
+		if (at && at >= f->merged && at < f->until &&
+		    (!f->deployed || at < f->deployed)) {
 			f->deployed = at;
 			uint32_t e = t->obj_first[o];
 			while (e < t->obj_first[o + 1] && t->ev_time[e] != at)
@@ -262,9 +275,11 @@ static void linked_object(const orgmri_table *t, const ids *d, uint32_t o,
 		if (a == d->a_authored)
 			break;
 	}
-	if (authored && (!f->first_commit || authored < f->first_commit))
+	if (authored && authored < f->until &&
+	    (!f->first_commit || authored < f->first_commit))
 		f->first_commit = authored;
-	if (!f->own_size) {   /* size from commits when the change has none */
+	if (!f->own_size && authored < f->until) {   /* size from commits
+	                                               when the change has none */
 		for (uint32_t e = t->obj_first[o]; e < t->obj_first[o + 1]; e++)
 			if (t->ev_activity[e] == d->a_authored) {
 				f->files += attr_u32(t, e, d->k_files);
@@ -370,6 +385,7 @@ int orgmri_sim_input_from_table(const orgmri_table *t, int64_t since,
 			continue;
 		facts f;
 		memset(&f, 0, sizeof(f));
+		f.until = until;
 		for (uint32_t e = t->obj_first[o]; e < t->obj_first[o + 1]; e++)
 			change_event(t, &d, e, &f);
 		if (!f.opened && f.merged)   /* seen only in git history */
@@ -379,8 +395,8 @@ int orgmri_sim_input_from_table(const orgmri_table *t, int64_t since,
 		each_link(t, &d, o, &f, 0);
 		orgmri_sim_item it;
 		build_item(&f, &it);
-		if (it.arrival < since || it.arrival >= until)
-			continue;
+		if (it.arrival >= until || (it.done && it.done < since))
+			continue;   /* not in progress in the window */
 		if (in->nitems == cap) {
 			size_t c = cap ? cap * 2 : 256;
 			orgmri_sim_item *v = orgmri_reallocarray(in->items, c,
