@@ -24,7 +24,10 @@
  *
  * A stage counts as visited when both ends exist and end >= start.
  * Closed, unmerged changes are abandoned work and left out; open ones are
- * kept as unfinished (done = 0).
+ * kept as unfinished (done = 0).  When the history links production
+ * deployments to changes or commits, a merged change not yet deployed is
+ * unfinished too (it waits for a deployment); with no such links a change
+ * is done when merged.
  *
  * The window [since, until) is the history as it was known at `until`:
  * events at or after `until` are not read (a change merged later is still
@@ -300,7 +303,23 @@ static void set_stage(orgmri_sim_item *it, int s, int64_t start,
 	it->actor[s] = actor;
 }
 
-static void build_item(const facts *f, orgmri_sim_item *it)
+/* Whether some production deployment before `until` is linked to a
+ * change or commit: then changes are done when deployed, not merged. */
+static int deploys_tracked(const orgmri_table *t, const ids *d, int64_t until)
+{
+	for (uint32_t o = 0; o < t->nobjects; o++) {
+		if (t->obj_type[o] != d->t_deploy ||
+		    (t->link_first[o] == t->link_first[o + 1] &&
+		     t->rlink_first[o] == t->rlink_first[o + 1]))
+			continue;
+		int64_t at = deployed_at(t, o, d);
+		if (at && at < until)
+			return 1;
+	}
+	return 0;
+}
+
+static void build_item(const facts *f, int tracked, orgmri_sim_item *it)
 {
 	memset(it, 0, sizeof(*it));
 	for (int s = 0; s < ORGMRI_SIM_NSTAGES; s++)
@@ -317,7 +336,7 @@ static void build_item(const facts *f, orgmri_sim_item *it)
 	set_stage(it, ORGMRI_STAGE_MERGE, mstart, f->merged, f->merger);
 	set_stage(it, ORGMRI_STAGE_DEPLOY, f->merged, f->deployed, f->deployer);
 	it->arrival = it->end[ORGMRI_STAGE_CODING] ? f->first_commit : ready;
-	it->done = f->deployed ? f->deployed : f->merged;
+	it->done = f->deployed ? f->deployed : tracked ? 0 : f->merged;
 	it->rework_loops = it->end[ORGMRI_STAGE_REVIEW] ? f->loops : 0;
 	it->rework_hours = (double)f->rework_ms / MS_PER_HOUR;
 	it->size = f->size;
@@ -377,6 +396,7 @@ int orgmri_sim_input_from_table(const orgmri_table *t, int64_t since,
 	ids d;
 	memset(in, 0, sizeof(*in));
 	find_ids(t, &d);
+	int tracked = d.t_deploy != ORGMRI_NONE && deploys_tracked(t, &d, until);
 	size_t cap = 0;
 	int rc = 0;
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
@@ -394,7 +414,7 @@ int orgmri_sim_input_from_table(const orgmri_table *t, int64_t since,
 			continue;
 		each_link(t, &d, o, &f, 0);
 		orgmri_sim_item it;
-		build_item(&f, &it);
+		build_item(&f, tracked, &it);
 		if (it.arrival >= until || (it.done && it.done < since))
 			continue;   /* not in progress in the window */
 		if (in->nitems == cap) {
