@@ -310,6 +310,9 @@ typedef struct orgmri_sim_backtest {
 	size_t changes;          /* changes that arrived in [from, to) */
 	size_t finished;         /* of them, done: their lead time is known */
 	double actual_p50, actual_p85;   /* hours, done - arrival */
+	double actual_p50_lo, actual_p50_hi;   /* about 95% interval of the
+	                                          actual median (order
+	                                          statistics) */
 	double warmup_weeks, horizon_weeks;
 } orgmri_sim_backtest;
 

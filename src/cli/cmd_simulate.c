@@ -411,9 +411,10 @@ static void print_backtest_text(FILE *fp, const backtest_out *b,
 	        orgmri_time_format(b->to, t2), b->bt.narrivals,
 	        b->bt.warmup_weeks);
 	fprintf(fp, "  median lead time  predicted %.1f h [%.1f, %.1f], actual "
-	        "%.1f h (%zu of %zu changes done), error %+.1f%%\n",
+	        "%.1f h [%.1f, %.1f] (%zu of %zu changes done), error %+.1f%%\n",
 	        r->res.lead_p50.mean, r->res.lead_p50.lo, r->res.lead_p50.hi,
-	        b->bt.actual_p50, b->bt.finished, b->bt.changes,
+	        b->bt.actual_p50, b->bt.actual_p50_lo, b->bt.actual_p50_hi,
+	        b->bt.finished, b->bt.changes,
 	        100 * backtest_error(b, r));
 	fprintf(fp, "  constraint        predicted %s, actual %s (calibrated on "
 	        "the predicted period)\n", stage_or_none(r->res.constraint),
@@ -433,6 +434,8 @@ static json_t *backtest_json(const backtest_out *b, const run_out *r)
 	json_object_set_new(o, "changes", json_integer((json_int_t)b->bt.changes));
 	json_object_set_new(o, "finished", json_integer((json_int_t)b->bt.finished));
 	json_object_set_new(o, "actual_p50_hours", json_real(b->bt.actual_p50));
+	json_object_set_new(o, "actual_p50_interval_hours",
+	                    json_pack("[ff]", b->bt.actual_p50_lo, b->bt.actual_p50_hi));
 	json_object_set_new(o, "actual_p85_hours", json_real(b->bt.actual_p85));
 	json_object_set_new(o, "predicted_p50_hours", stat_json(r->res.lead_p50));
 	json_object_set_new(o, "predicted_p85_hours", stat_json(r->res.lead_p85));

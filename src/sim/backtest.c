@@ -18,6 +18,7 @@
  *    unfinished.  It is an error when none is done, or when more than
  *    520 weeks would be simulated (the engine's limit).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,20 @@ int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
 	bt->finished = nl;
 	bt->actual_p50 = sim_quantile(leads, nl, 0.50);
 	bt->actual_p85 = sim_quantile(leads, nl, 0.85);
+	/* how precisely the actual median is known: the order statistics
+	 * x(j) <= median <= x(k) that cover it with about 95% probability,
+	 * j, k = n/2 -+ 1.96 sqrt(n)/2 (normal approximation to the
+	 * binomial), 1-based and clipped to 1..n */
+	if (nl) {
+		double h = 0.98 * sqrt((double)nl);
+		double j = floor((double)nl / 2 - h), k = ceil((double)nl / 2 + h + 1);
+		if (j < 1)
+			j = 1;
+		if (k > (double)nl)
+			k = (double)nl;
+		bt->actual_p50_lo = leads[(size_t)j - 1];
+		bt->actual_p50_hi = leads[(size_t)k - 1];
+	}
 	bt->warmup_weeks = warmup_weeks;
 	bt->horizon_weeks = (double)(to - start) /
 	                    (ORGMRI_SIM_HOURS_PER_WEEK * MS_PER_HOUR);

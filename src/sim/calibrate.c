@@ -20,7 +20,8 @@
  *    (work - rework hours) / (loops + 1);
  *  - routing: each finished item becomes a profile (the stages it
  *    visited, its risk tier, rework loops and size), resampled whole so
- *    that correlations between them survive;
+ *    that correlations between them survive; the share of items ending
+ *    each stage in the window is the fallback when none finished;
  *  - rework: hours per loop (rework hours / loops);
  *  - deployment: the observed merge -> production waits of the changes
  *    deployed in the window (what a merged change waits for), and the
@@ -433,6 +434,11 @@ int orgmri_sim_calibrate(const orgmri_sim_input *in,
 		(double)cal->fit[ORGMRI_STAGE_DEPLOY].visits / (double)in->nitems;
 	if (!rc)
 		rc = fit_routing(in, cal, own);
+	/* no change finished in the window, so no whole profile: items visit
+	 * each stage with the share of changes seen ending it in the window
+	 * (without this they would visit nothing and take no time) */
+	for (int s = 0; s < NS && !rc; s++)
+		m->p_visit[s] = cal->fit[s].share > 1 ? 1 : cal->fit[s].share;
 	if (!rc)
 		rc = fit_deploys(in, weeks, cal, own);
 	m->horizon_weeks = weeks < 4 ? 4 : ceil(weeks);
