@@ -426,7 +426,8 @@ static json_t *backtest_json(const backtest_out *b, const run_out *r)
 	char t[ORGMRI_TIME_BUFSZ];
 	json_t *o = json_object();
 	json_object_set_new(o, "calibrated_since", b->since == INT64_MIN ?
-	                    json_null() : json_string(orgmri_time_format(b->since, t)));
+	                    json_null() :
+	                    json_string(orgmri_time_format(b->since, t)));
 	json_object_set_new(o, "from", json_string(orgmri_time_format(b->from, t)));
 	json_object_set_new(o, "to", json_string(orgmri_time_format(b->to, t)));
 	json_object_set_new(o, "warmup_weeks", json_real(b->bt.warmup_weeks));
@@ -435,7 +436,8 @@ static json_t *backtest_json(const backtest_out *b, const run_out *r)
 	json_object_set_new(o, "finished", json_integer((json_int_t)b->bt.finished));
 	json_object_set_new(o, "actual_p50_hours", json_real(b->bt.actual_p50));
 	json_object_set_new(o, "actual_p50_interval_hours",
-	                    json_pack("[ff]", b->bt.actual_p50_lo, b->bt.actual_p50_hi));
+	                    json_pack("[ff]", b->bt.actual_p50_lo,
+	                              b->bt.actual_p50_hi));
 	json_object_set_new(o, "actual_p85_hours", json_real(b->bt.actual_p85));
 	json_object_set_new(o, "predicted_p50_hours", stat_json(r->res.lead_p50));
 	json_object_set_new(o, "predicted_p85_hours", stat_json(r->res.lead_p85));

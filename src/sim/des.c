@@ -13,8 +13,9 @@
  * batch limit, for a resampled observed wait (a delay, no queue); else
  * for the next deployment train, which leaves after a resampled interval
  * and takes up to batch_max items.  Trains run in both cases (they count
- * deployments and incidents).  An optional CONWIP limit holds arriving items in a backlog until
- * fewer than `wip` items are between coding and merge.
+ * deployments and incidents).  An optional CONWIP limit holds arriving
+ * items in a backlog until fewer than `wip` items are between coding and
+ * merge.
  *
  * The future event list is a binary min-heap on time; events are 16 bytes
  * and nothing is allocated per event.  Every replication has its own

@@ -24,10 +24,10 @@
  *
  * A stage counts as visited when both ends exist and end >= start.
  * Closed, unmerged changes are abandoned work and left out; open ones are
- * kept as unfinished (done = 0).  When the history links production
- * deployments to changes or commits, a merged change not yet deployed is
- * unfinished too (it waits for a deployment); with no such links a change
- * is done when merged.
+ * kept as unfinished (done = 0).  When deployments of changes are
+ * recorded (a production deployment linked to a change or to a commit of
+ * one), a merged change not yet deployed is unfinished too (it waits for
+ * a deployment); when none is, a change is done when merged.
  *
  * The window [since, until) is the history as it was known at `until`:
  * events at or after `until` are not read (a change merged later is still
@@ -36,9 +36,11 @@
  * at or after `since` or not done.  Calibration then uses the stage
  * visits that ended in the window and counts as arrivals the changes that
  * arrived in it, so that a change's long stage is neither cut off at the
- * end of the window nor lost because the change started before it.  A change seen only in git history (a
- * merge or squash commit: merged, never opened) counts as opened when it
- * merged, so its coding runs from its first commit to the merge.
+ * end of the window nor lost because the change started before it.
+ *
+ * A change seen only in git history (a merge or squash commit: merged,
+ * never opened) counts as opened when it merged, so its coding runs from
+ * its first commit to the merge (and it is unknown before its merge).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -281,8 +283,8 @@ static void linked_object(const orgmri_table *t, const ids *d, uint32_t o,
 	if (authored && authored < f->until &&
 	    (!f->first_commit || authored < f->first_commit))
 		f->first_commit = authored;
-	if (!f->own_size && authored < f->until) {   /* size from commits
-	                                               when the change has none */
+	/* size from the commits when the change has none */
+	if (!f->own_size && authored < f->until) {
 		for (uint32_t e = t->obj_first[o]; e < t->obj_first[o + 1]; e++)
 			if (t->ev_activity[e] == d->a_authored) {
 				f->files += attr_u32(t, e, d->k_files);
@@ -301,22 +303,6 @@ static void set_stage(orgmri_sim_item *it, int s, int64_t start,
 	it->end[s] = end;
 	it->span[s] = (double)(end - start) / MS_PER_HOUR;
 	it->actor[s] = actor;
-}
-
-/* Whether some production deployment before `until` is linked to a
- * change or commit: then changes are done when deployed, not merged. */
-static int deploys_tracked(const orgmri_table *t, const ids *d, int64_t until)
-{
-	for (uint32_t o = 0; o < t->nobjects; o++) {
-		if (t->obj_type[o] != d->t_deploy ||
-		    (t->link_first[o] == t->link_first[o + 1] &&
-		     t->rlink_first[o] == t->rlink_first[o + 1]))
-			continue;
-		int64_t at = deployed_at(t, o, d);
-		if (at && at < until)
-			return 1;
-	}
-	return 0;
 }
 
 static void build_item(const facts *f, int tracked, orgmri_sim_item *it)
@@ -343,6 +329,46 @@ static void build_item(const facts *f, int tracked, orgmri_sim_item *it)
 	it->files = f->files;
 	it->sensitive = (uint8_t)f->sensitive;
 	it->tier = (uint8_t)orgmri_sim_tier(f->size, f->files, f->sensitive);
+}
+
+/* Whether object o is a change, or a commit linked to one. */
+static int change_or_its_commit(const orgmri_table *t, const ids *d,
+                                uint32_t o)
+{
+	if (t->obj_type[o] == d->t_change)
+		return 1;
+	if (t->obj_type[o] != d->t_commit)
+		return 0;
+	for (uint32_t l = t->link_first[o]; l < t->link_first[o + 1]; l++)
+		if (t->obj_type[t->link_dst[l]] == d->t_change)
+			return 1;
+	for (uint32_t l = t->rlink_first[o]; l < t->rlink_first[o + 1]; l++)
+		if (t->obj_type[t->rlink_src[l]] == d->t_change)
+			return 1;
+	return 0;
+}
+
+/* Whether deployments of changes are recorded: some production deployment
+ * before `until` is linked to a change or to a commit of one.  Then a
+ * merged change not yet deployed is waiting for a deployment, not done
+ * (for every change of the store, including those that no deployment
+ * has shipped yet). */
+static int deploys_tracked(const orgmri_table *t, const ids *d, int64_t until)
+{
+	for (uint32_t o = 0; o < t->nobjects; o++) {
+		if (t->obj_type[o] != d->t_deploy)
+			continue;
+		int64_t at = deployed_at(t, o, d);
+		if (!at || at >= until)
+			continue;
+		for (uint32_t l = t->link_first[o]; l < t->link_first[o + 1]; l++)
+			if (change_or_its_commit(t, d, t->link_dst[l]))
+				return 1;
+		for (uint32_t l = t->rlink_first[o]; l < t->rlink_first[o + 1]; l++)
+			if (change_or_its_commit(t, d, t->rlink_src[l]))
+				return 1;
+	}
+	return 0;
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -396,7 +422,8 @@ int orgmri_sim_input_from_table(const orgmri_table *t, int64_t since,
 	ids d;
 	memset(in, 0, sizeof(*in));
 	find_ids(t, &d);
-	int tracked = d.t_deploy != ORGMRI_NONE && deploys_tracked(t, &d, until);
+	int tracked = d.t_deploy != ORGMRI_NONE && d.t_change != ORGMRI_NONE &&
+	              deploys_tracked(t, &d, until);
 	size_t cap = 0;
 	int rc = 0;
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
