@@ -9,8 +9,9 @@
 #
 #   bench/sim_backtest.sh [REPO_DIR...]
 #
-# Without arguments: the mirrors of libgit2, cli/cli and actions/checkout
-# under $ORGMRI_MIRRORS (default /work/.mirror/OWNER+NAME/repo); absent
+# Without arguments: the mirrors of libgit2, cli/cli, sharkdp/bat and
+# actions/checkout under $ORGMRI_MIRRORS (default
+# /work/.mirror/OWNER+NAME/repo, as the fetch tool leaves them); absent
 # ones are skipped, so it runs anywhere (CI has none).  Environment:
 # CAL_MONTHS (12), PRED_MONTHS (12), STEP_MONTHS (6), REPS (100).  Splits
 # start at the first whole month and step by STEP_MONTHS until the
@@ -31,7 +32,7 @@ BUILD=${ORGMRI_BENCH_BUILD:-$ROOT/build-bench}
 M=${ORGMRI_MIRRORS:-/work/.mirror}
 if [ $# -eq 0 ]; then
 	set -- "$M/libgit2+libgit2/repo" "$M/cli+cli/repo" \
-		"$M/actions+checkout/repo"
+		"$M/sharkdp+bat/repo" "$M/actions+checkout/repo"
 fi
 if [ -z "${ORGMRI:-}" ]; then
 	cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
