@@ -149,9 +149,14 @@ typedef struct orgmri_sim_model {
 	const double *arrival_times;
 	size_t narrivals;
 
-	/* Deployment: a train leaves after each interval (resampled, hours,
-	 * times cadence_scale) and takes up to batch_max merged items
-	 * (0 = all).  No intervals = items are done at merge. */
+	/* Deployment: with deploy_waits and batch_max == 0, a merged item
+	 * reaches production after a resampled observed wait (hours, times
+	 * cadence_scale).  Otherwise a train leaves after each interval
+	 * (resampled, hours, times cadence_scale) and takes up to batch_max
+	 * merged items (0 = all).  Trains also run alongside the waits, to
+	 * count deployments and incidents.  Neither = done at merge. */
+	const double *deploy_waits;
+	size_t ndeploy_waits;
 	const double *deploy_intervals;
 	size_t ndeploy_intervals;
 	double cadence_scale;
@@ -176,7 +181,9 @@ typedef struct orgmri_sim_stage_fit {
 
 typedef struct orgmri_sim_calibration {
 	orgmri_sim_model model;        /* the baseline */
-	size_t nitems;                 /* items used */
+	size_t nitems;                 /* items used (in progress in the
+	                                  window) */
+	size_t narrivals;              /* of them, arrived in the window */
 	double weeks;                  /* length of the input window */
 	double rate_mean;              /* arrivals per week */
 	double rate_a, rate_b;         /* least squares rate = a + b * week */
@@ -188,6 +195,7 @@ typedef struct orgmri_sim_calibration {
 	double rework_p50;             /* hours per loop */
 	size_t ndeploys;
 	double deploys_per_week, deploy_interval_p50;
+	double deploy_wait_p50, deploy_wait_p85;  /* merge -> production, h */
 	size_t nincidents;
 	void *internal;                /* owned arrays */
 } orgmri_sim_calibration;
@@ -292,6 +300,36 @@ int orgmri_sim_migration(const orgmri_sim_model *model,
  * lambda and service rate mu per server (same time unit), or -1 when
  * unstable (lambda >= c * mu). */
 double orgmri_sim_erlang_c_wait(double lambda, double mu, int c);
+
+/* ---- backtest ---------------------------------------------------------- */
+
+/* A later period's actual changes, to compare a calibrated model with. */
+typedef struct orgmri_sim_backtest {
+	double *arrivals;        /* hours since from - warmup, sorted (owned) */
+	size_t narrivals;        /* arrivals in [from - warmup, to) */
+	size_t changes;          /* changes that arrived in [from, to) */
+	size_t finished;         /* of them, done: their lead time is known */
+	double actual_p50, actual_p85;   /* hours, done - arrival */
+	double actual_p50_lo, actual_p50_hi;   /* about 95% interval of the
+	                                          actual median (order
+	                                          statistics) */
+	double warmup_weeks, horizon_weeks;
+} orgmri_sim_backtest;
+
+/*
+ * From `all` (the history read without an `until` bound, so later stages
+ * are known), collect the changes that arrived in [from, to) and their
+ * actual lead times, and the arrival times in [from - warmup_weeks, to)
+ * that drive the simulation.  Free with orgmri_sim_backtest_free.
+ */
+int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
+                                int64_t to, double warmup_weeks,
+                                orgmri_sim_backtest *bt, orgmri_error *err);
+/* Make *m simulate the backtest period with its actual arrivals: the
+ * model borrows bt->arrivals (keep bt alive while m is used). */
+void orgmri_sim_backtest_apply(const orgmri_sim_backtest *bt,
+                               orgmri_sim_model *m);
+void orgmri_sim_backtest_free(orgmri_sim_backtest *bt);
 
 /* ---- forecasts --------------------------------------------------------- */
 

@@ -16,7 +16,8 @@
 
 enum {
 	OPT_CALIBRATION = 2000, OPT_SCENARIO, OPT_SCENARIOS, OPT_REPS,
-	OPT_WEEKS, OPT_WARMUP, OPT_SEED, OPT_THREADS, OPT_MIGRATE, OPT_TREND
+	OPT_WEEKS, OPT_WARMUP, OPT_SEED, OPT_THREADS, OPT_MIGRATE, OPT_TREND,
+	OPT_BACKTEST
 };
 
 static const struct option sim_options[] = {
@@ -30,6 +31,7 @@ static const struct option sim_options[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "migrate", required_argument, NULL, OPT_MIGRATE },
 	{ "trend", no_argument, NULL, OPT_TREND },
+	{ "backtest", required_argument, NULL, OPT_BACKTEST },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -40,6 +42,7 @@ typedef struct sim_args {
 	const char *scenario_file;
 	long reps, weeks, warmup, threads, migrate;
 	unsigned long long seed;
+	int64_t backtest;   /* end of the predicted period, or 0 */
 } sim_args;
 
 static int parse_long(cli_ctx *ctx, const char *name, const char *arg,
@@ -69,6 +72,11 @@ static int on_option(cli_ctx *ctx, int opt, const char *arg, void *st)
 		a->scenario_text[a->nscenario_text++] = arg;
 		return 0;
 	case OPT_SCENARIOS: a->scenario_file = arg; return 0;
+	case OPT_BACKTEST:
+		if (cli_parse_time(arg, &a->backtest))
+			return cli_usage_error(ctx, "--backtest: expected a date "
+			                       "(YYYY-MM-DD or RFC 3339), got \"%s\"", arg);
+		return 0;
 	case OPT_REPS: return parse_long(ctx, "replications", arg, 1, 100000,
 	                                 &a->reps);
 	case OPT_WEEKS: return parse_long(ctx, "weeks", arg, 1, 520, &a->weeks);
@@ -92,8 +100,9 @@ static int on_option(cli_ctx *ctx, int opt, const char *arg, void *st)
 static void print_calibration_text(FILE *fp, const orgmri_sim_calibration *c)
 {
 	const orgmri_sim_model *m = &c->model;
-	fprintf(fp, "calibration: %zu changes over %.1f weeks\n", c->nitems,
-	        c->weeks);
+	fprintf(fp, "calibration: %zu changes over %.1f weeks (in progress in "
+	        "the window; %zu arrived in it)\n", c->nitems, c->weeks,
+	        c->narrivals);
 	fprintf(fp, "arrivals     %.2f per week (least squares: %.2f %+.3f per "
 	        "week)\n", c->rate_mean, c->rate_a, c->rate_b);
 	fprintf(fp, "\n%-9s %6s %6s %7s %9s %9s %9s %9s %8s\n", "stage",
@@ -102,8 +111,10 @@ static void print_calibration_text(FILE *fp, const orgmri_sim_calibration *c)
 	for (int s = 0; s < ORGMRI_SIM_NSTAGES; s++) {
 		const orgmri_sim_stage_fit *f = &c->fit[s];
 		if (s == ORGMRI_STAGE_DEPLOY) {
-			fprintf(fp, "%-9s %6zu %6.2f %7s (a deployment train, below)\n",
-			        orgmri_sim_stage_name(s), f->visits, f->share, "-");
+			fprintf(fp, "%-9s %6zu %6.2f %7s %8.1fh %8.1fh  (merge -> "
+			        "production wait)\n", orgmri_sim_stage_name(s),
+			        f->visits, f->share, "-", c->deploy_wait_p50,
+			        c->deploy_wait_p85);
 			continue;
 		}
 		fprintf(fp, "%-9s %6zu %6.2f %7d %8.1fh %8.1fh %8.1fh %8.1fh "
@@ -136,6 +147,7 @@ static json_t *calibration_json(const orgmri_sim_calibration *c)
 	json_object_set_new(o, "items", json_integer((json_int_t)c->nitems));
 	json_object_set_new(o, "weeks", json_real(c->weeks));
 	json_t *arr = json_object();
+	json_object_set_new(arr, "count", json_integer((json_int_t)c->narrivals));
 	json_object_set_new(arr, "per_week", json_real(c->rate_mean));
 	json_object_set_new(arr, "trend_a", json_real(c->rate_a));
 	json_object_set_new(arr, "trend_b", json_real(c->rate_b));
@@ -179,6 +191,9 @@ static json_t *calibration_json(const orgmri_sim_calibration *c)
 	json_object_set_new(d, "per_week", json_real(c->deploys_per_week));
 	json_object_set_new(d, "interval_p50_hours",
 	                    json_real(c->deploy_interval_p50));
+	json_object_set_new(d, "waits", json_integer((json_int_t)m->ndeploy_waits));
+	json_object_set_new(d, "wait_p50_hours", json_real(c->deploy_wait_p50));
+	json_object_set_new(d, "wait_p85_hours", json_real(c->deploy_wait_p85));
 	json_object_set_new(o, "deployments", d);
 	json_t *inc = json_object();
 	json_object_set_new(inc, "count", json_integer((json_int_t)c->nincidents));
@@ -316,6 +331,124 @@ static json_t *run_json(const run_out *r)
 	return o;
 }
 
+/* ---- backtest ------------------------------------------------------------ */
+
+#define MS_PER_WEEK (3600000.0 * ORGMRI_SIM_HOURS_PER_WEEK)
+
+/* A backtest: the predicted period [from, to), its actual changes, and the
+ * constraint of a model calibrated on that period itself. */
+typedef struct backtest_out {
+	orgmri_sim_backtest bt;
+	int64_t since, from, to;
+	int actual_constraint;
+} backtest_out;
+
+/* The constraint the predicted period's own history implies: calibrate on
+ * [from, to) and simulate it with its actual arrivals. */
+static int actual_constraint(const orgmri_table *t, const sim_args *a,
+                             backtest_out *b, orgmri_error *err)
+{
+	orgmri_sim_input in;
+	orgmri_sim_calibration cal;
+	orgmri_sim_result r;
+	int rc = orgmri_sim_input_from_table(t, b->from, b->to, &in, err);
+	if (rc)
+		return rc;
+	rc = orgmri_sim_calibrate(&in, &cal, err);
+	orgmri_sim_input_free(&in);
+	if (rc)
+		return rc;
+	orgmri_sim_model m = cal.model;
+	orgmri_sim_backtest_apply(&b->bt, &m);
+	orgmri_sim_options o = { (unsigned)a->reps, (unsigned)a->threads,
+	                         a->seed };
+	rc = orgmri_sim_run(&m, &o, &r, err);
+	b->actual_constraint = rc ? -1 : r.constraint;
+	orgmri_sim_calibration_free(&cal);
+	return rc;
+}
+
+static int prepare_backtest(const orgmri_table *t, const sim_args *a,
+                            int64_t since, int64_t until, backtest_out *b,
+                            orgmri_error *err)
+{
+	b->since = since;
+	b->from = until;
+	b->to = a->backtest;
+	b->actual_constraint = -1;
+	double weeks = (double)(b->to - b->from) / MS_PER_WEEK;
+	double warm = floor(weeks / 5);
+	if (warm > 8)
+		warm = 8;
+	if (a->warmup >= 0)
+		warm = (double)a->warmup;
+	orgmri_sim_input all;
+	int rc = orgmri_sim_input_from_table(t, b->from - (int64_t)(warm *
+	                                     MS_PER_WEEK), INT64_MAX, &all, err);
+	if (rc)
+		return rc;
+	rc = orgmri_sim_backtest_prepare(&all, b->from, b->to, warm, &b->bt, err);
+	orgmri_sim_input_free(&all);
+	if (rc)
+		return rc;
+	return actual_constraint(t, a, b, err);
+}
+
+static double backtest_error(const backtest_out *b, const run_out *r)
+{
+	return b->bt.actual_p50 > 0 ?
+		r->res.lead_p50.mean / b->bt.actual_p50 - 1 : 0;
+}
+
+static void print_backtest_text(FILE *fp, const backtest_out *b,
+                                const run_out *r)
+{
+	char t0[ORGMRI_TIME_BUFSZ], t1[ORGMRI_TIME_BUFSZ], t2[ORGMRI_TIME_BUFSZ];
+	fprintf(fp, "\nbacktest: calibrated on [%s, %s), predicted [%s, %s) "
+	        "with its %zu actual arrivals (%.0f warm-up weeks before it)\n",
+	        b->since == INT64_MIN ? "start" : orgmri_time_format(b->since, t0),
+	        orgmri_time_format(b->from, t1), t1,
+	        orgmri_time_format(b->to, t2), b->bt.narrivals,
+	        b->bt.warmup_weeks);
+	fprintf(fp, "  median lead time  predicted %.1f h [%.1f, %.1f], actual "
+	        "%.1f h [%.1f, %.1f] (%zu of %zu changes done), error %+.1f%%\n",
+	        r->res.lead_p50.mean, r->res.lead_p50.lo, r->res.lead_p50.hi,
+	        b->bt.actual_p50, b->bt.actual_p50_lo, b->bt.actual_p50_hi,
+	        b->bt.finished, b->bt.changes,
+	        100 * backtest_error(b, r));
+	fprintf(fp, "  constraint        predicted %s, actual %s (calibrated on "
+	        "the predicted period)\n", stage_or_none(r->res.constraint),
+	        stage_or_none(b->actual_constraint));
+}
+
+static json_t *backtest_json(const backtest_out *b, const run_out *r)
+{
+	char t[ORGMRI_TIME_BUFSZ];
+	json_t *o = json_object();
+	json_object_set_new(o, "calibrated_since", b->since == INT64_MIN ?
+	                    json_null() :
+	                    json_string(orgmri_time_format(b->since, t)));
+	json_object_set_new(o, "from", json_string(orgmri_time_format(b->from, t)));
+	json_object_set_new(o, "to", json_string(orgmri_time_format(b->to, t)));
+	json_object_set_new(o, "warmup_weeks", json_real(b->bt.warmup_weeks));
+	json_object_set_new(o, "arrivals", json_integer((json_int_t)b->bt.narrivals));
+	json_object_set_new(o, "changes", json_integer((json_int_t)b->bt.changes));
+	json_object_set_new(o, "finished", json_integer((json_int_t)b->bt.finished));
+	json_object_set_new(o, "actual_p50_hours", json_real(b->bt.actual_p50));
+	json_object_set_new(o, "actual_p50_interval_hours",
+	                    json_pack("[ff]", b->bt.actual_p50_lo,
+	                              b->bt.actual_p50_hi));
+	json_object_set_new(o, "actual_p85_hours", json_real(b->bt.actual_p85));
+	json_object_set_new(o, "predicted_p50_hours", stat_json(r->res.lead_p50));
+	json_object_set_new(o, "predicted_p85_hours", stat_json(r->res.lead_p85));
+	json_object_set_new(o, "error", json_real(backtest_error(b, r)));
+	json_object_set_new(o, "constraint", json_string(
+	                    stage_or_none(r->res.constraint)));
+	json_object_set_new(o, "actual_constraint", json_string(
+	                    stage_or_none(b->actual_constraint)));
+	return o;
+}
+
 /* ---- the command -------------------------------------------------------- */
 
 static int load_scenarios(cli_ctx *ctx, const sim_args *a,
@@ -355,7 +488,7 @@ static int load_scenarios(cli_ctx *ctx, const sim_args *a,
 static int simulate_all(cli_ctx *ctx, const sim_args *a,
                         const orgmri_sim_calibration *cal,
                         const orgmri_sim_scenario *sc, size_t nsc,
-                        run_out *runs)
+                        const orgmri_sim_backtest *bt, run_out *runs)
 {
 	orgmri_error err;
 	orgmri_error_clear(&err);
@@ -371,12 +504,16 @@ static int simulate_all(cli_ctx *ctx, const sim_args *a,
 			r->model.rate = cal->rate_a + cal->rate_b * cal->weeks;
 			r->model.trend = cal->rate_b;
 		}
-		if (a->weeks)
-			r->model.horizon_weeks = (double)a->weeks;
-		if (a->warmup >= 0)
-			r->model.warmup_weeks = (double)a->warmup;
-		else if (r->model.warmup_weeks >= r->model.horizon_weeks)
-			r->model.warmup_weeks = floor(r->model.horizon_weeks / 5);
+		if (bt) {
+			orgmri_sim_backtest_apply(bt, &r->model);
+		} else {
+			if (a->weeks)
+				r->model.horizon_weeks = (double)a->weeks;
+			if (a->warmup >= 0)
+				r->model.warmup_weeks = (double)a->warmup;
+			else if (r->model.warmup_weeks >= r->model.horizon_weeks)
+				r->model.warmup_weeks = floor(r->model.horizon_weeks / 5);
+		}
 		if (i && orgmri_sim_scenario_apply(&sc[i - 1], &r->model, &err))
 			goto fail;
 		if (orgmri_sim_run(&r->model, &o, &r->res, &err))
@@ -398,7 +535,7 @@ fail:
 
 static int output(cli_ctx *ctx, const sim_args *a,
                   const orgmri_sim_calibration *cal, const run_out *runs,
-                  int nruns)
+                  int nruns, const backtest_out *bt)
 {
 	int json = ctx->format && strcmp(ctx->format, "json") == 0;
 	int status = cli_open_output(ctx);
@@ -416,6 +553,8 @@ static int output(cli_ctx *ctx, const sim_args *a,
 			for (int i = 0; i < nruns; i++)
 				print_run_text(ctx->out, &runs[i]);
 			print_compare_text(ctx->out, runs, nruns);
+			if (bt)
+				print_backtest_text(ctx->out, bt, &runs[0]);
 		}
 		return cli_close_output(ctx);
 	}
@@ -433,6 +572,8 @@ static int output(cli_ctx *ctx, const sim_args *a,
 		for (int i = 0; i < nruns; i++)
 			json_array_append_new(arr, run_json(&runs[i]));
 		json_object_set_new(o, "scenarios", arr);
+		if (bt)
+			json_object_set_new(o, "backtest", backtest_json(bt, &runs[0]));
 	}
 	json_dumpf(o, ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 	           JSON_REAL_PRECISION(6));
@@ -460,23 +601,39 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 		return status;
 	if (a.weeks && a.warmup >= a.weeks)
 		return cli_usage_error(ctx, "--warmup must be less than --weeks");
+	if (a.backtest && (ctx->until == INT64_MAX || a.backtest <= ctx->until))
+		return cli_usage_error(ctx, "--backtest DATE needs --until before "
+		                       "DATE (calibrate before --until, predict "
+		                       "[--until, DATE))");
+	if (a.backtest && (a.weeks || a.trend || a.calibration ||
+	                   a.nscenario_text || a.scenario_file))
+		return cli_usage_error(ctx, "--backtest runs the baseline on the "
+		                       "actual arrivals: no --weeks, --trend, "
+		                       "--calibration or scenarios with it");
 	orgmri_sim_scenario *sc = NULL;
 	size_t nsc = 0;
 	if ((status = load_scenarios(ctx, &a, &sc, &nsc)))
 		return status;
 	orgmri_store *store = NULL;
+	orgmri_table *table = NULL;
 	orgmri_sim_input in;
 	orgmri_sim_calibration cal;
+	backtest_out bt;
 	run_out *runs = NULL;
 	memset(&in, 0, sizeof(in));
 	memset(&cal, 0, sizeof(cal));
+	memset(&bt, 0, sizeof(bt));
 	orgmri_error err;
 	orgmri_error_clear(&err);
 	if ((status = cli_open_store(ctx, &store, 1)))
 		goto done;
 	status = EXIT_FAIL;
-	if (orgmri_sim_input_from_store(store, ctx->since, ctx->until, &in, &err) ||
-	    orgmri_sim_calibrate(&in, &cal, &err)) {
+	if (orgmri_table_load(store, &table, &err) ||
+	    orgmri_sim_input_from_table(table, ctx->since, ctx->until, &in,
+	                                &err) ||
+	    orgmri_sim_calibrate(&in, &cal, &err) ||
+	    (a.backtest && prepare_backtest(table, &a, ctx->since, ctx->until,
+	                                    &bt, &err))) {
 		cli_error(ctx, &err);
 		goto done;
 	}
@@ -487,11 +644,14 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 		cli_errorf(ctx, "out of memory");
 		goto done;
 	}
-	if (nruns && (status = simulate_all(ctx, &a, &cal, sc, nsc, runs)))
+	if (nruns && (status = simulate_all(ctx, &a, &cal, sc, nsc,
+	                                    a.backtest ? &bt.bt : NULL, runs)))
 		goto done;
-	status = output(ctx, &a, &cal, runs, nruns);
+	status = output(ctx, &a, &cal, runs, nruns, a.backtest ? &bt : NULL);
 done:
 	free(runs);
+	orgmri_sim_backtest_free(&bt.bt);
+	orgmri_table_free(table);
 	free(sc);
 	orgmri_sim_calibration_free(&cal);
 	orgmri_sim_input_free(&in);
@@ -505,7 +665,8 @@ const cli_command cmd_simulate = {
 	"usage: orgmri simulate [--calibration] [--scenario SPEC]...\n"
 	"                       [--scenarios FILE] [--replications N] [--weeks N]\n"
 	"                       [--warmup N] [--seed N] [--threads N]\n"
-	"                       [--migrate N] [--trend] [--format text|json]\n"
+	"                       [--migrate N] [--trend] [--backtest DATE]\n"
+	"                       [--format text|json]\n"
 	"                       [--since DATE] [--until DATE] [--db PATH] [-o FILE]\n"
 	"\n"
 	"Fits a discrete-event model of the pull-request value stream (arrivals,\n"
@@ -530,6 +691,10 @@ const cli_command cmd_simulate = {
 	"  --migrate N        constraint migration steps (default 3, 0 = off)\n"
 	"  --trend            continue the fitted arrival trend instead of the\n"
 	"                     mean rate\n"
+	"  --backtest DATE    calibrate on the history before --until, simulate\n"
+	"                     [--until, DATE) with the changes that actually\n"
+	"                     arrived then, and compare the median lead time\n"
+	"                     and the constraint with what happened\n"
 	"\n"
 	"Scenario terms: STAGE.time*X, STAGE.capacity+N|-N|=N,\n"
 	"STAGE.skip=low|medium|high|none, STAGE.queue=fifo|priority, arrivals*X,\n"

@@ -20,10 +20,13 @@
  *    (work - rework hours) / (loops + 1);
  *  - routing: each finished item becomes a profile (the stages it
  *    visited, its risk tier, rework loops and size), resampled whole so
- *    that correlations between them survive;
+ *    that correlations between them survive; the share of items ending
+ *    each stage in the window is the fallback when none finished;
  *  - rework: hours per loop (rework hours / loops);
- *  - deployment cadence: intervals between production deployments;
- *    incidents per deployment.
+ *  - deployment: the observed merge -> production waits of the changes
+ *    deployed in the window (what a merged change waits for), and the
+ *    intervals between production deployments (the train, used with a
+ *    batch limit and to count deployments); incidents per deployment.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -63,12 +66,20 @@ const char *orgmri_sim_tier_name(int tier)
 	return tier >= 0 && tier < ORGMRI_SIM_NTIERS ? tier_names[tier] : NULL;
 }
 
+/* Whether time x (ms) lies in the input window: the calibration uses the
+ * stage visits that ended in it and the arrivals that fell in it. */
+static int in_window(const orgmri_sim_input *in, int64_t x)
+{
+	return x >= in->start && x < in->end;
+}
+
 /* Arrays the calibration owns. */
 typedef struct owned {
 	double *samples[NS];
 	orgmri_sim_profile *profiles;
 	double *rework;
 	double *deploy_intervals;
+	double *deploy_waits;
 } owned;
 
 /* One visit of a stage, for the work-time decomposition. */
@@ -158,7 +169,7 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 		goto oom;
 	for (size_t i = 0; i < in->nitems; i++) {
 		const orgmri_sim_item *it = &in->items[i];
-		if (!it->end[s] || it->span[s] < 0)
+		if (!it->end[s] || it->span[s] < 0 || !in_window(in, it->end[s]))
 			continue;
 		int64_t len = (int64_t)llround(it->span[s] * MS_PER_HOUR);
 		v[n] = (visit){ it->end[s] - len, it->end[s], it->actor[s],
@@ -168,7 +179,7 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 		n++;
 	}
 	fit->visits = n;
-	fit->share = in->nitems ? (double)n / (double)in->nitems : 0;
+	fit->share = cal->nitems ? (double)n / (double)cal->nitems : 0;
 	qsort(v, n, sizeof(*v), cmp_visit);
 	double cap = weekly_capacity(v, n, in->start, &fit->capacity_weeks, &fail);
 	if (fail)
@@ -228,14 +239,18 @@ static void fit_arrivals(const orgmri_sim_input *in, double weeks,
                          orgmri_sim_calibration *cal, double *counts,
                          size_t nweeks)
 {
-	size_t whole = (size_t)floor(weeks);
+	size_t whole = (size_t)floor(weeks), n = 0;
 	memset(counts, 0, nweeks * sizeof(double));
 	for (size_t i = 0; i < in->nitems; i++) {
+		if (!in_window(in, in->items[i].arrival))
+			continue;
+		n++;
 		int64_t w = (in->items[i].arrival - in->start) / (int64_t)MS_PER_WEEK;
 		if (w >= 0 && (size_t)w < nweeks)
 			counts[w] += 1;
 	}
-	cal->rate_mean = weeks > 0 ? (double)in->nitems / weeks : 0;
+	cal->narrivals = n;
+	cal->rate_mean = weeks > 0 ? (double)n / weeks : 0;
 	cal->rate_a = cal->rate_mean;
 	cal->rate_b = 0;
 	if (whole < 2)
@@ -268,7 +283,8 @@ static int fit_routing(const orgmri_sim_input *in, orgmri_sim_calibration *cal,
 		cal->tier_n[it->tier < ORGMRI_SIM_NTIERS ? it->tier : 1]++;
 		if (it->end[ORGMRI_STAGE_SECURITY])
 			sec[it->tier < ORGMRI_SIM_NTIERS ? it->tier : 1]++;
-		if (it->end[ORGMRI_STAGE_REVIEW]) {
+		if (it->end[ORGMRI_STAGE_REVIEW] &&
+		    in_window(in, it->end[ORGMRI_STAGE_REVIEW])) {
 			reviewed++;
 			if (it->rework_loops) {
 				reworked++;
@@ -277,7 +293,7 @@ static int fit_routing(const orgmri_sim_input *in, orgmri_sim_calibration *cal,
 					own->rework[nr++] = it->rework_hours / it->rework_loops;
 			}
 		}
-		if (!it->done)
+		if (!it->done || !in_window(in, it->done))
 			continue;   /* unfinished: its later stages are unknown */
 		orgmri_sim_profile *p = &own->profiles[np++];
 		p->visits = 0;
@@ -308,10 +324,39 @@ static int fit_routing(const orgmri_sim_input *in, orgmri_sim_calibration *cal,
 	return 0;
 }
 
+/* The merge -> production waits of the changes deployed in the window. */
+static int fit_deploy_waits(const orgmri_sim_input *in,
+                            orgmri_sim_calibration *cal, owned *own)
+{
+	size_t n = 0;
+	own->deploy_waits = malloc((in->nitems ? in->nitems : 1) * sizeof(double));
+	if (!own->deploy_waits)
+		return ORGMRI_ENOMEM;
+	for (size_t i = 0; i < in->nitems; i++)
+		if (in->items[i].end[ORGMRI_STAGE_DEPLOY] &&
+		    in_window(in, in->items[i].end[ORGMRI_STAGE_DEPLOY]) &&
+		    in->items[i].span[ORGMRI_STAGE_DEPLOY] >= 0)
+			own->deploy_waits[n++] = in->items[i].span[ORGMRI_STAGE_DEPLOY];
+	double *tmp = malloc((n ? n : 1) * sizeof(double));
+	if (!tmp)
+		return ORGMRI_ENOMEM;
+	memcpy(tmp, own->deploy_waits, n * sizeof(double));
+	sim_sort(tmp, n);
+	cal->deploy_wait_p50 = sim_quantile(tmp, n, 0.5);
+	cal->deploy_wait_p85 = sim_quantile(tmp, n, 0.85);
+	free(tmp);
+	cal->model.deploy_waits = own->deploy_waits;
+	cal->model.ndeploy_waits = n;
+	return 0;
+}
+
 static int fit_deploys(const orgmri_sim_input *in, double weeks,
                        orgmri_sim_calibration *cal, owned *own)
 {
 	size_t n = in->ndeploys;
+	int rc = fit_deploy_waits(in, cal, own);
+	if (rc)
+		return rc;
 	cal->ndeploys = n;
 	cal->nincidents = in->nincidents;
 	cal->deploys_per_week = weeks > 0 ? (double)n / weeks : 0;
@@ -382,12 +427,18 @@ int orgmri_sim_calibrate(const orgmri_sim_input *in,
 			cal->fit[s].visits = 0;
 	}
 	for (size_t i = 0; i < in->nitems && !rc; i++)
-		if (in->items[i].end[ORGMRI_STAGE_DEPLOY])
+		if (in->items[i].end[ORGMRI_STAGE_DEPLOY] &&
+		    in_window(in, in->items[i].end[ORGMRI_STAGE_DEPLOY]))
 			cal->fit[ORGMRI_STAGE_DEPLOY].visits++;
 	cal->fit[ORGMRI_STAGE_DEPLOY].share =
 		(double)cal->fit[ORGMRI_STAGE_DEPLOY].visits / (double)in->nitems;
 	if (!rc)
 		rc = fit_routing(in, cal, own);
+	/* no change finished in the window, so no whole profile: items visit
+	 * each stage with the share of changes seen ending it in the window
+	 * (without this they would visit nothing and take no time) */
+	for (int s = 0; s < NS && !rc; s++)
+		m->p_visit[s] = cal->fit[s].share > 1 ? 1 : cal->fit[s].share;
 	if (!rc)
 		rc = fit_deploys(in, weeks, cal, own);
 	m->horizon_weeks = weeks < 4 ? 4 : ceil(weeks);
@@ -412,6 +463,7 @@ void orgmri_sim_calibration_free(orgmri_sim_calibration *cal)
 		free(own->profiles);
 		free(own->rework);
 		free(own->deploy_intervals);
+		free(own->deploy_waits);
 		free(own);
 	}
 	memset(cal, 0, sizeof(*cal));

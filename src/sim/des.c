@@ -8,10 +8,14 @@
  * is drawn from the stage's empirical sample (or an exponential, for
  * queueing checks) and scaled by the scenario.  After review an item with
  * rework loops left goes back to coding for one rework period and then
- * queues for review again.  Merged items wait for the next deployment
- * train, which leaves after a resampled interval and takes up to batch_max
- * items.  An optional CONWIP limit holds arriving items in a backlog until
- * fewer than `wip` items are between coding and merge.
+ * queues for review again.  A merged item then waits for production in
+ * one of two ways: with observed deployment waits (deploy_waits) and no
+ * batch limit, for a resampled observed wait (a delay, no queue); else
+ * for the next deployment train, which leaves after a resampled interval
+ * and takes up to batch_max items.  Trains run in both cases (they count
+ * deployments and incidents).  An optional CONWIP limit holds arriving
+ * items in a backlog until fewer than `wip` items are between coding and
+ * merge.
  *
  * The future event list is a binary min-heap on time; events are 16 bytes
  * and nothing is allocated per event.  Every replication has its own
@@ -280,6 +284,13 @@ static int next_station(const rep_state *s, const item *it, int from)
 	return after ? __builtin_ctz(after) : NSTATIONS;
 }
 
+/* Merged items wait an observed deployment wait rather than for a train:
+ * when waits were observed and no batch limit is set. */
+static int delay_deploys(const orgmri_sim_model *m)
+{
+	return m->ndeploy_waits > 0 && m->batch_max <= 0;
+}
+
 static double draw_work(rep_state *s, const item *it, int st)
 {
 	const orgmri_sim_stage *g = &s->m->stage[st];
@@ -361,7 +372,16 @@ static void route(rep_state *s, uint32_t id, int from, double t)
 	while (s->w->backlog.n &&
 	       (s->m->wip <= 0 || s->in_wip < (size_t)s->m->wip))
 		admit(s, fifo_pop(&s->w->backlog), t);
-	if (s->m->ndeploy_intervals && visits(s, it, ORGMRI_STAGE_DEPLOY)) {
+	if (!visits(s, it, ORGMRI_STAGE_DEPLOY)) {
+		complete(s, id, t);
+	} else if (delay_deploys(s->m)) {
+		/* an observed merge -> production wait; EV_DONE at deploy */
+		it->enter = t;
+		double d = s->m->deploy_waits[sim_rng_below(&s->rng,
+		                              s->m->ndeploy_waits)] *
+		           s->m->cadence_scale;
+		heap_push(s, t + d, id, EV_DONE, ORGMRI_STAGE_DEPLOY);
+	} else if (s->m->ndeploy_intervals) {
 		it->enter = t;
 		if (fifo_push(&s->w->deploybuf, id))
 			s->oom = 1;
@@ -486,6 +506,14 @@ static void on_arrival(rep_state *s, double t)
 
 static void on_done(rep_state *s, uint32_t id, int st, double t)
 {
+	if (st == ORGMRI_STAGE_DEPLOY) {   /* the end of a deployment wait */
+		if (s->w->items[id].flags & IT_MEASURED) {
+			s->wait_sum[st] += t - s->w->items[id].enter;
+			s->nwait[st] += 1;
+		}
+		complete(s, id, t);
+		return;
+	}
 	busy_account(s, st, t);
 	s->busy[st]--;
 	if (s->w->q[st].n)
@@ -519,7 +547,7 @@ static void on_deploy(rep_state *s, double t)
 		}
 		complete(s, id, t);
 	}
-	if (take && t >= s->w0 && t < s->w1) {
+	if ((take || delay_deploys(m)) && t >= s->w0 && t < s->w1) {
 		s->deploys++;
 		if (sim_rng_uniform(&s->rng) < m->p_incident)
 			s->incidents++;

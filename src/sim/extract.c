@@ -24,9 +24,23 @@
  *
  * A stage counts as visited when both ends exist and end >= start.
  * Closed, unmerged changes are abandoned work and left out; open ones are
- * kept as unfinished (done = 0).  A change seen only in git history (a
- * merge or squash commit: merged, never opened) counts as opened when it
- * merged, so its coding runs from its first commit to the merge.
+ * kept as unfinished (done = 0).  When deployments of changes are
+ * recorded (a production deployment linked to a change or to a commit of
+ * one), a merged change not yet deployed is unfinished too (it waits for
+ * a deployment); when none is, a change is done when merged.
+ *
+ * The window [since, until) is the history as it was known at `until`:
+ * events at or after `until` are not read (a change merged later is still
+ * open, its later stages unvisited), and the changes kept are those in
+ * progress at some time in the window: arrived before `until`, and done
+ * at or after `since` or not done.  Calibration then uses the stage
+ * visits that ended in the window and counts as arrivals the changes that
+ * arrived in it, so that a change's long stage is neither cut off at the
+ * end of the window nor lost because the change started before it.
+ *
+ * A change seen only in git history (a merge or squash commit: merged,
+ * never opened) counts as opened when it merged, so its coding runs from
+ * its first commit to the merge (and it is unknown before its merge).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +175,7 @@ typedef struct facts {
 	uint32_t merger, coder, deployer;
 	uint32_t loops, size, files;
 	int64_t rework_ms, pending_change;
+	int64_t until;   /* events at or after this are not known yet */
 	int closed, sensitive, own_size;
 } facts;
 
@@ -170,6 +185,8 @@ static void change_event(const orgmri_table *t, const ids *d, size_t e,
 	uint32_t a = t->ev_activity[e], who = t->ev_actor[e];
 	int64_t ts = t->ev_time[e];
 	int bot = who && t->person_bot[who];
+	if (ts >= f->until)
+		return;
 	if (f->pending_change && (a == d->a_pushed || a == d->a_ready ||
 	                          a == d->a_requested)) {
 		f->rework_ms += ts - f->pending_change;
@@ -243,7 +260,8 @@ static void linked_object(const orgmri_table *t, const ids *d, uint32_t o,
 	uint32_t type = t->obj_type[o];
 	if (type == d->t_deploy && f->merged) {
 		int64_t at = deployed_at(t, o, d);
-		if (at && at >= f->merged && (!f->deployed || at < f->deployed)) {
+		if (at && at >= f->merged && at < f->until &&
+		    (!f->deployed || at < f->deployed)) {
 			f->deployed = at;
 			uint32_t e = t->obj_first[o];
 			while (e < t->obj_first[o + 1] && t->ev_time[e] != at)
@@ -262,9 +280,11 @@ static void linked_object(const orgmri_table *t, const ids *d, uint32_t o,
 		if (a == d->a_authored)
 			break;
 	}
-	if (authored && (!f->first_commit || authored < f->first_commit))
+	if (authored && authored < f->until &&
+	    (!f->first_commit || authored < f->first_commit))
 		f->first_commit = authored;
-	if (!f->own_size) {   /* size from commits when the change has none */
+	/* size from the commits when the change has none */
+	if (!f->own_size && authored < f->until) {
 		for (uint32_t e = t->obj_first[o]; e < t->obj_first[o + 1]; e++)
 			if (t->ev_activity[e] == d->a_authored) {
 				f->files += attr_u32(t, e, d->k_files);
@@ -285,7 +305,7 @@ static void set_stage(orgmri_sim_item *it, int s, int64_t start,
 	it->actor[s] = actor;
 }
 
-static void build_item(const facts *f, orgmri_sim_item *it)
+static void build_item(const facts *f, int tracked, orgmri_sim_item *it)
 {
 	memset(it, 0, sizeof(*it));
 	for (int s = 0; s < ORGMRI_SIM_NSTAGES; s++)
@@ -302,13 +322,53 @@ static void build_item(const facts *f, orgmri_sim_item *it)
 	set_stage(it, ORGMRI_STAGE_MERGE, mstart, f->merged, f->merger);
 	set_stage(it, ORGMRI_STAGE_DEPLOY, f->merged, f->deployed, f->deployer);
 	it->arrival = it->end[ORGMRI_STAGE_CODING] ? f->first_commit : ready;
-	it->done = f->deployed ? f->deployed : f->merged;
+	it->done = f->deployed ? f->deployed : tracked ? 0 : f->merged;
 	it->rework_loops = it->end[ORGMRI_STAGE_REVIEW] ? f->loops : 0;
 	it->rework_hours = (double)f->rework_ms / MS_PER_HOUR;
 	it->size = f->size;
 	it->files = f->files;
 	it->sensitive = (uint8_t)f->sensitive;
 	it->tier = (uint8_t)orgmri_sim_tier(f->size, f->files, f->sensitive);
+}
+
+/* Whether object o is a change, or a commit linked to one. */
+static int change_or_its_commit(const orgmri_table *t, const ids *d,
+                                uint32_t o)
+{
+	if (t->obj_type[o] == d->t_change)
+		return 1;
+	if (t->obj_type[o] != d->t_commit)
+		return 0;
+	for (uint32_t l = t->link_first[o]; l < t->link_first[o + 1]; l++)
+		if (t->obj_type[t->link_dst[l]] == d->t_change)
+			return 1;
+	for (uint32_t l = t->rlink_first[o]; l < t->rlink_first[o + 1]; l++)
+		if (t->obj_type[t->rlink_src[l]] == d->t_change)
+			return 1;
+	return 0;
+}
+
+/* Whether deployments of changes are recorded: some production deployment
+ * before `until` is linked to a change or to a commit of one.  Then a
+ * merged change not yet deployed is waiting for a deployment, not done
+ * (for every change of the store, including those that no deployment
+ * has shipped yet). */
+static int deploys_tracked(const orgmri_table *t, const ids *d, int64_t until)
+{
+	for (uint32_t o = 0; o < t->nobjects; o++) {
+		if (t->obj_type[o] != d->t_deploy)
+			continue;
+		int64_t at = deployed_at(t, o, d);
+		if (!at || at >= until)
+			continue;
+		for (uint32_t l = t->link_first[o]; l < t->link_first[o + 1]; l++)
+			if (change_or_its_commit(t, d, t->link_dst[l]))
+				return 1;
+		for (uint32_t l = t->rlink_first[o]; l < t->rlink_first[o + 1]; l++)
+			if (change_or_its_commit(t, d, t->rlink_src[l]))
+				return 1;
+	}
+	return 0;
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -362,6 +422,8 @@ int orgmri_sim_input_from_table(const orgmri_table *t, int64_t since,
 	ids d;
 	memset(in, 0, sizeof(*in));
 	find_ids(t, &d);
+	int tracked = d.t_deploy != ORGMRI_NONE && d.t_change != ORGMRI_NONE &&
+	              deploys_tracked(t, &d, until);
 	size_t cap = 0;
 	int rc = 0;
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
@@ -370,6 +432,7 @@ int orgmri_sim_input_from_table(const orgmri_table *t, int64_t since,
 			continue;
 		facts f;
 		memset(&f, 0, sizeof(f));
+		f.until = until;
 		for (uint32_t e = t->obj_first[o]; e < t->obj_first[o + 1]; e++)
 			change_event(t, &d, e, &f);
 		if (!f.opened && f.merged)   /* seen only in git history */
@@ -378,9 +441,9 @@ int orgmri_sim_input_from_table(const orgmri_table *t, int64_t since,
 			continue;
 		each_link(t, &d, o, &f, 0);
 		orgmri_sim_item it;
-		build_item(&f, &it);
-		if (it.arrival < since || it.arrival >= until)
-			continue;
+		build_item(&f, tracked, &it);
+		if (it.arrival >= until || (it.done && it.done < since))
+			continue;   /* not in progress in the window */
 		if (in->nitems == cap) {
 			size_t c = cap ? cap * 2 : 256;
 			orgmri_sim_item *v = orgmri_reallocarray(in->items, c,

@@ -5,9 +5,12 @@ For each seed: generate an organisation (stationary: no AI effect), ingest
 it, simulate every scenario on its history; then regenerate the
 organisation with the scenario's change applied to the generator's
 parameters and read the lead time the generator itself measured
-(truth.json, the "after" period, past any warm-up).  Also a backtest:
-calibrated only on the "before" period (`--until`), the baseline's
-prediction of the "after" period.  Prints one row per (seed, scenario)
+(truth.json, the "after" period, past any warm-up).  Also a backtest
+(`--until FROM --backtest TO`): calibrated only on the "before" period,
+the "after" period simulated with its actual arrivals; orgmri's own
+measurement of what happened (the changes that arrived in the period,
+how many were deployed, their median lead time) must equal the
+generator's.  Prints one row per (seed, scenario)
 and exits 1 when a prediction is off by more than the limit, or the
 baseline's or backtest's constraint is not the generator's.
 
@@ -58,11 +61,21 @@ def main():
                              capture_output=True, text=True).stdout
         sim = {s["name"]: s for s in json.loads(out)["scenarios"]}
         # backtest: calibrate on the period before the split only and
-        # predict the period after it, no change
+        # simulate the period after it on its actual arrivals, no change
         out = subprocess.run([orgmri, "--db", db, "simulate", "--replications", "100",
-                              "--until", base["from"], "--format", "json"], check=True,
+                              "--until", base["from"], "--backtest", base["to"],
+                              "--migrate", "0", "--format", "json"], check=True,
                              capture_output=True, text=True).stdout
-        sim["backtest"] = json.loads(out)["scenarios"][0]
+        bt = json.loads(out)
+        sim["backtest"] = bt["scenarios"][0]
+        b = bt["backtest"]
+        if (b["changes"], b["finished"]) != (base["changes"], base["deployed"]) or \
+                abs(b["actual_p50_hours"] / base["lead_time_median_h"] - 1) > 0.001:
+            print("%4d  backtest measured %d changes, %d done, median %.2f h; the "
+                  "generator: %d, %d, %.2f h   <- FAIL" % (
+                      seed, b["changes"], b["finished"], b["actual_p50_hours"],
+                      base["changes"], base["deployed"], base["lead_time_median_h"]))
+            bad += 1
         for name, param in [("baseline", None), ("backtest", None)] + pairs:
             truth = base if param is None else generate(
                 orgmri, os.path.join(d, name.replace("*", "x")), seed, ["--set", param])

@@ -132,6 +132,23 @@ static void test_engine_knobs(void **state)
 	assert_int_equal(orgmri_sim_run(&k, &o, &r, NULL), 0);
 	assert_true(fabs(r.wait[ORGMRI_STAGE_DEPLOY].mean - 6) < 0.3);
 
+	/* observed deployment waits: every merged item waits exactly 5 h
+	 * (times the cadence factor), while the trains still count */
+	static const double five[1] = { 5 };
+	k = m;
+	k.deploy_waits = five;
+	k.ndeploy_waits = 1;
+	assert_int_equal(orgmri_sim_run(&k, &o, &r, NULL), 0);
+	assert_true(fabs(r.wait[ORGMRI_STAGE_DEPLOY].mean - 5) < 1e-9);
+	assert_true(fabs(r.deploys_per_week.mean - 7) < 0.1);
+	k.cadence_scale = 2;
+	assert_int_equal(orgmri_sim_run(&k, &o, &r, NULL), 0);
+	assert_true(fabs(r.wait[ORGMRI_STAGE_DEPLOY].mean - 10) < 1e-9);
+	k.cadence_scale = 1;      /* a batch limit needs the train: 12 h again */
+	k.batch_max = 1000;
+	assert_int_equal(orgmri_sim_run(&k, &o, &r, NULL), 0);
+	assert_true(fabs(r.wait[ORGMRI_STAGE_DEPLOY].mean - 12) < 0.6);
+
 	k = m;                    /* one item at a time: a backlog forms */
 	k.wip = 1;
 	assert_int_equal(orgmri_sim_run(&k, &o, &r, NULL), 0);
@@ -145,6 +162,58 @@ static void test_engine_knobs(void **state)
 	assert_true(fabs(r.work[ORGMRI_STAGE_CODING].mean - 2) < 1e-9);
 	assert_true(fabs(r.util[ORGMRI_STAGE_REVIEW].mean - 0.2) < 0.01);
 	assert_true(r.lead_p50.mean > base.lead_p50.mean + 3.4);
+}
+
+/* ---- the calibration window ------------------------------------------ */
+
+static orgmri_sim_item window_item(double arrival, double coded, double done)
+{
+	orgmri_sim_item it;
+	memset(&it, 0, sizeof(it));
+	for (int s = 0; s < ORGMRI_SIM_NSTAGES; s++)
+		it.span[s] = -1;
+	it.arrival = (int64_t)(arrival * MS_H);
+	it.end[ORGMRI_STAGE_CODING] = (int64_t)(coded * MS_H);
+	it.span[ORGMRI_STAGE_CODING] = coded - arrival;
+	if (done > 0) {
+		it.end[ORGMRI_STAGE_DEPLOY] = it.done = (int64_t)(done * MS_H);
+		it.span[ORGMRI_STAGE_DEPLOY] = done - coded;
+	}
+	return it;
+}
+
+/* Visits that ended in [start, end) calibrate, arrivals in it count, and
+ * with no change done in it the stages' shares route the items. */
+static void test_calibration_window(void **state)
+{
+	(void)state;
+	orgmri_sim_item items[4] = {
+		window_item(0, 10, 50),     /* all in the window */
+		window_item(90, 150, 160),  /* arrived in it, coded after it */
+		window_item(-50, 20, 30),   /* arrived before it */
+		window_item(40, 60, 0),     /* unfinished */
+	};
+	orgmri_sim_input in;
+	memset(&in, 0, sizeof(in));
+	in.items = items;
+	in.nitems = 4;
+	in.start = 0;
+	in.end = (int64_t)(100 * MS_H);
+	orgmri_sim_calibration cal;
+	assert_int_equal(orgmri_sim_calibrate(&in, &cal, NULL), 0);
+	assert_int_equal(cal.narrivals, 3);
+	assert_int_equal(cal.fit[ORGMRI_STAGE_CODING].visits, 3);   /* 0, 2, 3 */
+	assert_int_equal(cal.model.ndeploy_waits, 2);              /* 0, 2 */
+	assert_true(fabs(cal.deploy_wait_p50 - 25) < 1e-9);       /* 40 and 10 */
+	assert_int_equal(cal.model.nprofiles, 2);
+	orgmri_sim_calibration_free(&cal);
+
+	in.end = (int64_t)(25 * MS_H);   /* nothing done in [0, 25 h) */
+	assert_int_equal(orgmri_sim_calibrate(&in, &cal, NULL), 0);
+	assert_int_equal(cal.model.nprofiles, 0);
+	assert_true(fabs(cal.model.p_visit[ORGMRI_STAGE_CODING] - 0.5) < 1e-9);
+	assert_true(cal.model.p_visit[ORGMRI_STAGE_DEPLOY] == 0);
+	orgmri_sim_calibration_free(&cal);
 }
 
 /* ---- an independent history: FIFO c-server stations in series --------- */
@@ -619,6 +688,7 @@ int main(void)
 		cmocka_unit_test(test_mmc_matches_erlang_c),
 		cmocka_unit_test(test_threads_do_not_change_results),
 		cmocka_unit_test(test_engine_knobs),
+		cmocka_unit_test(test_calibration_window),
 		cmocka_unit_test(test_backtest_synthetic),
 		cmocka_unit_test(test_ground_truth_scenarios),
 		cmocka_unit_test(test_quantile_select),

@@ -1,0 +1,119 @@
+/*
+ * backtest.c - what a backtest compares a calibrated model with: the
+ * changes that actually arrived in a later period [from, to), their actual
+ * lead times, and their arrival times to drive the simulation (trace-
+ * driven arrivals, issue 9: "simulate the next period with its actual
+ * arrivals").
+ *
+ * Definitions (docs/simulation.md, section 7):
+ *  - the input is the history read with no `until` bound, so that every
+ *    change's later stages are known;
+ *  - the simulation runs over [from - warmup, to): it is fed the arrival
+ *    times of the changes that arrived in that span (the first warmup
+ *    weeks fill the stations as the real ones were filled at `from`) and
+ *    measures the changes arriving in [from, to);
+ *  - the actual lead time of a change is done - arrival (first commit to
+ *    production, else merge, as extract.c defines them), for the changes
+ *    arriving in [from, to) that are done; the others are counted as
+ *    unfinished.  It is an error when none is done, or when more than
+ *    520 weeks would be simulated (the engine's limit).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "orgmri/sim.h"
+#include "sim/simint.h"
+
+#define MS_PER_HOUR 3600000.0
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
+                                int64_t to, double warmup_weeks,
+                                orgmri_sim_backtest *bt, orgmri_error *err)
+{
+	memset(bt, 0, sizeof(*bt));
+	if (to <= from || !(warmup_weeks >= 0))
+		return orgmri_seterr(err, ORGMRI_EINVAL,
+		                     "backtest: the predicted period is empty");
+	int64_t start = from - (int64_t)(warmup_weeks * ORGMRI_SIM_HOURS_PER_WEEK *
+	                                 MS_PER_HOUR);
+	size_t n = all->nitems ? all->nitems : 1;
+	bt->arrivals = malloc(n * sizeof(double));
+	double *leads = malloc(n * sizeof(double));
+	if (!bt->arrivals || !leads) {
+		free(leads);
+		orgmri_sim_backtest_free(bt);
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "backtest: out of memory");
+	}
+	size_t nl = 0;
+	for (size_t i = 0; i < all->nitems; i++) {
+		const orgmri_sim_item *it = &all->items[i];
+		if (it->arrival < start || it->arrival >= to)
+			continue;
+		bt->arrivals[bt->narrivals++] =
+			(double)(it->arrival - start) / MS_PER_HOUR;
+		if (it->arrival < from)
+			continue;
+		bt->changes++;
+		if (it->done)
+			leads[nl++] = (double)(it->done - it->arrival) / MS_PER_HOUR;
+	}
+	qsort(bt->arrivals, bt->narrivals, sizeof(double), cmp_double);
+	sim_sort(leads, nl);
+	bt->finished = nl;
+	bt->actual_p50 = sim_quantile(leads, nl, 0.50);
+	bt->actual_p85 = sim_quantile(leads, nl, 0.85);
+	/* how precisely the actual median is known: the order statistics
+	 * x(j) <= median <= x(k) that cover it with about 95% probability,
+	 * j, k = n/2 -+ 1.96 sqrt(n)/2 (normal approximation to the
+	 * binomial), 1-based and clipped to 1..n */
+	if (nl) {
+		double h = 0.98 * sqrt((double)nl);
+		double j = floor((double)nl / 2 - h), k = ceil((double)nl / 2 + h + 1);
+		if (j < 1)
+			j = 1;
+		if (k > (double)nl)
+			k = (double)nl;
+		bt->actual_p50_lo = leads[(size_t)j - 1];
+		bt->actual_p50_hi = leads[(size_t)k - 1];
+	}
+	bt->warmup_weeks = warmup_weeks;
+	bt->horizon_weeks = (double)(to - start) /
+	                    (ORGMRI_SIM_HOURS_PER_WEEK * MS_PER_HOUR);
+	free(leads);
+	if (bt->horizon_weeks > 520) {
+		orgmri_sim_backtest_free(bt);
+		return orgmri_seterr(err, ORGMRI_ELIMIT,
+		                     "backtest: more than 520 weeks to simulate");
+	}
+	if (bt->finished == 0) {
+		orgmri_sim_backtest_free(bt);
+		return orgmri_seterr(err, ORGMRI_EINVAL, "backtest: no change that "
+		                     "arrived in the predicted period is done");
+	}
+	return 0;
+}
+
+void orgmri_sim_backtest_apply(const orgmri_sim_backtest *bt,
+                               orgmri_sim_model *m)
+{
+	m->arrival_times = bt->arrivals;
+	m->narrivals = bt->narrivals;
+	m->warmup_weeks = bt->warmup_weeks;
+	m->horizon_weeks = bt->horizon_weeks;
+}
+
+void orgmri_sim_backtest_free(orgmri_sim_backtest *bt)
+{
+	if (!bt)
+		return;
+	free(bt->arrivals);
+	memset(bt, 0, sizeof(*bt));
+}
