@@ -12,7 +12,8 @@
 # folder).  Steps: generate JSONL (bench/gen_events.awk), ingest into an
 # orgmri store, export the store's tables into a DuckDB file (not timed);
 # then time, each from process start to output:
-#   orgmri dora, stages, flow, people, rework (each loads the store), and
+#   orgmri dora, stages, flow, people, rework (each loads the store),
+#   orgmri metrics (all five from one load), and
 #   orgmri's loader alone (orgmri stats is not a loader; see the report);
 #   duckdb (node) running the SQL over its own database file;
 #   sqlite3 running the SQL over the orgmri store.
@@ -66,7 +67,7 @@ sed -e 's/json_extract(/json_extract_string(/g' \
     "$here/metrics.sql" > metrics_duckdb.sql
 cp "$here/duckdb_run.mjs" .
 
-for c in dora stages flow people rework; do
+for c in dora stages flow people rework metrics; do
 	t "orgmri $c" "$orgmri" --db store.db "$c" --format json
 done
 # The comparison proper, REPEATS rounds (default 3) of the three commands
@@ -76,19 +77,27 @@ secs() { read -r s _ < "$work/time.$1"; echo "$s"; }
 rounds=${REPEATS:-3}
 : > ratios.duckdb
 : > ratios.sqlite3
+: > ratios.all.duckdb
+: > ratios.all.sqlite3
 for r in $(seq 1 "$rounds"); do
 	echo "round $r"
 	t "orgmri dora+stages" sh -c "'$orgmri' --db store.db dora --format json && '$orgmri' --db store.db stages --format json"
 	t "duckdb (node)" node duckdb_run.mjs bench.duckdb metrics_duckdb.sql
 	t "sqlite3" sh -c "sqlite3 store.db < '$here/metrics.sql'"
+	t "orgmri metrics (all)" "$orgmri" --db store.db metrics --format json
 	o=$(secs "orgmri dora+stages")
 	awk -v a="$(secs "duckdb (node)")" -v b="$o" 'BEGIN { printf "%.2f\n", a / b }' >> ratios.duckdb
 	awk -v a="$(secs sqlite3)" -v b="$o" 'BEGIN { printf "%.2f\n", a / b }' >> ratios.sqlite3
+	o=$(secs "orgmri metrics (all)")
+	awk -v a="$(secs "duckdb (node)")" -v b="$o" 'BEGIN { printf "%.2f\n", a / b }' >> ratios.all.duckdb
+	awk -v a="$(secs sqlite3)" -v b="$o" 'BEGIN { printf "%.2f\n", a / b }' >> ratios.all.sqlite3
 done
 median() { sort -g "$1" | awk '{ v[NR] = $1 } END { printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "per round, times faster than duckdb: $(tr '\n' ' ' < ratios.duckdb)"
 echo "per round, times faster than sqlite3: $(tr '\n' ' ' < ratios.sqlite3)"
 echo "median over $rounds rounds: $(median ratios.duckdb)x faster than duckdb, $(median ratios.sqlite3)x faster than sqlite3"
+echo "all five families (orgmri metrics), per round vs duckdb: $(tr '\n' ' ' < ratios.all.duckdb), vs sqlite3: $(tr '\n' ' ' < ratios.all.sqlite3)"
+echo "all five families, median over $rounds rounds: $(median ratios.all.duckdb)x faster than duckdb, $(median ratios.all.sqlite3)x faster than sqlite3"
 tr -d '\r' < "out.sqlite3" > a.csv
 tr -d '"\r' < "out.duckdb (node)" > b.csv
 if diff -q a.csv b.csv >/dev/null; then echo "duckdb and sqlite3 agree"; else
