@@ -86,6 +86,7 @@ typedef struct git_run {
 	orgmri_intern reach;    /* commits reachable from tags[0..reach_upto) */
 	size_t reach_upto;
 	char codeowners[GIT_OID_HEXSZ + 64]; /* "BLOB-SHA PATH" emitted now */
+	const char *owners_meta; /* the last run's git:REPO:codeowners */
 	orgmri_buf rel;         /* related object keys, NUL-separated */
 	const char **relv;
 	size_t relcap;
@@ -1315,6 +1316,40 @@ static void tune_libgit2(int on)
 	                 (size_t)(on ? BLOB_CACHE_LIMIT : 0));
 }
 
+/*
+ * Everything that emits events, on the pipeline's producer thread while
+ * the calling thread writes the store (pipeline.c): these passes never
+ * touch the store; load_marks() before and save_marks() after do, on the
+ * calling thread.  r->ctx is the producer's context meanwhile.
+ */
+static int event_passes(orgmri_adapter_ctx *pctx, void *arg,
+                        orgmri_error *err)
+{
+	git_run *r = arg;
+	orgmri_adapter_ctx *ctx = r->ctx;
+	orgmri_error *cerr = r->err;
+	r->ctx = pctx;
+	r->err = err;
+	int rc = collect(r);
+	if (!rc)
+		rc = diff_commits(r);
+	if (!rc)
+		rc = read_commits(r);
+	if (!rc)
+		rc = changes(r);
+	if (!rc)
+		rc = releases(r);
+	if (!rc)
+		rc = emit_codeowners(r, r->owners_meta);
+	/* Freeing libgit2's object cache (5% of a --no-diff ingest) here
+	 * overlaps the store's last writes; save_marks() needs no objects. */
+	git_repository_free(r->repo);
+	r->repo = NULL;
+	r->ctx = ctx;
+	r->err = cerr;
+	return rc;
+}
+
 static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
 	git_run r;
@@ -1334,18 +1369,9 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 		rc = list_tags(&r);
 	if (!rc)
 		mark_old_tags(&r, tags_meta);
+	r.owners_meta = owners_meta;
 	if (!rc)
-		rc = collect(&r);
-	if (!rc)
-		rc = diff_commits(&r);
-	if (!rc)
-		rc = read_commits(&r);
-	if (!rc)
-		rc = changes(&r);
-	if (!rc)
-		rc = releases(&r);
-	if (!rc)
-		rc = emit_codeowners(&r, owners_meta);
+		rc = orgmri_pipeline_call(ctx, event_passes, &r, 0, err);
 	if (!rc)
 		rc = save_marks(&r);
 	free(tags_meta);
@@ -1370,5 +1396,5 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 
 const orgmri_adapter orgmri_adapter_git = {
 	"git", "a git repository, bare or not (docs/git.md)",
-	detect, run,
+	detect, run, ORGMRI_ADAPTER_OWN_PIPELINE,
 };
