@@ -56,6 +56,11 @@ typedef int (*orgmri_pipeline_fn)(orgmri_adapter_ctx *pctx, void *arg,
 int orgmri_pipeline_call(orgmri_adapter_ctx *ctx, orgmri_pipeline_fn fn,
                          void *arg, int report_events, orgmri_error *err);
 
+/* From fn: hand what was emitted so far to the store's thread now, not
+ * when the batch fills or fn returns (fn has slow clean-up to do before
+ * it returns).  Does nothing when pctx's sink is not a pipeline's. */
+void orgmri_pipeline_push(orgmri_adapter_ctx *pctx);
+
 /* Helpers adapters share. */
 /* Report progress (throttling is the callback's business). */
 void orgmri_adapter_progress(orgmri_adapter_ctx *ctx, const char *unit,

@@ -383,6 +383,15 @@ static int produce_event(orgmri_sink *s, const orgmri_event *ev,
 	return 0;
 }
 
+void orgmri_pipeline_push(orgmri_adapter_ctx *pctx)
+{
+	if (pctx->sink->event != produce_event)
+		return; /* no pipeline: events went straight to the sink */
+	pipeline *p = (pipeline *)pctx->sink;
+	if (p->cur && (p->cur->n || p->cur->skipped))
+		push(p); /* (a consumer's error comes back with the next event) */
+}
+
 static void produce_skip(void *ctx)
 {
 	pipeline *p = ctx;
