@@ -33,6 +33,86 @@
 /* Deepest tree nesting followed; deeper trees are hostile input. */
 #define MAX_TREE_DEPTH 256
 
+/*
+ * Counts computed before, by object id: the lines a pair of blobs adds
+ * and deletes, keyed (old, new), and the lines of one blob, keyed (blob,
+ * zero id).  Both depend only on the content the ids name.  On libgit2's
+ * history 35% of the changed-file pairs and 85% of the files added or
+ * deleted repeat one seen before (a merge, diffed against its first
+ * parent, repeats the changes of the branch commits it brings in); a hit
+ * skips xdiff and reading the blobs.  One table per diff thread, kept
+ * across its chunks (diff_commits), open addressing, at most half full,
+ * at most MEMO_MAX entries (then nothing more is added).
+ */
+#define MEMO_MAX (1u << 18)
+
+typedef struct memo_slot {
+	git_oid a, b;
+	long long x, y;   /* additions, deletions; or lines, 0 */
+	int used;
+} memo_slot;
+
+typedef struct diff_memo {
+	memo_slot *slots;
+	size_t nslots, count;
+} diff_memo;
+
+static size_t memo_hash(const git_oid *a, const git_oid *b)
+{
+	uint64_t x, y; /* object ids are SHA-1: any 8 bytes are well spread */
+	memcpy(&x, a->id, 8);
+	memcpy(&y, b->id + 8, 8);
+	return (size_t)(x ^ (y * 0x9e3779b97f4a7c15ull));
+}
+
+static memo_slot *memo_find(const diff_memo *m, const git_oid *a,
+                            const git_oid *b)
+{
+	if (!m || !m->nslots)
+		return NULL;
+	size_t mask = m->nslots - 1;
+	for (size_t i = memo_hash(a, b) & mask;; i = (i + 1) & mask) {
+		memo_slot *sl = &m->slots[i];
+		if (!sl->used)
+			return NULL;
+		if (git_oid_equal(&sl->a, a) && git_oid_equal(&sl->b, b))
+			return sl;
+	}
+}
+
+/* Remember (a, b) -> (x, y); out of memory or a full memo only means
+ * the counts are computed again next time. */
+static void memo_put(diff_memo *m, const git_oid *a, const git_oid *b,
+                     long long x, long long y)
+{
+	if (!m || m->count >= MEMO_MAX)
+		return;
+	if ((m->count + 1) * 2 > m->nslots) {
+		size_t n = m->nslots ? m->nslots * 2 : 4096;
+		memo_slot *t = calloc(n, sizeof(*t));
+		if (!t)
+			return;
+		for (size_t j = 0; j < m->nslots; j++) {
+			if (!m->slots[j].used)
+				continue;
+			size_t i = memo_hash(&m->slots[j].a, &m->slots[j].b) & (n - 1);
+			while (t[i].used)
+				i = (i + 1) & (n - 1);
+			t[i] = m->slots[j];
+		}
+		free(m->slots);
+		m->slots = t;
+		m->nslots = n;
+	}
+	size_t mask = m->nslots - 1, i = memo_hash(a, b) & mask;
+	while (m->slots[i].used)
+		i = (i + 1) & mask;
+	m->slots[i] = (memo_slot){ *a, *b, x, y, 1 };
+	m->count++;
+}
+
+static const git_oid zero_id; /* the second key of a single blob's lines */
+
 typedef struct diff_ctx {
 	git_repository *repo;
 	git_diff_counts *out;
@@ -42,6 +122,7 @@ typedef struct diff_ctx {
 	orgmri_buf dir;     /* the folder being compared, "" or "a/b/" */
 	struct line_slot *slots; /* scratch of forced_counts() */
 	size_t nslots;
+	diff_memo *memo;    /* NULL: none */
 } diff_ctx;
 
 /* Note the path of entry `e` (in d->dir), counted in `files`.  A path
@@ -297,11 +378,18 @@ static int entry_lines(diff_ctx *d, const git_tree_entry *e, long long *out)
 	*out = 1;
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 		return 0;
+	const git_oid *id = git_tree_entry_id(e);
+	const memo_slot *hit = memo_find(d->memo, id, &zero_id);
+	if (hit) {
+		*out = hit->x;
+		return 0;
+	}
 	git_blob *blob;
-	if (git_blob_lookup(&blob, d->repo, git_tree_entry_id(e)) < 0)
-		return read_fail(d, git_tree_entry_id(e), "blob");
+	if (git_blob_lookup(&blob, d->repo, id) < 0)
+		return read_fail(d, id, "blob");
 	*out = blob_lines(blob);
 	git_blob_free(blob);
+	memo_put(d->memo, id, &zero_id, *out, 0);
 	return 0;
 }
 
@@ -359,6 +447,14 @@ static int both_files(diff_ctx *d, const git_tree_entry *a,
 		}
 		return rc;
 	}
+	const git_oid *ida = git_tree_entry_id(a), *idb = git_tree_entry_id(b);
+	const memo_slot *hit = memo_find(d->memo, ida, idb);
+	if (hit) {
+		d->out->additions += hit->x;
+		d->out->deletions += hit->y;
+		return 0;
+	}
+	long long add0 = d->out->additions, del0 = d->out->deletions;
 	git_blob *ba = NULL, *bb = NULL;
 	int rc = 0;
 	if (git_blob_lookup(&ba, d->repo, git_tree_entry_id(a)) < 0) {
@@ -370,8 +466,12 @@ static int both_files(diff_ctx *d, const git_tree_entry *a,
 		goto done;
 	}
 	if (is_binary(ba) || is_binary(bb))
-		goto done; /* numstat shows "-": a file, no lines */
-	rc = count_lines(d, ba, bb, git_tree_entry_id(b));
+		goto counted; /* numstat shows "-": a file, no lines */
+	if ((rc = count_lines(d, ba, bb, git_tree_entry_id(b))))
+		goto done;
+counted:
+	memo_put(d->memo, ida, idb, d->out->additions - add0,
+	         d->out->deletions - del0);
 done:
 	git_blob_free(ba);
 	git_blob_free(bb);
@@ -431,13 +531,14 @@ static int diff_tree(diff_ctx *d, const git_tree *a, const git_tree *b,
 	return rc;
 }
 
-int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
-                          const git_tree *new_tree, git_diff_counts *out,
-                          orgmri_buf *paths, orgmri_error *err)
+static int diff_trees(git_repository *repo, const git_tree *old_tree,
+                      const git_tree *new_tree, git_diff_counts *out,
+                      orgmri_buf *paths, diff_memo *memo, orgmri_error *err)
 {
 	diff_ctx d;
 	memset(out, 0, sizeof(*out));
 	memset(&d, 0, sizeof(d));
+	d.memo = memo;
 	d.repo = repo;
 	d.out = out;
 	d.err = err;
@@ -451,6 +552,13 @@ int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
 	orgmri_buf_free(&d.dir);
 	free(d.slots);
 	return rc;
+}
+
+int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
+                          const git_tree *new_tree, git_diff_counts *out,
+                          orgmri_buf *paths, orgmri_error *err)
+{
+	return diff_trees(repo, old_tree, new_tree, out, paths, NULL, err);
 }
 
 static int path_cmp(const void *a, const void *b)
@@ -541,17 +649,18 @@ typedef struct diff_worker {
 	size_t failed_at;     /* index of the commit that failed */
 	orgmri_error err;
 	orgmri_buf paths;     /* scratch: one commit's paths */
+	diff_memo memo;       /* counts by object ids, across chunks */
 	int report;           /* 1: call job->progress (the calling thread) */
 } diff_worker;
 
 static int diff_one(git_repository *repo, const git_oid *id,
                     int64_t since_ms, git_commit_diff *out,
-                    orgmri_buf *paths, orgmri_error *err)
+                    orgmri_buf *paths, diff_memo *memo, orgmri_error *err)
 {
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
 	diff_ctx d = { repo, NULL, err, GIT_DIFF_OPTIONS_INIT, NULL,
-	               ORGMRI_BUF_INIT, NULL, 0 };
+	               ORGMRI_BUF_INIT, NULL, 0, NULL };
 	int rc = 0;
 	memset(out, 0, sizeof(*out));
 	if (git_commit_lookup(&c, repo, id) < 0) {
@@ -578,7 +687,7 @@ static int diff_one(git_repository *repo, const git_oid *id,
 		goto done;
 	}
 	orgmri_buf_clear(paths);
-	rc = orgmri_git_diff_trees(repo, ptree, tree, &out->counts, paths, err);
+	rc = diff_trees(repo, ptree, tree, &out->counts, paths, memo, err);
 	if (rc == 0) {
 		out->paths = orgmri_git_join_paths(paths->ptr, paths->len,
 		                                   GIT_PATHS_MAX,
@@ -611,7 +720,8 @@ static int diff_chunk(diff_worker *w, size_t start, size_t end)
 	}
 	for (size_t i = start; i < end && !w->rc; i++)
 		if ((w->rc = diff_one(repo, job->ids[i], job->since_ms,
-		                      &job->out[i], &w->paths, &w->err))) {
+		                      &job->out[i], &w->paths, &w->memo,
+		                      &w->err))) {
 			char hex[GIT_OID_HEXSZ + 1];
 			orgmri_err_prefix(&w->err, "commit %s", git_oid_tostr(
 			                  hex, sizeof(hex), job->ids[i]));
@@ -686,8 +796,10 @@ int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
 		pthread_join(w[t].thread, NULL);
 	int rc = 0;
 	size_t first = SIZE_MAX;
-	for (int t = 0; t < nthreads; t++)
+	for (int t = 0; t < nthreads; t++) {
 		orgmri_buf_free(&w[t].paths);
+		free(w[t].memo.slots);
+	}
 	for (int t = 0; t < started; t++)
 		if (w[t].rc && w[t].failed_at < first) {
 			first = w[t].failed_at;
