@@ -623,7 +623,9 @@ char *orgmri_git_join_paths(const char *list, size_t len, size_t cap,
  * it read until its size limit (256 MiB, shared by all handles), then
  * drops entries at random, so on a long history one handle per thread
  * ended up evicting the very objects the next commit needed; a handle
- * per chunk keeps what the chunk reads and no more.
+ * per chunk keeps what the chunk reads and no more.  Near the end the
+ * chunks shrink (take_chunk): with whole chunks to the last, one thread
+ * often worked alone for half a chunk's time while the other had none.
  */
 #define CHUNK_MIN 32
 #define CHUNK_MAX 1024
@@ -633,6 +635,7 @@ typedef struct diff_job {
 	const char *path;
 	const git_oid *const *ids;
 	size_t n, chunk;
+	size_t nthreads;
 	int64_t since_ms;
 	git_commit_diff *out;
 	atomic_size_t next;   /* first index of the next chunk to take */
@@ -731,16 +734,34 @@ static int diff_chunk(diff_worker *w, size_t start, size_t end)
 	return w->rc;
 }
 
+/* The next chunk [*start, *end): job->chunk commits while at least
+ * 2 * threads chunks remain, then a 1/(2 * threads) share of what
+ * remains (at least CHUNK_MIN).  0 when nothing is left. */
+static int take_chunk(diff_job *job, size_t *start, size_t *end)
+{
+	size_t s = atomic_load(&job->next), size;
+	do {
+		if (s >= job->n)
+			return 0;
+		size = (job->n - s) / (2 * job->nthreads);
+		if (size > job->chunk)
+			size = job->chunk;
+		if (size < CHUNK_MIN)
+			size = CHUNK_MIN;
+		if (size > job->n - s)
+			size = job->n - s;
+	} while (!atomic_compare_exchange_weak(&job->next, &s, s + size));
+	*start = s;
+	*end = s + size;
+	return 1;
+}
+
 static void *diff_worker_main(void *p)
 {
 	diff_worker *w = p;
 	diff_job *job = w->job;
-	while (!atomic_load(&job->stop)) {
-		size_t start = atomic_fetch_add(&job->next, job->chunk);
-		if (start >= job->n)
-			break;
-		size_t end = start + job->chunk < job->n ? start + job->chunk
-		                                         : job->n;
+	size_t start, end;
+	while (!atomic_load(&job->stop) && take_chunk(job, &start, &end)) {
 		if (diff_chunk(w, start, end)) {
 			atomic_store(&job->stop, 1);
 			break;
@@ -769,6 +790,7 @@ int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
 	job.path = path;
 	job.ids = ids;
 	job.n = n;
+	job.nthreads = (size_t)nthreads;
 	job.chunk = n / ((size_t)nthreads * 8);
 	if (job.chunk < CHUNK_MIN)
 		job.chunk = CHUNK_MIN;
