@@ -465,6 +465,8 @@ static int collect_shallow(git_run *r)
 		}
 		if (r->emit_in_walk && !(rc = reserve_commits(r, (size_t)k + 1)))
 			rc = emit_read_commit(r, (uint32_t)k, c);
+		if (r->emit_in_walk && k % PROGRESS_EVERY == 0)
+			orgmri_adapter_progress(r->ctx, "commits", k, 0);
 		/* Only a shallow clone may lack parents; elsewhere a missing
 		 * one is damage, reported by the lookup above when popped
 		 * (and asking the object database first cost 5% of a
