@@ -40,11 +40,12 @@
  * history 35% of the changed-file pairs and 85% of the files added or
  * deleted repeat one seen before (a merge, diffed against its first
  * parent, repeats the changes of the branch commits it brings in); a hit
- * skips xdiff and reading the blobs.  One table per diff thread, kept
- * across its chunks (diff_commits), open addressing, at most half full,
- * at most MEMO_MAX entries (then nothing more is added).
+ * skips xdiff and reading the blobs.  One table for all diff threads
+ * (a merge and its branch's commits may fall to different threads),
+ * behind a mutex held only to look up or insert; open addressing, at
+ * most half full, at most MEMO_MAX entries (then nothing more is added).
  */
-#define MEMO_MAX (1u << 18)
+#define MEMO_MAX (1u << 19)
 
 typedef struct memo_slot {
 	git_oid a, b;
@@ -53,6 +54,7 @@ typedef struct memo_slot {
 } memo_slot;
 
 typedef struct diff_memo {
+	pthread_mutex_t mu;
 	memo_slot *slots;
 	size_t nslots, count;
 } diff_memo;
@@ -65,27 +67,36 @@ static size_t memo_hash(const git_oid *a, const git_oid *b)
 	return (size_t)(x ^ (y * 0x9e3779b97f4a7c15ull));
 }
 
-static memo_slot *memo_find(const diff_memo *m, const git_oid *a,
-                            const git_oid *b)
+/* 1 with *x and *y set when (a, b) is remembered, else 0. */
+static int memo_get(diff_memo *m, const git_oid *a, const git_oid *b,
+                    long long *x, long long *y)
 {
-	if (!m || !m->nslots)
-		return NULL;
+	if (!m)
+		return 0;
+	int found = 0;
+	pthread_mutex_lock(&m->mu);
 	size_t mask = m->nslots - 1;
-	for (size_t i = memo_hash(a, b) & mask;; i = (i + 1) & mask) {
-		memo_slot *sl = &m->slots[i];
+	for (size_t i = memo_hash(a, b) & mask; m->nslots; i = (i + 1) & mask) {
+		const memo_slot *sl = &m->slots[i];
 		if (!sl->used)
-			return NULL;
-		if (git_oid_equal(&sl->a, a) && git_oid_equal(&sl->b, b))
-			return sl;
+			break;
+		if (git_oid_equal(&sl->a, a) && git_oid_equal(&sl->b, b)) {
+			*x = sl->x;
+			*y = sl->y;
+			found = 1;
+			break;
+		}
 	}
+	pthread_mutex_unlock(&m->mu);
+	return found;
 }
 
 /* Remember (a, b) -> (x, y); out of memory or a full memo only means
  * the counts are computed again next time. */
-static void memo_put(diff_memo *m, const git_oid *a, const git_oid *b,
-                     long long x, long long y)
+static void memo_put_locked(diff_memo *m, const git_oid *a, const git_oid *b,
+                            long long x, long long y)
 {
-	if (!m || m->count >= MEMO_MAX)
+	if (m->count >= MEMO_MAX)
 		return;
 	if ((m->count + 1) * 2 > m->nslots) {
 		size_t n = m->nslots ? m->nslots * 2 : 4096;
@@ -105,10 +116,24 @@ static void memo_put(diff_memo *m, const git_oid *a, const git_oid *b,
 		m->nslots = n;
 	}
 	size_t mask = m->nslots - 1, i = memo_hash(a, b) & mask;
-	while (m->slots[i].used)
+	while (m->slots[i].used) {
+		if (git_oid_equal(&m->slots[i].a, a) &&
+		    git_oid_equal(&m->slots[i].b, b))
+			return; /* the other thread was first */
 		i = (i + 1) & mask;
+	}
 	m->slots[i] = (memo_slot){ *a, *b, x, y, 1 };
 	m->count++;
+}
+
+static void memo_put(diff_memo *m, const git_oid *a, const git_oid *b,
+                     long long x, long long y)
+{
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->mu);
+	memo_put_locked(m, a, b, x, y);
+	pthread_mutex_unlock(&m->mu);
 }
 
 static const git_oid zero_id; /* the second key of a single blob's lines */
@@ -390,11 +415,9 @@ static int entry_lines(diff_ctx *d, const git_tree_entry *e, long long *out)
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 		return 0;
 	const git_oid *id = git_tree_entry_id(e);
-	const memo_slot *hit = memo_find(d->memo, id, &zero_id);
-	if (hit) {
-		*out = hit->x;
+	long long zero;
+	if (memo_get(d->memo, id, &zero_id, out, &zero))
 		return 0;
-	}
 	git_blob *blob;
 	if (git_blob_lookup(&blob, d->repo, id) < 0)
 		return read_fail(d, id, "blob");
@@ -459,10 +482,10 @@ static int both_files(diff_ctx *d, const git_tree_entry *a,
 		return rc;
 	}
 	const git_oid *ida = git_tree_entry_id(a), *idb = git_tree_entry_id(b);
-	const memo_slot *hit = memo_find(d->memo, ida, idb);
-	if (hit) {
-		d->out->additions += hit->x;
-		d->out->deletions += hit->y;
+	long long madd, mdel;
+	if (memo_get(d->memo, ida, idb, &madd, &mdel)) {
+		d->out->additions += madd;
+		d->out->deletions += mdel;
 		return 0;
 	}
 	long long add0 = d->out->additions, del0 = d->out->deletions;
@@ -652,6 +675,7 @@ typedef struct diff_job {
 	atomic_size_t next;   /* first index of the next chunk to take */
 	atomic_size_t done;
 	atomic_int stop;      /* set on the first error */
+	diff_memo memo;       /* counts by object ids, all threads */
 	void (*progress)(size_t done, void *ctx);
 	void *progress_ctx;
 } diff_job;
@@ -663,7 +687,6 @@ typedef struct diff_worker {
 	size_t failed_at;     /* index of the commit that failed */
 	orgmri_error err;
 	orgmri_buf paths;     /* scratch: one commit's paths */
-	diff_memo memo;       /* counts by object ids, across chunks */
 	int report;           /* 1: call job->progress (the calling thread) */
 } diff_worker;
 
@@ -734,7 +757,7 @@ static int diff_chunk(diff_worker *w, size_t start, size_t end)
 	}
 	for (size_t i = start; i < end && !w->rc; i++)
 		if ((w->rc = diff_one(repo, job->ids[i], job->since_ms,
-		                      &job->out[i], &w->paths, &w->memo,
+		                      &job->out[i], &w->paths, &job->memo,
 		                      &w->err))) {
 			char hex[GIT_OID_HEXSZ + 1];
 			orgmri_err_prefix(&w->err, "commit %s", git_oid_tostr(
@@ -814,6 +837,7 @@ int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
 	atomic_init(&job.next, 0);
 	atomic_init(&job.done, 0);
 	atomic_init(&job.stop, 0);
+	pthread_mutex_init(&job.memo.mu, NULL);
 	int started = 1; /* w[0] runs on this thread */
 	for (int t = 0; t < nthreads; t++)
 		w[t].job = &job;
@@ -831,8 +855,9 @@ int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
 	size_t first = SIZE_MAX;
 	for (int t = 0; t < nthreads; t++) {
 		orgmri_buf_free(&w[t].paths);
-		free(w[t].memo.slots);
 	}
+	free(job.memo.slots);
+	pthread_mutex_destroy(&job.memo.mu);
 	for (int t = 0; t < started; t++)
 		if (w[t].rc && w[t].failed_at < first) {
 			first = w[t].failed_at;
