@@ -32,11 +32,34 @@ typedef struct orgmri_adapter {
 } orgmri_adapter;
 
 #define ORGMRI_ADAPTER_STREAM 0x1
+/* ORGMRI_ADAPTER_OWN_PIPELINE: run reads and writes the store itself
+ * (high-water marks) but hands its events to orgmri_pipeline_call; the
+ * dispatcher gives it the store's own sink, not wrapped for progress
+ * (the pipeline's prepared-event path needs the store's sink, and the
+ * adapter reports its own progress). */
+#define ORGMRI_ADAPTER_OWN_PIPELINE 0x2
 
 /* Run a STREAM adapter on a second thread, its events handed over in
  * batches to ctx->sink on this thread.  Same result as ad->run(ctx). */
 int orgmri_pipeline_run(const orgmri_adapter *ad, orgmri_adapter_ctx *ctx,
                         orgmri_error *err);
+
+/* The same for any function: fn(pctx, arg, err) runs on a second thread,
+ * where pctx is a copy of ctx whose sink and skip counter hand over to
+ * this thread; fn must not touch ctx->store (this thread writes it).
+ * report_events = 0: this thread does not report "events" progress (fn
+ * reports its own; the progress callback is then only ever called from
+ * fn's thread).  Returns fn's error, or the sink's when that failed
+ * first. */
+typedef int (*orgmri_pipeline_fn)(orgmri_adapter_ctx *pctx, void *arg,
+                                  orgmri_error *err);
+int orgmri_pipeline_call(orgmri_adapter_ctx *ctx, orgmri_pipeline_fn fn,
+                         void *arg, int report_events, orgmri_error *err);
+
+/* From fn: hand what was emitted so far to the store's thread now, not
+ * when the batch fills or fn returns (fn has slow clean-up to do before
+ * it returns).  Does nothing when pctx's sink is not a pipeline's. */
+void orgmri_pipeline_push(orgmri_adapter_ctx *pctx);
 
 /* Helpers adapters share. */
 /* Report progress (throttling is the callback's business). */

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core/util.h"
 #include "ingest/adapter.h"
@@ -54,7 +55,8 @@ typedef struct gcommit {
 	unsigned ai : 1;
 	unsigned merge : 1;
 	unsigned style : 3;
-	unsigned released : 1;  /* taken by a release tag (pass 3) */     /* git_change_style its message names */
+	unsigned released : 1;  /* taken by a release tag (pass 3) */
+	unsigned emitted : 1;   /* its events are out (read_commit) */
 } gcommit;
 
 typedef struct release_tag {
@@ -79,6 +81,8 @@ typedef struct git_run {
 	int have_head;
 	orgmri_intern oids;     /* raw 20-byte ids -> index in commits */
 	gcommit *commits;
+	size_t commits_cap;
+	int emit_in_walk;       /* collect_shallow emits each commit it reads */
 	git_commit_diff *diffs; /* per commit; NULL with --no-diff */
 	git_churn_plan *churn;  /* the first-parent line of HEAD */
 	orgmri_arena arena;
@@ -87,6 +91,7 @@ typedef struct git_run {
 	orgmri_intern reach;    /* commits reachable from tags[0..reach_upto) */
 	size_t reach_upto;
 	char codeowners[GIT_OID_HEXSZ + 64]; /* "BLOB-SHA PATH" emitted now */
+	const char *owners_meta; /* the last run's git:REPO:codeowners */
 	orgmri_buf rel;         /* related object keys, NUL-separated */
 	const char **relv;
 	size_t relcap;
@@ -355,6 +360,25 @@ static int start_walk(git_run *r, git_revwalk **out)
 
 /* ---- our own walk ----------------------------------------------------- */
 
+static int emit_read_commit(git_run *r, uint32_t i, const git_commit *c);
+
+/* Room for n commits in r->commits, the new ones zeroed. */
+static int reserve_commits(git_run *r, size_t n)
+{
+	if (n <= r->commits_cap)
+		return 0;
+	size_t cap = r->commits_cap ? r->commits_cap : 1024;
+	while (cap < n)
+		cap *= 2;
+	gcommit *v = orgmri_reallocarray(r->commits, cap, sizeof(*v));
+	if (!v)
+		return oom(r);
+	memset(v + r->commits_cap, 0, (cap - r->commits_cap) * sizeof(*v));
+	r->commits = v;
+	r->commits_cap = cap;
+	return 0;
+}
+
 /*
  * Depth first from the tips, not following parents the object database
  * lacks.  Used (1) on a first ingest, where nothing is hidden; (2) on a
@@ -440,6 +464,10 @@ static int collect_shallow(git_run *r)
 			rc = git_fail(r, ORGMRI_ECORRUPT, what);
 			break;
 		}
+		if (r->emit_in_walk && !(rc = reserve_commits(r, (size_t)k + 1)))
+			rc = emit_read_commit(r, (uint32_t)k, c);
+		if (r->emit_in_walk && k % PROGRESS_EVERY == 0)
+			orgmri_adapter_progress(r->ctx, "commits", k, 0);
 		/* Only a shallow clone may lack parents; elsewhere a missing
 		 * one is damage, reported by the lookup above when popped
 		 * (and asking the object database first cost 5% of a
@@ -462,8 +490,12 @@ static int collect(git_run *r)
 	int rc = 0;
 	/* With nothing to hide, our own walk reads each commit once (and
 	 * leaves it in libgit2's cache for pass 1); libgit2's walk would
-	 * inflate every commit a second time. */
+	 * inflate every commit a second time.  Without diffs to wait for,
+	 * it also emits each commit as it reads it, so that the store's
+	 * thread writes while this one is still reading (pass 1 then only
+	 * links parents). */
 	if (git_repository_is_shallow(r->repo) || !r->have_old_head) {
+		r->emit_in_walk = r->ctx->opts->no_diff;
 		rc = collect_shallow(r);
 		goto done;
 	}
@@ -488,9 +520,8 @@ static int collect(git_run *r)
 		rc = collect_shallow(r);
 	}
 done:
-	if (!rc && r->oids.count &&
-	    !(r->commits = calloc(r->oids.count, sizeof(*r->commits))))
-		rc = oom(r);
+	if (!rc)
+		rc = reserve_commits(r, r->oids.count);
 	return rc;
 }
 
@@ -575,6 +606,25 @@ static int emit_commit(git_run *r, const git_commit *c, gcommit *g,
 	return emit(r, g->commit_ms, key, "committed", person(cm), rel, nrel, &a);
 }
 
+/* Pass 1's part of commit i that needs the commit itself: its times
+ * and parent count, then its events (emit_commit). */
+static int emit_read_commit(git_run *r, uint32_t i, const git_commit *c)
+{
+	gcommit *g = &r->commits[i];
+	g->author_ms = sig_ms(git_commit_author(c));
+	g->commit_ms = sig_ms(git_commit_committer(c));
+	g->nparents = git_commit_parentcount(c);
+	g->merge = g->nparents > 1;
+	g->emitted = 1;
+	static const git_commit_diff none = { .have = 0 };
+	int rc = emit_commit(r, c, g, r->diffs ? &r->diffs[i] : &none);
+	if (r->diffs) { /* not needed again: keep the peak memory down */
+		free(r->diffs[i].paths);
+		r->diffs[i].paths = NULL;
+	}
+	return rc;
+}
+
 static int read_commit(git_run *r, uint32_t i)
 {
 	const git_oid *id = (const git_oid *)r->oids.names[i];
@@ -589,29 +639,17 @@ static int read_commit(git_run *r, uint32_t i)
 		                     ge->message : "unknown error");
 	}
 	gcommit *g = &r->commits[i];
-	g->author_ms = sig_ms(git_commit_author(c));
-	g->commit_ms = sig_ms(git_commit_committer(c));
-	g->nparents = git_commit_parentcount(c);
-	g->merge = g->nparents > 1;
+	int rc = g->emitted ? 0 : emit_read_commit(r, i, c);
 	g->owner = NO_INDEX;
-	int rc = 0;
-	if (g->nparents) {
+	if (!rc && g->nparents) {
+		/* (indexes only now: the walk numbers a parent after its child) */
 		g->parents = orgmri_arena_alloc(&r->arena,
 		                                g->nparents * sizeof(uint32_t));
-		if (!g->parents) {
+		if (!g->parents)
 			rc = oom(r);
-			goto done;
-		}
-		for (uint32_t p = 0; p < g->nparents; p++)
+		for (uint32_t p = 0; !rc && p < g->nparents; p++)
 			g->parents[p] = index_of(r, git_commit_parent_id(c, p));
 	}
-	static const git_commit_diff none = { .have = 0 };
-	rc = emit_commit(r, c, g, r->diffs ? &r->diffs[i] : &none);
-	if (r->diffs) { /* not needed again: keep the peak memory down */
-		free(r->diffs[i].paths);
-		r->diffs[i].paths = NULL;
-	}
-done:
 	git_commit_free(c);
 	return rc;
 }
@@ -1276,16 +1314,44 @@ static int save_marks(git_run *r)
 
 /* ---- the adapter ----------------------------------------------------- */
 
+/* Is `name` in folder `dir` a folder (want_dir) or a regular file? */
+static int has_entry(const char *dir, const char *name, int want_dir)
+{
+	char p[4096];
+	struct stat st;
+	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, name) >= sizeof(p) ||
+	    stat(p, &st) != 0)
+		return 0;
+	return want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
+}
+
+/* libgit2's test of a git folder: a HEAD file, and objects/ and refs/
+ * folders (or, in a linked worktree's folder, a commondir file). */
+static int is_git_dir(const char *dir)
+{
+	return has_entry(dir, "HEAD", 0) &&
+	       ((has_entry(dir, "objects", 1) && has_entry(dir, "refs", 1)) ||
+	        has_entry(dir, "commondir", 0));
+}
+
+/*
+ * A bare repository, or a folder whose .git is a git folder or a
+ * "gitdir:" file, tested on the file system as libgit2's open with
+ * GIT_REPOSITORY_OPEN_NO_SEARCH tests it.  Not with libgit2 itself: its
+ * start parses the system's TLS certificates (4-10 ms, on this path
+ * twice per ingest, detect then run); a folder that passes here and
+ * does not open fails in run() with libgit2's message.
+ */
 static int detect(const char *path)
 {
 	if (!orgmri_path_is_dir(path))
 		return 0;
-	git_libgit2_init();
-	git_repository *repo = NULL;
-	int ok = git_repository_open_ext(&repo, path,
-	                                 GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0;
-	git_repository_free(repo);
-	git_libgit2_shutdown();
+	char dotgit[4096];
+	if ((size_t)snprintf(dotgit, sizeof(dotgit), "%s/.git", path) >=
+	    sizeof(dotgit))
+		return 0;
+	int ok = is_git_dir(path) || is_git_dir(dotgit) ||
+	         has_entry(path, ".git", 0);
 	return ok ? 100 : 0;
 }
 
@@ -1333,6 +1399,41 @@ static void tune_libgit2(int on)
 	                 (size_t)(on ? BLOB_CACHE_LIMIT : 0));
 }
 
+/*
+ * Everything that emits events, on the pipeline's producer thread while
+ * the calling thread writes the store (pipeline.c): these passes never
+ * touch the store; load_marks() before and save_marks() after do, on the
+ * calling thread.  r->ctx is the producer's context meanwhile.
+ */
+static int event_passes(orgmri_adapter_ctx *pctx, void *arg,
+                        orgmri_error *err)
+{
+	git_run *r = arg;
+	orgmri_adapter_ctx *ctx = r->ctx;
+	orgmri_error *cerr = r->err;
+	r->ctx = pctx;
+	r->err = err;
+	int rc = collect(r);
+	if (!rc)
+		rc = diff_commits(r);
+	if (!rc)
+		rc = read_commits(r);
+	if (!rc)
+		rc = changes(r);
+	if (!rc)
+		rc = releases(r);
+	if (!rc)
+		rc = emit_codeowners(r, r->owners_meta);
+	/* Freeing libgit2's object cache (5% of a --no-diff ingest) here
+	 * overlaps the store's last writes; save_marks() needs no objects. */
+	orgmri_pipeline_push(pctx);
+	git_repository_free(r->repo);
+	r->repo = NULL;
+	r->ctx = ctx;
+	r->err = cerr;
+	return rc;
+}
+
 static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 {
 	git_run r;
@@ -1352,18 +1453,9 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 		rc = list_tags(&r);
 	if (!rc)
 		mark_old_tags(&r, tags_meta);
+	r.owners_meta = owners_meta;
 	if (!rc)
-		rc = collect(&r);
-	if (!rc)
-		rc = diff_commits(&r);
-	if (!rc)
-		rc = read_commits(&r);
-	if (!rc)
-		rc = changes(&r);
-	if (!rc)
-		rc = releases(&r);
-	if (!rc)
-		rc = emit_codeowners(&r, owners_meta);
+		rc = orgmri_pipeline_call(ctx, event_passes, &r, 0, err);
 	if (!rc)
 		rc = save_marks(&r);
 	free(tags_meta);
@@ -1391,5 +1483,5 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 
 const orgmri_adapter orgmri_adapter_git = {
 	"git", "a git repository, bare or not (docs/git.md)",
-	detect, run,
+	detect, run, ORGMRI_ADAPTER_OWN_PIPELINE,
 };

@@ -33,6 +33,139 @@
 /* Deepest tree nesting followed; deeper trees are hostile input. */
 #define MAX_TREE_DEPTH 256
 
+/*
+ * Counts computed before, by object id: the lines a pair of blobs adds
+ * and deletes, with its hunks (for the churn replay, git_churn.c), keyed
+ * (old, new), and the lines of one blob, keyed (blob, zero id).  All
+ * depend only on the content the ids name.  On libgit2's
+ * history 35% of the changed-file pairs and 85% of the files added or
+ * deleted repeat one seen before (a merge, diffed against its first
+ * parent, repeats the changes of the branch commits it brings in); a hit
+ * skips xdiff and reading the blobs.  One table for all diff threads
+ * (a merge and its branch's commits may fall to different threads),
+ * behind a mutex held only to look up or insert; open addressing, at
+ * most half full, at most MEMO_MAX entries (then nothing more is added).
+ */
+#define MEMO_MAX (1u << 19)
+
+typedef struct memo_slot {
+	git_oid a, b;
+	long long x, y;   /* additions, deletions; or lines, 0 */
+	git_hunk *h;      /* a pair's hunks (malloc'd; NULL when none) */
+	uint32_t nh;
+	int used;
+} memo_slot;
+
+typedef struct diff_memo {
+	pthread_mutex_t mu;
+	memo_slot *slots;
+	size_t nslots, count;
+} diff_memo;
+
+static size_t memo_hash(const git_oid *a, const git_oid *b)
+{
+	uint64_t x, y; /* object ids are SHA-1: any 8 bytes are well spread */
+	memcpy(&x, a->id, 8);
+	memcpy(&y, b->id + 8, 8);
+	return (size_t)(x ^ (y * 0x9e3779b97f4a7c15ull));
+}
+
+/* 1 with *x, *y and (when h is not NULL) the hunks set when (a, b) is
+ * remembered, else 0.  An entry never changes once made, so *h stays
+ * valid until the memo is freed. */
+static int memo_get(diff_memo *m, const git_oid *a, const git_oid *b,
+                    long long *x, long long *y, const git_hunk **h,
+                    uint32_t *nh)
+{
+	if (!m)
+		return 0;
+	int found = 0;
+	pthread_mutex_lock(&m->mu);
+	size_t mask = m->nslots - 1;
+	for (size_t i = memo_hash(a, b) & mask; m->nslots; i = (i + 1) & mask) {
+		const memo_slot *sl = &m->slots[i];
+		if (!sl->used)
+			break;
+		if (git_oid_equal(&sl->a, a) && git_oid_equal(&sl->b, b)) {
+			*x = sl->x;
+			*y = sl->y;
+			if (h) {
+				*h = sl->h;
+				*nh = sl->nh;
+			}
+			found = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&m->mu);
+	return found;
+}
+
+/* Remember (a, b) -> (x, y, h); 1 when h (malloc'd) was taken.  Out of
+ * memory or a full memo only means the counts are computed again next
+ * time. */
+static int memo_put_locked(diff_memo *m, const git_oid *a, const git_oid *b,
+                           long long x, long long y, git_hunk *h,
+                           uint32_t nh)
+{
+	if (m->count >= MEMO_MAX)
+		return 0;
+	if ((m->count + 1) * 2 > m->nslots) {
+		size_t n = m->nslots ? m->nslots * 2 : 4096;
+		memo_slot *t = calloc(n, sizeof(*t));
+		if (!t)
+			return 0;
+		for (size_t j = 0; j < m->nslots; j++) {
+			if (!m->slots[j].used)
+				continue;
+			size_t i = memo_hash(&m->slots[j].a, &m->slots[j].b) & (n - 1);
+			while (t[i].used)
+				i = (i + 1) & (n - 1);
+			t[i] = m->slots[j];
+		}
+		free(m->slots);
+		m->slots = t;
+		m->nslots = n;
+	}
+	size_t mask = m->nslots - 1, i = memo_hash(a, b) & mask;
+	while (m->slots[i].used) {
+		if (git_oid_equal(&m->slots[i].a, a) &&
+		    git_oid_equal(&m->slots[i].b, b))
+			return 0; /* the other thread was first */
+		i = (i + 1) & mask;
+	}
+	m->slots[i] = (memo_slot){ *a, *b, x, y, h, nh, 1 };
+	m->count++;
+	return 1;
+}
+
+/* Remember (a, b) -> (x, y) and a copy of hunks h[0..nh). */
+static void memo_put(diff_memo *m, const git_oid *a, const git_oid *b,
+                     long long x, long long y, const git_hunk *h, size_t nh)
+{
+	if (!m || nh > UINT32_MAX)
+		return;
+	git_hunk *copy = NULL;
+	if (nh && !(copy = malloc(nh * sizeof(*copy))))
+		return; /* an entry without its hunks would be wrong */
+	if (nh)
+		memcpy(copy, h, nh * sizeof(*copy));
+	pthread_mutex_lock(&m->mu);
+	int taken = memo_put_locked(m, a, b, x, y, copy, (uint32_t)nh);
+	pthread_mutex_unlock(&m->mu);
+	if (!taken)
+		free(copy);
+}
+
+static void memo_free(diff_memo *m)
+{
+	for (size_t i = 0; i < m->nslots; i++)
+		free(m->slots[i].h);
+	free(m->slots);
+}
+
+static const git_oid zero_id; /* the second key of a single blob's lines */
+
 typedef struct diff_ctx {
 	git_repository *repo;
 	git_diff_counts *out;
@@ -41,11 +174,14 @@ typedef struct diff_ctx {
 	orgmri_buf *paths;  /* NULL: paths not wanted */
 	orgmri_buf *hunks;  /* NULL: hunks not wanted (git_internal.h) */
 	size_t file_at;     /* offset in hunks of the current file's header */
+	orgmri_buf pair;    /* the git_hunk list of the blob pair just diffed,
+	                       when hunks or the memo want it */
 	struct whole_file *added, *deleted; /* rename candidates */
 	size_t nadded, ndeleted, addcap, delcap;
 	orgmri_buf dir;     /* the folder being compared, "" or "a/b/" */
 	struct line_slot *slots; /* scratch of forced_counts() */
 	size_t nslots;
+	diff_memo *memo;    /* NULL: none */
 } diff_ctx;
 
 /* Note the path of entry `e` (in d->dir), counted in `files`.  A path
@@ -92,7 +228,7 @@ static int hunk_record(diff_ctx *d, const char *dir, size_t dlen,
 }
 
 /* Start the hunks record of file `e` (in d->dir), when hunks are
- * wanted; hunk_add() appends to it, hunk_drop_empty() takes it back. */
+ * wanted; hunk_add() appends to it. */
 static int hunk_file(diff_ctx *d, const git_tree_entry *e)
 {
 	if (!d->hunks)
@@ -118,15 +254,6 @@ static int hunk_add(diff_ctx *d, long long old_start, long long old_lines,
 	if (orgmri_buf_put(d->hunks, &h, sizeof(h)))
 		return orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
 	return 0;
-}
-
-/* A file record without hunks (equal texts after all) is taken back. */
-static void hunk_drop_empty(diff_ctx *d)
-{
-	git_hunk_file f;
-	memcpy(&f, d->hunks->ptr + d->file_at, sizeof(f));
-	if (f.nhunks == 0)
-		d->hunks->len = d->file_at;
 }
 
 /* Enter folder `e` (append "name/" to d->dir); *mark receives the
@@ -208,6 +335,32 @@ static int diff_tree(diff_ctx *d, const git_tree *a, const git_tree *b,
 
 /* With no context lines, a hunk holds only changed lines: its old and
  * new line counts are its deletions and additions. */
+/* Is the blob pair's hunk list wanted (a record, or the memo)? */
+static int want_pair(const diff_ctx *d)
+{
+	return d->hunks || d->memo;
+}
+
+/* Add one hunk to d->pair. */
+static int pair_hunk(diff_ctx *d, long long old_start, long long old_lines,
+                     long long new_lines)
+{
+	git_hunk h = { clamp32(old_start), clamp32(old_lines),
+	               clamp32(new_lines) };
+	if (orgmri_buf_put(&d->pair, &h, sizeof(h)))
+		return orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Append hunks h[0..n) to the current record. */
+static int record_hunks(diff_ctx *d, const git_hunk *h, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = hunk_add(d, h[i].old_start, h[i].old_lines, h[i].new_lines);
+	return rc;
+}
+
 typedef struct hunk_sink {
 	git_diff_counts c;
 	diff_ctx *d;
@@ -221,8 +374,9 @@ static int count_hunk(const git_diff_delta *delta, const git_diff_hunk *hunk,
 	hunk_sink *s = p;
 	s->c.deletions += hunk->old_lines;
 	s->c.additions += hunk->new_lines;
-	if (s->d->hunks && (s->rc = hunk_add(s->d, hunk->old_start,
-	                                     hunk->old_lines, hunk->new_lines)))
+	if (want_pair(s->d) && (s->rc = pair_hunk(s->d, hunk->old_start,
+	                                         hunk->old_lines,
+	                                         hunk->new_lines)))
 		return -1;
 	return 0;
 }
@@ -249,9 +403,20 @@ typedef struct line_slot {
 /* 1 when no line of a[0..alen) is equal (bytes and '\n' alike) to a
  * line of b[0..blen); 0 when one is, or a is too long to check; -1 on
  * out of memory. */
+/* Is one of the lines of p[0..n) (which starts at a line start) the
+ * empty line "\n"? */
+static int has_empty_line(const char *p, size_t n)
+{
+	return n > 0 && (p[0] == '\n' || memmem(p, n, "\n\n", 2) != NULL);
+}
+
 static int no_common_line(diff_ctx *d, const char *a, size_t alen,
                           const char *b, size_t blen)
 {
+	/* Most pairs that get here have an empty line on both sides: a
+	 * common line, found without hashing every line of a. */
+	if (has_empty_line(a, alen) && has_empty_line(b, blen))
+		return 0;
 	size_t want = 16, na = (size_t)lines_in(a, alen);
 	if (na > FORCED_MAX_LINES)
 		return 0;
@@ -359,16 +524,17 @@ static int blob_pair(diff_ctx *d, const git_blob *ba, const git_blob *bb,
 {
 	hunk_sink s = { { 0, 0, 0 }, d, 0 };
 	long long at = 0;
+	orgmri_buf_clear(&d->pair);
 	int r = forced_counts(d, git_blob_rawcontent(ba),
 	                      (size_t)git_blob_rawsize(ba),
 	                      git_blob_rawcontent(bb),
 	                      (size_t)git_blob_rawsize(bb), &s.c,
-	                      d->hunks ? &at : NULL);
+	                      want_pair(d) ? &at : NULL);
 	if (r < 0)
 		return orgmri_seterr(d->err, ORGMRI_ENOMEM, "out of memory");
-	if (r > 0 && d->hunks && (s.c.deletions || s.c.additions) &&
-	    (s.rc = hunk_add(d, s.c.deletions ? at + 1 : at, s.c.deletions,
-	                     s.c.additions)))
+	if (r > 0 && want_pair(d) && (s.c.deletions || s.c.additions) &&
+	    (s.rc = pair_hunk(d, s.c.deletions ? at + 1 : at, s.c.deletions,
+	                      s.c.additions)))
 		return s.rc;
 	if (r == 0 && git_diff_blobs(ba, "", bb, "", &d->opts, NULL, NULL,
 	                             count_hunk, NULL, &s) < 0)
@@ -396,11 +562,16 @@ static int entry_lines(diff_ctx *d, const git_tree_entry *e, long long *out)
 	*out = 1;
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 		return 0;
+	const git_oid *id = git_tree_entry_id(e);
+	long long zero;
+	if (memo_get(d->memo, id, &zero_id, out, &zero, NULL, NULL))
+		return 0;
 	git_blob *blob;
-	if (git_blob_lookup(&blob, d->repo, git_tree_entry_id(e)) < 0)
-		return read_fail(d, git_tree_entry_id(e), "blob");
+	if (git_blob_lookup(&blob, d->repo, id) < 0)
+		return read_fail(d, id, "blob");
 	*out = blob_lines(blob);
 	git_blob_free(blob);
+	memo_put(d->memo, id, &zero_id, *out, 0, NULL, 0);
 	return 0;
 }
 
@@ -464,6 +635,21 @@ static int one_side(diff_ctx *d, const git_tree_entry *e, int sign, int depth)
 	return rc;
 }
 
+/* A blob pair diffed (counts add, del; hunks in d->pair): its record
+ * for file `b`, when hunks are wanted, and its memo entry. */
+static int pair_done(diff_ctx *d, const git_tree_entry *b, const git_oid *ida,
+                     const git_oid *idb, long long add, long long del)
+{
+	const git_hunk *h = (const git_hunk *)d->pair.ptr;
+	size_t n = d->pair.len / sizeof(git_hunk);
+	int rc = 0;
+	if (d->hunks && n && !(rc = hunk_file(d, b)))
+		rc = record_hunks(d, h, n);
+	if (!rc)
+		memo_put(d->memo, ida, idb, add, del, h, n);
+	return rc;
+}
+
 /* Both sides have a non-tree entry of this name. */
 static int both_files(diff_ctx *d, const git_tree_entry *a,
                       const git_tree_entry *b)
@@ -488,6 +674,20 @@ static int both_files(diff_ctx *d, const git_tree_entry *a,
 		}
 		return rc;
 	}
+	const git_oid *ida = git_tree_entry_id(a), *idb = git_tree_entry_id(b);
+	long long madd, mdel;
+	const git_hunk *mh = NULL;
+	uint32_t mnh = 0;
+	if (memo_get(d->memo, ida, idb, &madd, &mdel, &mh, &mnh)) {
+		d->out->additions += madd;
+		d->out->deletions += mdel;
+		int rc = 0;
+		if (d->hunks && mnh && !(rc = hunk_file(d, b)))
+			rc = record_hunks(d, mh, mnh);
+		return rc;
+	}
+	long long add0 = d->out->additions, del0 = d->out->deletions;
+	orgmri_buf_clear(&d->pair); /* (a binary pair has none) */
 	git_blob *ba = NULL, *bb = NULL;
 	int rc = 0;
 	if (git_blob_lookup(&ba, d->repo, git_tree_entry_id(a)) < 0) {
@@ -499,12 +699,12 @@ static int both_files(diff_ctx *d, const git_tree_entry *a,
 		goto done;
 	}
 	if (is_binary(ba) || is_binary(bb))
-		goto done; /* numstat shows "-": a file, no lines */
-	if ((rc = hunk_file(d, b)))
+		goto counted; /* numstat shows "-": a file, no lines */
+	if ((rc = count_lines(d, ba, bb, git_tree_entry_id(b))))
 		goto done;
-	rc = count_lines(d, ba, bb, git_tree_entry_id(b));
-	if (!rc && d->hunks)
-		hunk_drop_empty(d);
+counted:
+	rc = pair_done(d, b, ida, idb, d->out->additions - add0,
+	               d->out->deletions - del0);
 done:
 	git_blob_free(ba);
 	git_blob_free(bb);
@@ -734,8 +934,9 @@ static int rename_record(diff_ctx *d, const orgmri_buf *old,
 		rc = read_fail(d, &del->id, "blob");
 	else if (git_blob_lookup(&bb, d->repo, &add->id) < 0)
 		rc = read_fail(d, &add->id, "blob");
-	else
-		rc = blob_pair(d, ba, bb, &add->id, &c);
+	else if (!(rc = blob_pair(d, ba, bb, &add->id, &c)))
+		rc = record_hunks(d, (const git_hunk *)d->pair.ptr,
+		                  d->pair.len / sizeof(git_hunk));
 	git_blob_free(ba);
 	git_blob_free(bb);
 	return rc;
@@ -791,14 +992,15 @@ static void free_whole(whole_file *v, size_t n)
 	free(v);
 }
 
-int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
-                          const git_tree *new_tree, git_diff_counts *out,
-                          orgmri_buf *paths, orgmri_buf *hunks,
-                          orgmri_error *err)
+static int diff_trees(git_repository *repo, const git_tree *old_tree,
+                      const git_tree *new_tree, git_diff_counts *out,
+                      orgmri_buf *paths, orgmri_buf *hunks, diff_memo *memo,
+                      orgmri_error *err)
 {
 	diff_ctx d;
 	memset(out, 0, sizeof(*out));
 	memset(&d, 0, sizeof(d));
+	d.memo = memo;
 	d.repo = repo;
 	d.out = out;
 	d.err = err;
@@ -813,10 +1015,20 @@ int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
 	if (!rc && d.nadded && d.ndeleted)
 		rc = pair_renames(&d);
 	orgmri_buf_free(&d.dir);
+	orgmri_buf_free(&d.pair);
 	free(d.slots);
 	free_whole(d.added, d.nadded);
 	free_whole(d.deleted, d.ndeleted);
 	return rc;
+}
+
+int orgmri_git_diff_trees(git_repository *repo, const git_tree *old_tree,
+                          const git_tree *new_tree, git_diff_counts *out,
+                          orgmri_buf *paths, orgmri_buf *hunks,
+                          orgmri_error *err)
+{
+	return diff_trees(repo, old_tree, new_tree, out, paths, hunks, NULL,
+	                  err);
 }
 
 static int path_cmp(const void *a, const void *b)
@@ -881,7 +1093,9 @@ char *orgmri_git_join_paths(const char *list, size_t len, size_t cap,
  * it read until its size limit (256 MiB, shared by all handles), then
  * drops entries at random, so on a long history one handle per thread
  * ended up evicting the very objects the next commit needed; a handle
- * per chunk keeps what the chunk reads and no more.
+ * per chunk keeps what the chunk reads and no more.  Near the end the
+ * chunks shrink (take_chunk): with whole chunks to the last, one thread
+ * often worked alone for half a chunk's time while the other had none.
  */
 #define CHUNK_MIN 32
 #define CHUNK_MAX 1024
@@ -891,11 +1105,13 @@ typedef struct diff_job {
 	const char *path;
 	const git_oid *const *ids;
 	size_t n, chunk;
+	size_t nthreads;
 	int64_t since_ms;
 	git_commit_diff *out;
 	atomic_size_t next;   /* first index of the next chunk to take */
 	atomic_size_t done;
 	atomic_int stop;      /* set on the first error */
+	diff_memo memo;       /* counts by object ids, all threads */
 	void (*progress)(size_t done, void *ctx);
 	void *progress_ctx;
 } diff_job;
@@ -912,7 +1128,7 @@ typedef struct diff_worker {
 
 static int diff_one(git_repository *repo, const git_oid *id,
                     int64_t since_ms, git_commit_diff *out,
-                    orgmri_buf *paths, orgmri_error *err)
+                    orgmri_buf *paths, diff_memo *memo, orgmri_error *err)
 {
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
@@ -946,8 +1162,8 @@ static int diff_one(git_repository *repo, const git_oid *id,
 	}
 	orgmri_buf_clear(paths);
 	orgmri_buf hunks = ORGMRI_BUF_INIT;
-	rc = orgmri_git_diff_trees(repo, ptree, tree, &out->counts, paths,
-	                           want_hunks ? &hunks : NULL, err);
+	rc = diff_trees(repo, ptree, tree, &out->counts, paths,
+	                want_hunks ? &hunks : NULL, memo, err);
 	if (rc == 0) {
 		out->paths = orgmri_git_join_paths(paths->ptr, paths->len,
 		                                   GIT_PATHS_MAX,
@@ -986,7 +1202,8 @@ static int diff_chunk(diff_worker *w, size_t start, size_t end)
 	}
 	for (size_t i = start; i < end && !w->rc; i++)
 		if ((w->rc = diff_one(repo, job->ids[i], job->since_ms,
-		                      &job->out[i], &w->paths, &w->err))) {
+		                      &job->out[i], &w->paths, &job->memo,
+		                      &w->err))) {
 			char hex[GIT_OID_HEXSZ + 1];
 			orgmri_err_prefix(&w->err, "commit %s", git_oid_tostr(
 			                  hex, sizeof(hex), job->ids[i]));
@@ -996,16 +1213,34 @@ static int diff_chunk(diff_worker *w, size_t start, size_t end)
 	return w->rc;
 }
 
+/* The next chunk [*start, *end): job->chunk commits while at least
+ * 2 * threads chunks remain, then a 1/(2 * threads) share of what
+ * remains (at least CHUNK_MIN).  0 when nothing is left. */
+static int take_chunk(diff_job *job, size_t *start, size_t *end)
+{
+	size_t s = atomic_load(&job->next), size;
+	do {
+		if (s >= job->n)
+			return 0;
+		size = (job->n - s) / (2 * job->nthreads);
+		if (size > job->chunk)
+			size = job->chunk;
+		if (size < CHUNK_MIN)
+			size = CHUNK_MIN;
+		if (size > job->n - s)
+			size = job->n - s;
+	} while (!atomic_compare_exchange_weak(&job->next, &s, s + size));
+	*start = s;
+	*end = s + size;
+	return 1;
+}
+
 static void *diff_worker_main(void *p)
 {
 	diff_worker *w = p;
 	diff_job *job = w->job;
-	while (!atomic_load(&job->stop)) {
-		size_t start = atomic_fetch_add(&job->next, job->chunk);
-		if (start >= job->n)
-			break;
-		size_t end = start + job->chunk < job->n ? start + job->chunk
-		                                         : job->n;
+	size_t start, end;
+	while (!atomic_load(&job->stop) && take_chunk(job, &start, &end)) {
 		if (diff_chunk(w, start, end)) {
 			atomic_store(&job->stop, 1);
 			break;
@@ -1034,6 +1269,7 @@ int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
 	job.path = path;
 	job.ids = ids;
 	job.n = n;
+	job.nthreads = (size_t)nthreads;
 	job.chunk = n / ((size_t)nthreads * 8);
 	if (job.chunk < CHUNK_MIN)
 		job.chunk = CHUNK_MIN;
@@ -1046,6 +1282,7 @@ int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
 	atomic_init(&job.next, 0);
 	atomic_init(&job.done, 0);
 	atomic_init(&job.stop, 0);
+	pthread_mutex_init(&job.memo.mu, NULL);
 	int started = 1; /* w[0] runs on this thread */
 	for (int t = 0; t < nthreads; t++)
 		w[t].job = &job;
@@ -1061,8 +1298,11 @@ int orgmri_git_diff_commits(const char *path, const git_oid *const *ids,
 		pthread_join(w[t].thread, NULL);
 	int rc = 0;
 	size_t first = SIZE_MAX;
-	for (int t = 0; t < nthreads; t++)
+	for (int t = 0; t < nthreads; t++) {
 		orgmri_buf_free(&w[t].paths);
+	}
+	memo_free(&job.memo);
+	pthread_mutex_destroy(&job.memo.mu);
 	for (int t = 0; t < started; t++)
 		if (w[t].rc && w[t].failed_at < first) {
 			first = w[t].failed_at;

@@ -16,6 +16,10 @@
  * ids through arrays and writes.  Measured on 4.9M generated events the
  * store's thread was 85% of the work before; see docs/performance.md.
  *
+ * orgmri_pipeline_call does the same for a function rather than an
+ * adapter: the git adapter reads and writes high-water marks in the
+ * store before and after, and runs only its event passes here.
+ *
  * ORGMRI_PIPELINE=0 in the environment runs the adapter on the calling
  * thread straight into the sink instead (for tests comparing the paths).
  *
@@ -119,7 +123,9 @@ typedef struct pipeline {
 	batch *cur;                  /* being filled by the producer */
 	int done;                    /* producer finished */
 	int failed;                  /* consumer saw an error: its code */
-	const orgmri_adapter *ad;
+	orgmri_pipeline_fn fn;       /* what the producer runs */
+	void *arg;
+	int report_events;           /* the consumer reports "events" progress */
 	orgmri_adapter_ctx pctx;     /* the producer's context */
 	int prod_rc;
 	orgmri_error prod_err;
@@ -377,6 +383,15 @@ static int produce_event(orgmri_sink *s, const orgmri_event *ev,
 	return 0;
 }
 
+void orgmri_pipeline_push(orgmri_adapter_ctx *pctx)
+{
+	if (pctx->sink->event != produce_event)
+		return; /* no pipeline: events went straight to the sink */
+	pipeline *p = (pipeline *)pctx->sink;
+	if (p->cur && (p->cur->n || p->cur->skipped))
+		push(p); /* (a consumer's error comes back with the next event) */
+}
+
 static void produce_skip(void *ctx)
 {
 	pipeline *p = ctx;
@@ -390,7 +405,7 @@ static void *producer(void *arg)
 {
 	pipeline *p = arg;
 	orgmri_error_clear(&p->prod_err);
-	p->prod_rc = p->ad->run(&p->pctx, &p->prod_err);
+	p->prod_rc = p->fn(&p->pctx, p->arg, &p->prod_err);
 	if (p->cur && (p->cur->n || p->cur->skipped))
 		push(p);
 	pthread_mutex_lock(&p->mu);
@@ -445,19 +460,33 @@ static void pipeline_free(pipeline *p)
 	free(p);
 }
 
+static int run_adapter(orgmri_adapter_ctx *ctx, void *arg, orgmri_error *err)
+{
+	const orgmri_adapter *ad = arg;
+	return ad->run(ctx, err);
+}
+
 int orgmri_pipeline_run(const orgmri_adapter *ad, orgmri_adapter_ctx *ctx,
                         orgmri_error *err)
+{
+	return orgmri_pipeline_call(ctx, run_adapter, (void *)ad, 1, err);
+}
+
+int orgmri_pipeline_call(orgmri_adapter_ctx *ctx, orgmri_pipeline_fn fn,
+                         void *arg, int report_events, orgmri_error *err)
 {
 	/* ORGMRI_PIPELINE=0: everything on the calling thread through the
 	 * sink (tests compare the two paths' stores; see test_ingest_paths.sh) */
 	const char *env = getenv("ORGMRI_PIPELINE");
 	if (env && strcmp(env, "0") == 0)
-		return ad->run(ctx, err);
+		return fn(ctx, arg, err);
 	pipeline *p = calloc(1, sizeof(*p));
 	if (!p)
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
 	p->sink.event = produce_event;
-	p->ad = ad;
+	p->fn = fn;
+	p->arg = arg;
+	p->report_events = report_events;
 	p->pctx = *ctx;
 	p->pctx.sink = &p->sink;
 	p->pctx.read.skipped = produce_skip;
@@ -477,7 +506,7 @@ int orgmri_pipeline_run(const orgmri_adapter *ad, orgmri_adapter_ctx *ctx,
 	if (pthread_create(&th, NULL, producer, p) != 0) {
 		pipeline_free(p);
 		orgmri_bulk_free(bulk);
-		return ad->run(ctx, err); /* no thread: do it here */
+		return fn(ctx, arg, err); /* no thread: do it here */
 	}
 	int rc = 0;
 	long long done = 0;
@@ -491,7 +520,7 @@ int orgmri_pipeline_run(const orgmri_adapter *ad, orgmri_adapter_ctx *ctx,
 			if (rc)
 				set_failed(p, rc);
 			/* the same cadence as registry.c's progress sink */
-			if ((++done & 0x3fff) == 0)
+			if ((++done & 0x3fff) == 0 && p->report_events)
 				orgmri_adapter_progress(ctx, "events", done, 0);
 		}
 		for (long long k = 0; !rc && k < b->skipped; k++)

@@ -178,7 +178,8 @@ int orgmri_ingest_source(orgmri_store *store, const char *path,
 
 	/* The pipeline reports its own progress (it may bypass the sink). */
 	progress_sink ps = { { progress_event }, ctx.sink, &ctx, 0 };
-	if (opts->progress && !(ad->flags & ORGMRI_ADAPTER_STREAM))
+	if (opts->progress &&
+	    !(ad->flags & (ORGMRI_ADAPTER_STREAM | ORGMRI_ADAPTER_OWN_PIPELINE)))
 		ctx.sink = &ps.sink;
 	rc = (ad->flags & ORGMRI_ADAPTER_STREAM) ? orgmri_pipeline_run(ad, &ctx, err)
 	                                         : ad->run(&ctx, err);
