@@ -180,7 +180,8 @@ static void tidy(git_churn *c, uint32_t id, int64_t forget)
 			r.time = OLD;
 		if (r.n == 0)
 			continue;
-		if (out && f->v[out - 1].time == r.time)
+		if (out && f->v[out - 1].time == r.time &&
+		    f->v[out - 1].n <= UINT32_MAX - r.n)
 			f->v[out - 1].n += r.n;
 		else
 			f->v[out++] = r;
