@@ -678,7 +678,7 @@ static int diff_commits(git_run *r)
 	if (!r->diffs)
 		return oom(r);
 	int rc = 0;
-	if (r->have_head)
+	if (r->have_head && orgmri_config_bool(r->ctx->config, "git.churn", 1))
 		rc = orgmri_git_churn_plan(r->repo, &r->head, &r->oids,
 		                           r->ctx->opts->since, GIT_CHURN_WINDOW_MS,
 		                           r->diffs, &r->churn, r->err);
