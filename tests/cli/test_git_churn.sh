@@ -121,6 +121,15 @@ if [[ $n != 0 ]]; then
 	fails=$((fails + 1))
 fi
 
+# git.churn = false: none either.
+printf '[git]\n\tchurn = false\n' >"$T/nochurn.conf"
+"$ORGMRI" --config "$T/nochurn.conf" --db "$T/off.db" ingest -q "$T/gen2"
+n=$(got "$T/off.db" | wc -l)
+if [[ $n != 0 ]]; then
+	echo "FAIL: git.churn = false stored churn_lines on $n commits" >&2
+	fails=$((fails + 1))
+fi
+
 if ((fails)); then
 	echo "$fails check(s) failed" >&2
 	exit 1
