@@ -499,6 +499,10 @@ int orgmri_pipeline_run(const orgmri_adapter *ad, orgmri_adapter_ctx *ctx,
 		give_free(p, b);
 	}
 	pthread_join(th, NULL);
+	/* events the store keeps back for sorting: written now, so that the
+	 * run's counts are final before the caller reads them */
+	if (bulk && !rc)
+		rc = orgmri_bulk_end(bulk, &cerr);
 	/* The store's error comes first: the producer's is its echo. */
 	if (rc) {
 		if (err)
