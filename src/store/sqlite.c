@@ -127,6 +127,7 @@ typedef struct sorted_batch {
 	orgmri_buf text;
 	pend_key *keys;
 	size_t keycap;
+	int unordered;           /* a waiting event is below the one before it */
 	uint32_t gen;            /* advances each time what waits is written */
 	sqlite3_stmt *exists;
 	/* objects: numbered here when the store had none (objects_here) */
@@ -918,6 +919,7 @@ static void fail_batch(orgmri_ingest *ing)
 	ing->counts = ing->counts_at_begin;
 	ing->counts.skipped = skipped;
 	ing->sb.nev = ing->sb.nln = ing->sb.nobj = 0;
+	ing->sb.unordered = 0;
 	ing->sb.text.len = 0;
 	ing->sb.gen++;
 	/* the per-object state no longer matches the store */
@@ -1058,7 +1060,9 @@ static int sorted_write(orgmri_ingest *ing, orgmri_error *err)
 		sb->keys[i].time = sb->ev[i].time;
 		sb->keys[i].i = (uint32_t)i;
 	}
-	qsort(sb->keys, sb->nev, sizeof(*sb->keys), cmp_pend_key);
+	/* input grouped by object in time order (XES traces) is in order */
+	if (sb->unordered)
+		qsort(sb->keys, sb->nev, sizeof(*sb->keys), cmp_pend_key);
 	const char *text = orgmri_buf_cstr(&sb->text);
 	sqlite3_stmt *st = ing->ins_event;
 	for (size_t k = 0; k < sb->nev; k++) {
@@ -1088,6 +1092,7 @@ static int sorted_write(orgmri_ingest *ing, orgmri_error *err)
 			return rc;
 	}
 	sb->nev = sb->nln = 0;
+	sb->unordered = 0;
 	sb->text.len = 0;
 	sb->gen++;
 	return 0;
@@ -1110,6 +1115,9 @@ static int sorted_keep(orgmri_bulk *b, const orgmri_bulk_event *be,
 		sb->evcap = cap;
 	}
 	pend_event *e = &sb->ev[sb->nev];
+	if (sb->nev && (e[-1].obj > obj ||
+	                (e[-1].obj == obj && e[-1].time > be->ev->time)))
+		sb->unordered = 1;
 	e->obj = obj;
 	e->time = be->ev->time;
 	e->act = act;
