@@ -108,7 +108,7 @@ expect_eq "$(sqlite3 "$T/rep7-bulk.db" "SELECT events_read || ' ' || events_adde
 expect_grep "$T/again" " 0 new"
 
 # Events already in key order (object by object, time order, as XES
-# traces come) are written in chunks of 65,536 while the batch goes on:
+# traces come): the first 4,096 wait, then sorting stops for the run:
 # 87,000 lines, each object's events in time order, pairs of events at
 # the same time with the activity numbered later first, every seventh
 # line repeated.
