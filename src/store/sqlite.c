@@ -1386,6 +1386,11 @@ fail:
 	return rc;
 }
 
+int orgmri_bulk_sorting(const orgmri_bulk *b)
+{
+	return b->ing->sb.state == SORT_ON;
+}
+
 int orgmri_bulk_end(orgmri_bulk *b, orgmri_error *err)
 {
 	orgmri_ingest *ing = b->ing;
