@@ -4,7 +4,8 @@
  * Ingest of canonical files is about one third parsing and two thirds
  * SQLite.  A STREAM adapter (one that only emits events) runs here on a
  * producer thread whose sink copies each event into a batch; full batches
- * pass through a small bounded queue to the calling thread, which feeds
+ * pass through a bounded queue (QUEUE_MIN, QUEUE_MAX) to the calling
+ * thread, which feeds
  * them to the real sink (the store) in order.  The store connection is
  * only ever touched by the calling thread.
  *
