@@ -5,9 +5,8 @@
  * SQLite.  A STREAM adapter (one that only emits events) runs here on a
  * producer thread whose sink copies each event into a batch; full batches
  * pass through a bounded queue (QUEUE_MIN, QUEUE_MAX) to the calling
- * thread, which feeds
- * them to the real sink (the store) in order.  The store connection is
- * only ever touched by the calling thread.
+ * thread, which feeds them to the real sink (the store) in order.  The
+ * store connection is only ever touched by the calling thread.
  *
  * When the sink is the store's own (the usual `orgmri ingest`), the
  * producer also does the store's per-event preparation (store/bulk.h):
