@@ -49,4 +49,15 @@ void orgmri_bulk_free(orgmri_bulk *b);
 int orgmri_bulk_event_add(orgmri_bulk *b, const orgmri_bulk_event *be,
                           orgmri_error *err);
 
+/* 1 while the store keeps events back to write them sorted (then it
+ * writes in bursts, and the pipeline lets its queue grow), else 0. */
+int orgmri_bulk_sorting(const orgmri_bulk *b);
+
+/* Write the events the store keeps back for sorting (docs/store.md,
+ * "Sorted batches") so that the run's counts are final; call once after
+ * the last event, before orgmri_ingest_get_counts.  The transaction stays
+ * open (orgmri_ingest_finish commits it).  On failure the open batch is
+ * rolled back. */
+int orgmri_bulk_end(orgmri_bulk *b, orgmri_error *err);
+
 #endif

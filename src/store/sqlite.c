@@ -35,6 +35,9 @@
  * write each page fewer times (50k -> 500k: 7.9 s -> 6.0 s for 2.5M
  * generated events, bench/ingest.sh). */
 #define BATCH_EVENTS 500000
+/* Sorted batches: when the first IN_ORDER_CHUNK events waiting arrived
+ * in key order, the run stops sorting. */
+#define IN_ORDER_CHUNK 4096
 #define GENERATION_KEY "generation"
 
 /* Forward migrations: migrations[i] takes the schema from version i to
@@ -82,6 +85,64 @@ static const char *const migrations[] = {
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
+/*
+ * Sorted batches (the pipeline's door into a store that had no events
+ * when the run's first batch began; see sorted_* below and docs/store.md).
+ * The events of a batch wait here, already given their ids, and are
+ * written in primary-key order when the batch is flushed; their links
+ * follow in input order.
+ */
+typedef struct pend_event {
+	int64_t obj, time, act, actor, id;
+	uint32_t disc, disc_len, attrs, attrs_len; /* offsets into text */
+	uint32_t prev;  /* 1 + index of the object's previous kept event, or 0 */
+} pend_event;
+
+typedef struct pend_link {
+	int64_t evid, src, dst;
+	uint32_t rel, rel_len;                     /* offset into text */
+} pend_link;
+
+typedef struct pend_object {
+	int64_t id;
+	uint32_t key, key_len, type_len;           /* offset into text */
+} pend_object;
+
+struct obj_sort {
+	const char *key;
+	uint32_t len, i;
+};
+
+typedef struct pend_key {
+	int64_t obj, time;
+	uint32_t i;                                /* index into ev */
+} pend_key;
+
+enum { SORT_UNDECIDED, SORT_ON, SORT_OFF };
+
+typedef struct sorted_batch {
+	int state;
+	int64_t expect_next_id;  /* meta.next_event_id as our last commit left it */
+	pend_event *ev;
+	size_t nev, evcap;
+	pend_link *ln;
+	size_t nln, lncap;
+	orgmri_buf text;
+	pend_key *keys;
+	size_t keycap;
+	int unordered;           /* a waiting event is below the one before it */
+	uint32_t gen;            /* advances each time what waits is written */
+	sqlite3_stmt *exists;
+	/* objects: numbered here when the store had none (objects_here) */
+	int objects_here;
+	int64_t last_object_id;
+	pend_object *obj;
+	size_t nobj, objcap;
+	struct obj_sort *objorder;
+	size_t objordercap;
+	sqlite3_stmt *ins_object;
+} sorted_batch;
+
 /* An in-memory name -> row id map in front of one name table. */
 typedef struct idmap {
 	orgmri_intern names;
@@ -107,6 +168,8 @@ struct orgmri_ingest {
 	orgmri_attr sorted[256];
 	uint32_t *seen, stamp;   /* repeated related objects (seen_in_event) */
 	size_t seen_cap;
+	orgmri_ingest_counts counts_at_begin; /* restored when a batch fails */
+	sorted_batch sb;
 };
 
 static int64_t now_ms(void)
@@ -446,6 +509,10 @@ static int idmap_get(orgmri_store *s, idmap *m, const char *name,
 	return rc;
 }
 
+static void sorted_off(orgmri_ingest *ing);
+static int sorted_write(orgmri_ingest *ing, orgmri_error *err);
+static void fail_batch(orgmri_ingest *ing);
+
 static int begin_txn(orgmri_ingest *ing, orgmri_error *err)
 {
 	if (ing->in_txn)
@@ -464,6 +531,11 @@ static int begin_txn(orgmri_ingest *ing, orgmri_error *err)
 	 * snapshot from the batch's start, and checkpoints cannot pass it
 	 * (the WAL grew to the size of the whole ingest). */
 	sqlite3_reset(ing->get_next_id);
+	ing->counts_at_begin = ing->counts;
+	/* Another writer committed since our last batch: its events are not
+	 * in the run's key set, so only the B-tree can tell repeats now. */
+	if (ing->sb.state == SORT_ON && ing->next_id != ing->sb.expect_next_id)
+		sorted_off(ing);
 	return 0;
 }
 
@@ -471,6 +543,11 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 {
 	if (!ing->in_txn)
 		return 0;
+	int rc;
+	if ((rc = sorted_write(ing, err))) {
+		fail_batch(ing);
+		return rc;
+	}
 	char sql[160];
 	snprintf(sql, sizeof(sql),
 	         "UPDATE ingest_runs SET events_read = %lld, events_added = %lld,"
@@ -481,7 +558,7 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 	 * snapshot) as it was.  Measured before the run-counts update. */
 	int changed = sqlite3_total_changes(ing->store->db) !=
 	              ing->changes_at_begin;
-	int rc = orgmri_store_exec(ing->store, sql, err);
+	rc = orgmri_store_exec(ing->store, sql, err);
 	if (!rc && changed) {
 		sqlite3_reset(ing->bump_generation);
 		sqlite3_bind_text(ing->bump_generation, 1, GENERATION_KEY, -1,
@@ -503,6 +580,7 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 		return rc;
 	ing->in_txn = 0;
 	ing->pending = 0;
+	ing->sb.expect_next_id = ing->next_id;
 	return 0;
 }
 
@@ -597,19 +675,28 @@ static int insert_event(orgmri_ingest *ing, int64_t obj, int64_t act,
 	return 0;
 }
 
-static int insert_link(orgmri_ingest *ing, int64_t evid, int64_t src,
-                       int64_t dst, const char *relation, orgmri_error *err)
+static int step_link(orgmri_ingest *ing, int64_t evid, int64_t src,
+                     int64_t dst, const char *relation, int rel_len,
+                     orgmri_error *err)
 {
 	sqlite3_stmt *ls = ing->ins_link;
 	sqlite3_reset(ls);
 	sqlite3_bind_int64(ls, 1, evid);
 	sqlite3_bind_int64(ls, 2, src);
 	sqlite3_bind_int64(ls, 3, dst);
-	sqlite3_bind_text(ls, 4, relation, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ls, 4, relation, rel_len, SQLITE_STATIC);
 	if (sqlite3_step(ls) != SQLITE_DONE)
 		return orgmri_store_sqlerr(ing->store, err, "storing a link");
-	ing->counts.links += sqlite3_changes(ing->store->db);
 	return 0;
+}
+
+static int insert_link(orgmri_ingest *ing, int64_t evid, int64_t src,
+                       int64_t dst, const char *relation, orgmri_error *err)
+{
+	int rc = step_link(ing, evid, src, dst, relation, -1, err);
+	if (!rc)
+		ing->counts.links += sqlite3_changes(ing->store->db);
+	return rc;
 }
 
 static int end_event(orgmri_ingest *ing, orgmri_error *err)
@@ -715,9 +802,24 @@ typedef struct densemap {
 	size_t cap;
 } densemap;
 
+/* What the run has sent to each object (by dense number), for sorted
+ * batches: the greatest key so far in the order (time, activity number,
+ * actor number, hash of the discriminator) -- an order in which equal
+ * keys compare equal, so a key above it is new to the object -- and where
+ * its kept events are. */
+typedef struct objstate {
+	int64_t max_time;
+	uint32_t max_act, max_actor, max_dh;
+	uint32_t last;       /* 1 + index of its latest event waiting, or 0 */
+	uint32_t last_gen;   /* sorted_batch.gen that `last` belongs to */
+	uint32_t first_gen;  /* gen of its first event; 0: none yet */
+} objstate;
+
 struct orgmri_bulk {
 	orgmri_ingest *ing;
 	densemap objects, activities, people;
+	objstate *os;
+	size_t oscap;
 };
 
 int orgmri_bulk_new(orgmri_ingest *ing, orgmri_bulk **out, orgmri_error *err)
@@ -736,6 +838,7 @@ void orgmri_bulk_free(orgmri_bulk *b)
 	free(b->objects.rowid);
 	free(b->activities.rowid);
 	free(b->people.rowid);
+	free(b->os);
 	free(b);
 }
 
@@ -766,6 +869,476 @@ static int dense_get(orgmri_ingest *ing, densemap *d, idmap *m, uint32_t n,
 	return rc;
 }
 
+/*
+ * Sorted batches.  Real histories interleave many objects, so events
+ * arrive in an order that sends each insert to a different place of the
+ * events B-tree (keyed by object, time, ...), and each new object to a
+ * different place of the objects key index: finding those places was
+ * most of the store thread's time.  When the store held no events and no
+ * objects as the run's first batch began (checked inside that batch's
+ * transaction), the pipeline's events instead wait until the batch is
+ * flushed: then the batch's new objects are written in key order, its
+ * events in (object row id, time, input) order -- left to right through
+ * both B-trees once per batch -- and its links in input order.
+ *
+ * What is stored stays exactly what the plain path stores, because every
+ * decision is still taken when the event arrives, in input order:
+ *  - a new object takes the next row id at first sight (max(id) + 1,
+ *    which is what SQLite gives: the run is the only source of objects);
+ *  - whether the event is new: its key is compared with the greatest key
+ *    its object has had in this run (objstate).  Above it, the key is new.
+ *    Otherwise the object's waiting events are compared (a chain through
+ *    pend_event.prev) and, when the object had events in an earlier
+ *    batch, the B-tree is asked (one look-up).  Generated histories send
+ *    an object's events in time order, so the look-up is rare.
+ *  - a new event takes the next event id and its related objects their
+ *    row ids; a repeat is counted as read, as a key conflict is.
+ * That the B-tree holds only this run's events stays true while no other
+ * process writes: begin_txn compares meta.next_event_id with what our last
+ * commit left, and a difference ends sorting for the rest of the run (as
+ * do a failed batch and ORGMRI_SORTED=0; ORGMRI_SORTED_OBJECTS=0 keeps
+ * the objects on the plain path, for measuring).
+ *
+ * Memory: the waiting batch (88 bytes an event with its sort key, plus
+ * its attributes and discriminator; 32 a link; 40 a new object) and 32
+ * bytes per object of the run.  A failure while writing what waits rolls the whole batch back
+ * (the plain path commits the complete events before a failure).
+ */
+static void sorted_off(orgmri_ingest *ing)
+{
+	ing->sb.state = SORT_OFF;
+}
+
+static void sorted_free(sorted_batch *sb)
+{
+	free(sb->ev);
+	free(sb->ln);
+	free(sb->keys);
+	free(sb->obj);
+	free(sb->objorder);
+	sqlite3_finalize(sb->exists);
+	sqlite3_finalize(sb->ins_object);
+	orgmri_buf_free(&sb->text);
+}
+
+/* A failed batch is rolled back whole: what waits was given ids in a
+ * transaction that is gone. */
+static void fail_batch(orgmri_ingest *ing)
+{
+	if (ing->in_txn)
+		orgmri_store_exec(ing->store, "ROLLBACK", NULL);
+	ing->in_txn = 0;
+	ing->pending = 0;
+	int64_t skipped = ing->counts.skipped;
+	ing->counts = ing->counts_at_begin;
+	ing->counts.skipped = skipped;
+	ing->sb.nev = ing->sb.nln = ing->sb.nobj = 0;
+	ing->sb.unordered = 0;
+	ing->sb.text.len = 0;
+	ing->sb.gen++;
+	/* the per-object state no longer matches the store */
+	sorted_off(ing);
+}
+
+static int cmp_pend_key(const void *a, const void *b)
+{
+	const pend_key *x = a, *y = b;
+	if (x->obj != y->obj)
+		return x->obj < y->obj ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Objects numbered here are written in key order (their index's order),
+ * each with the row id it was given at first sight.  TEXT's order in
+ * SQLite (BINARY): bytes, then the shorter first. */
+static int cmp_object_key(const void *a, const void *b)
+{
+	const struct obj_sort *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->key, y->key, n);
+	if (c)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static int write_objects(orgmri_ingest *ing, orgmri_error *err)
+{
+	sorted_batch *sb = &ing->sb;
+	orgmri_store *s = ing->store;
+	int rc;
+	if (!sb->nobj)
+		return 0;
+	if (!sb->ins_object &&
+	    (rc = orgmri_store_prepare(s, "INSERT INTO objects(id, key, type) "
+	                                  "VALUES (?, ?, ?)", &sb->ins_object,
+	                               err)))
+		return rc;
+	if (sb->nobj > sb->objordercap) {
+		struct obj_sort *o = orgmri_reallocarray(sb->objorder, sb->objcap,
+		                                         sizeof(*o));
+		if (!o)
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		sb->objorder = o;
+		sb->objordercap = sb->objcap;
+	}
+	const char *text = orgmri_buf_cstr(&sb->text);
+	for (size_t i = 0; i < sb->nobj; i++) {
+		sb->objorder[i].key = text + sb->obj[i].key;
+		sb->objorder[i].len = sb->obj[i].key_len;
+		sb->objorder[i].i = (uint32_t)i;
+	}
+	qsort(sb->objorder, sb->nobj, sizeof(*sb->objorder), cmp_object_key);
+	sqlite3_stmt *st = sb->ins_object;
+	for (size_t k = 0; k < sb->nobj; k++) {
+		const pend_object *o = &sb->obj[sb->objorder[k].i];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, o->id);
+		sqlite3_bind_text(st, 2, text + o->key, (int)o->key_len,
+		                  SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, text + o->key, (int)o->type_len,
+		                  SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return orgmri_store_sqlerr(s, err, "storing a name");
+	}
+	sb->nobj = 0;
+	return 0;
+}
+
+/* Row id of the object with dense number n: as dense_get, except that
+ * while objects are numbered here a new one takes the next id and waits
+ * for the flush. */
+static int object_get(orgmri_bulk *b, uint32_t n, const char *key,
+                      int64_t *out, orgmri_error *err)
+{
+	orgmri_ingest *ing = b->ing;
+	sorted_batch *sb = &ing->sb;
+	densemap *d = &b->objects;
+	if (!(sb->state == SORT_ON && sb->objects_here) ||
+	    (n < d->cap && d->rowid[n] > 0))
+		return dense_get(ing, d, &ing->objects, n, key, 1, out, err);
+	if (n >= d->cap) {
+		size_t cap = d->cap ? d->cap : 1024;
+		while (cap <= n)
+			cap *= 2;
+		int64_t *r = orgmri_reallocarray(d->rowid, cap, sizeof(*r));
+		if (!r)
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		memset(r + d->cap, 0, (cap - d->cap) * sizeof(*r));
+		d->rowid = r;
+		d->cap = cap;
+	}
+	if (sb->nobj == sb->objcap) {
+		size_t cap = sb->objcap ? sb->objcap * 2 : 4096;
+		pend_object *o = orgmri_reallocarray(sb->obj, cap, sizeof(*o));
+		if (!o)
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		sb->obj = o;
+		sb->objcap = cap;
+	}
+	size_t kl = strlen(key);
+	pend_object *o = &sb->obj[sb->nobj];
+	o->id = sb->last_object_id + 1;
+	o->key = (uint32_t)sb->text.len;
+	o->key_len = (uint32_t)kl;
+	o->type_len = (uint32_t)orgmri_object_type_len(key);
+	if (orgmri_buf_put(&sb->text, key, kl))
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	sb->nobj++;
+	*out = d->rowid[n] = ++sb->last_object_id;
+	return 0;
+}
+
+/* Write what waits: events in key order, then links in input order.  The
+ * caller rolls the batch back on failure. */
+static int sorted_write(orgmri_ingest *ing, orgmri_error *err)
+{
+	sorted_batch *sb = &ing->sb;
+	orgmri_store *s = ing->store;
+	if (!sb->nev && !sb->nln && !sb->nobj)
+		return 0;
+	int rc;
+	if ((rc = write_objects(ing, err)))
+		return rc;
+	if (sb->nev > sb->keycap) {
+		pend_key *k = orgmri_reallocarray(sb->keys, sb->evcap,
+		                                  sizeof(*k));
+		if (!k)
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		sb->keys = k;
+		sb->keycap = sb->evcap;
+	}
+	for (size_t i = 0; i < sb->nev; i++) {
+		sb->keys[i].obj = sb->ev[i].obj;
+		sb->keys[i].time = sb->ev[i].time;
+		sb->keys[i].i = (uint32_t)i;
+	}
+	/* input grouped by object in time order (XES traces) is in order */
+	if (sb->unordered)
+		qsort(sb->keys, sb->nev, sizeof(*sb->keys), cmp_pend_key);
+	const char *text = orgmri_buf_cstr(&sb->text);
+	sqlite3_stmt *st = ing->ins_event;
+	for (size_t k = 0; k < sb->nev; k++) {
+		const pend_event *e = &sb->ev[sb->keys[k].i];
+#ifdef __GNUC__
+		/* the events are read in key order, scattered in memory */
+		if (k + 8 < sb->nev) {
+			const pend_event *f = &sb->ev[sb->keys[k + 8].i];
+			__builtin_prefetch(f);
+			__builtin_prefetch(text + f->attrs);
+		}
+#endif
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, e->obj);
+		sqlite3_bind_int64(st, 2, e->act);
+		sqlite3_bind_int64(st, 3, e->time);
+		sqlite3_bind_int64(st, 4, e->actor);
+		sqlite3_bind_text(st, 5, text + e->disc, (int)e->disc_len,
+		                  SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, text + e->attrs, (int)e->attrs_len,
+		                  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 7, ing->run_id);
+		sqlite3_bind_int64(st, 8, e->id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return orgmri_store_sqlerr(s, err, "storing an event");
+		if (sqlite3_changes(s->db) != 1)
+			return orgmri_seterr(err, ORGMRI_ESTORE, "%s: an event taken "
+			                     "for new was already stored (another "
+			                     "writer?)", s->path);
+	}
+	for (size_t k = 0; k < sb->nln; k++) {
+		const pend_link *l = &sb->ln[k];
+		if ((rc = step_link(ing, l->evid, l->src, l->dst, text + l->rel,
+		                    (int)l->rel_len, err)))
+			return rc;
+	}
+	sb->nev = sb->nln = 0;
+	sb->unordered = 0;
+	sb->text.len = 0;
+	sb->gen++;
+	return 0;
+}
+
+/* Keep one new event (its key is new to the run) until the flush. */
+static int sorted_keep(orgmri_bulk *b, const orgmri_bulk_event *be,
+                       int64_t obj, int64_t act, int64_t actor,
+                       const char *disc, size_t dl, orgmri_error *err)
+{
+	orgmri_ingest *ing = b->ing;
+	sorted_batch *sb = &ing->sb;
+	int rc;
+	if (sb->nev == sb->evcap) {
+		size_t cap = sb->evcap ? sb->evcap * 2 : 4096;
+		pend_event *e = orgmri_reallocarray(sb->ev, cap, sizeof(*e));
+		if (!e)
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		sb->ev = e;
+		sb->evcap = cap;
+	}
+	pend_event *e = &sb->ev[sb->nev];
+	if (sb->nev && (e[-1].obj > obj ||
+	                (e[-1].obj == obj && e[-1].time > be->ev->time)))
+		sb->unordered = 1;
+	e->obj = obj;
+	e->time = be->ev->time;
+	e->act = act;
+	e->actor = actor;
+	e->id = ing->next_id;
+	e->disc = (uint32_t)sb->text.len;
+	e->disc_len = (uint32_t)dl;
+	if (orgmri_buf_put(&sb->text, disc, dl))
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	e->attrs = (uint32_t)sb->text.len;
+	e->attrs_len = (uint32_t)be->attrs_len;
+	if (orgmri_buf_put(&sb->text, be->attrs, be->attrs_len))
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	sb->nev++;
+	ing->counts.read++;
+	ing->counts.added++;
+	ing->next_id++;
+	if (actor && be->bot) {
+		sqlite3_reset(ing->mark_bot);
+		sqlite3_bind_int64(ing->mark_bot, 1, actor);
+		if (sqlite3_step(ing->mark_bot) != SQLITE_DONE)
+			return orgmri_store_sqlerr(ing->store, err, "marking a bot");
+	}
+	for (size_t i = 0; i < be->nrelated; i++) {
+		int64_t dst_id;
+		if ((rc = object_get(b, be->related[i], be->related_key[i],
+		                     &dst_id, err)))
+			return rc;
+		if (sb->nln == sb->lncap) {
+			size_t cap = sb->lncap ? sb->lncap * 2 : 4096;
+			pend_link *l = orgmri_reallocarray(sb->ln, cap, sizeof(*l));
+			if (!l)
+				return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+			sb->ln = l;
+			sb->lncap = cap;
+		}
+		size_t rl = strlen(be->relation[i]);
+		pend_link *l = &sb->ln[sb->nln];
+		l->evid = e->id;
+		l->src = obj;
+		l->dst = dst_id;
+		l->rel = (uint32_t)sb->text.len;
+		l->rel_len = (uint32_t)rl;
+		if (orgmri_buf_put(&sb->text, be->relation[i], rl))
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		sb->nln++;
+		ing->counts.links++;
+	}
+	return 0;
+}
+
+/* At the run's first batch: sort only into a store without events. */
+static int sorted_decide(orgmri_ingest *ing, orgmri_error *err)
+{
+	const char *env = getenv("ORGMRI_SORTED");
+	ing->sb.state = SORT_OFF;
+	if (env && strcmp(env, "0") == 0)
+		return 0;
+	sqlite3_stmt *st;
+	int rc = orgmri_store_prepare(ing->store,
+		"SELECT EXISTS(SELECT 1 FROM events), EXISTS(SELECT 1 FROM objects)",
+		&st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = orgmri_store_sqlerr(ing->store, err, "reading the events");
+	else if (sqlite3_column_int(st, 0) == 0) {
+		/* no objects either: every object of the run is new, and
+		 * takes max(id) + 1 = the next number, as SQLite would give */
+		ing->sb.objects_here = sqlite3_column_int(st, 1) == 0 &&
+		                       !(getenv("ORGMRI_SORTED_OBJECTS") &&
+		                         strcmp(getenv("ORGMRI_SORTED_OBJECTS"),
+		                                "0") == 0);
+		ing->sb.last_object_id = 0;
+		ing->sb.state = SORT_ON;
+		ing->sb.expect_next_id = ing->next_id;
+		ing->sb.gen = 1; /* objstate.first_gen 0 means "none yet" */
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int objstate_at(orgmri_bulk *b, uint32_t n, objstate **out,
+                       orgmri_error *err)
+{
+	if (n >= b->oscap) {
+		size_t cap = b->oscap ? b->oscap : 1024;
+		while (cap <= n)
+			cap *= 2;
+		objstate *o = orgmri_reallocarray(b->os, cap, sizeof(*o));
+		if (!o)
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+		memset(o + b->oscap, 0, (cap - b->oscap) * sizeof(*o));
+		b->os = o;
+		b->oscap = cap;
+	}
+	*out = &b->os[n];
+	return 0;
+}
+
+/* Whether the event's key is stored already: by the store (written in an
+ * earlier round of this run) or among the events waiting. */
+static int sorted_repeat(orgmri_ingest *ing, const objstate *o, int64_t obj,
+                         int64_t time, int64_t act, int64_t actor,
+                         const char *disc, size_t dl, orgmri_error *err)
+{
+	sorted_batch *sb = &ing->sb;
+	const char *text = sb->text.ptr;
+	for (uint32_t j = o->last_gen == sb->gen ? o->last : 0; j;
+	     j = sb->ev[j - 1].prev) {
+		const pend_event *e = &sb->ev[j - 1];
+		if (e->time == time && e->act == act && e->actor == actor &&
+		    e->disc_len == dl && memcmp(text + e->disc, disc, dl) == 0)
+			return 1;
+	}
+	if (o->first_gen == sb->gen)
+		return 0; /* all its events are still waiting */
+	sqlite3_stmt *st = sb->exists;
+	if (!st) {
+		int rc = orgmri_store_prepare(ing->store,
+			"SELECT 1 FROM events WHERE object_id = ? AND time = ?"
+			" AND activity_id = ? AND actor_id = ? AND disc = ?",
+			&sb->exists, err);
+		if (rc)
+			return rc;
+		st = sb->exists;
+	}
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, obj);
+	sqlite3_bind_int64(st, 2, time);
+	sqlite3_bind_int64(st, 3, act);
+	sqlite3_bind_int64(st, 4, actor);
+	sqlite3_bind_text(st, 5, disc, (int)dl, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step == SQLITE_ROW)
+		return 1;
+	if (step != SQLITE_DONE)
+		return orgmri_store_sqlerr(ing->store, err, "looking up an event");
+	return 0;
+}
+
+/* The sorted path of one event: 0 or an error. */
+static int sorted_add(orgmri_bulk *b, const orgmri_bulk_event *be,
+                      int64_t obj, int64_t act, int64_t actor,
+                      const char *disc, orgmri_error *err)
+{
+	orgmri_ingest *ing = b->ing;
+	sorted_batch *sb = &ing->sb;
+	const orgmri_event *ev = be->ev;
+	size_t dl = strlen(disc);
+	objstate *o = NULL;
+	int rc;
+	/* offsets into text are 32 bits: write what waits early */
+	if (sb->text.len >= UINT32_MAX / 2 && (rc = sorted_write(ing, err)))
+		return rc;
+	if ((rc = objstate_at(b, be->object, &o, err)))
+		return rc;
+	uint32_t dh = dl ? (uint32_t)orgmri_hash(disc, dl) : 0;
+	int above = !o->first_gen || ev->time > o->max_time ||
+	            (ev->time == o->max_time &&
+	             (be->activity != o->max_act ? be->activity > o->max_act :
+	              be->actor != o->max_actor ? be->actor > o->max_actor :
+	              dh > o->max_dh));
+	if (!above) {
+		rc = sorted_repeat(ing, o, obj, ev->time, act, actor, disc, dl, err);
+		if (rc < 0)
+			return rc;
+		if (rc) { /* a repeat: read, not stored, as the plain path */
+			ing->counts.read++;
+			return 0;
+		}
+	} else {
+		o->max_time = ev->time;
+		o->max_act = be->activity;
+		o->max_actor = be->actor;
+		o->max_dh = dh;
+	}
+	if (!o->first_gen)
+		o->first_gen = sb->gen;
+	uint32_t prev = o->last_gen == sb->gen ? o->last : 0;
+	if ((rc = sorted_keep(b, be, obj, act, actor, disc, dl, err)))
+		return rc;
+	sb->ev[sb->nev - 1].prev = prev;
+	o = &b->os[be->object];
+	o->last = (uint32_t)sb->nev;
+	o->last_gen = sb->gen;
+	/* Arriving in key order (XES traces), the events gain nothing by
+	 * waiting, and writing in bursts leaves the parsing thread waiting
+	 * for the queue: write what waits and take the plain path from here
+	 * on (with nothing waiting, it stores the same rows). */
+	if (!sb->unordered && sb->nev >= IN_ORDER_CHUNK) {
+		if ((rc = sorted_write(ing, err)))
+			return rc;
+		sorted_off(ing);
+	}
+	return 0;
+}
+
 int orgmri_bulk_event_add(orgmri_bulk *b, const orgmri_bulk_event *be,
                           orgmri_error *err)
 {
@@ -773,31 +1346,60 @@ int orgmri_bulk_event_add(orgmri_bulk *b, const orgmri_bulk_event *be,
 	const orgmri_event *ev = be->ev;
 	int rc;
 	if ((rc = begin_txn(ing, err)))
-		return rc;
+		goto fail;
+	if (ing->sb.state == SORT_UNDECIDED && (rc = sorted_decide(ing, err)))
+		goto fail;
 	int64_t obj, act, actor = 0;
-	if ((rc = dense_get(ing, &b->objects, &ing->objects, be->object,
-	                    ev->object, 1, &obj, err)) ||
+	if ((rc = object_get(b, be->object, ev->object, &obj, err)) ||
 	    (rc = dense_get(ing, &b->activities, &ing->activities, be->activity,
 	                    ev->activity, 0, &act, err)))
-		return rc;
+		goto fail;
 	if (be->actor != ORGMRI_BULK_NO_ACTOR &&
 	    (rc = dense_get(ing, &b->people, &ing->people, be->actor, ev->actor,
 	                    0, &actor, err)))
-		return rc;
+		goto fail;
+	const char *disc = ev->discriminator ? ev->discriminator : "";
+	if (ing->sb.state == SORT_ON) {
+		if ((rc = sorted_add(b, be, obj, act, actor, disc, err)))
+			goto fail;
+		return end_event(ing, err);
+	}
 	int64_t evid;
-	if ((rc = insert_event(ing, obj, act, ev->time, actor,
-	                       ev->discriminator ? ev->discriminator : "",
+	if ((rc = insert_event(ing, obj, act, ev->time, actor, disc,
 	                       be->attrs, be->attrs_len, be->bot, &evid, err)))
-		return rc;
+		goto fail;
 	for (size_t i = 0; evid && i < be->nrelated; i++) {
 		const char *dst = be->related_key[i];
 		int64_t dst_id;
 		if ((rc = dense_get(ing, &b->objects, &ing->objects, be->related[i],
 		                    dst, 1, &dst_id, err)) ||
 		    (rc = insert_link(ing, evid, obj, dst_id, be->relation[i], err)))
-			return rc;
+			goto fail;
 	}
 	return end_event(ing, err);
+fail:
+	/* With events waiting, what the transaction holds is not a prefix
+	 * of the input: drop the batch.  Otherwise keep the old behaviour
+	 * (the run's end commits the complete events before the failure). */
+	if (ing->sb.nev || ing->sb.nln)
+		fail_batch(ing);
+	return rc;
+}
+
+int orgmri_bulk_sorting(const orgmri_bulk *b)
+{
+	return b->ing->sb.state == SORT_ON;
+}
+
+int orgmri_bulk_end(orgmri_bulk *b, orgmri_error *err)
+{
+	orgmri_ingest *ing = b->ing;
+	if (!ing->in_txn)
+		return 0;
+	int rc = sorted_write(ing, err);
+	if (rc)
+		fail_batch(ing);
+	return rc;
 }
 
 int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
@@ -942,6 +1544,7 @@ int orgmri_ingest_finish(orgmri_ingest *ing, int ok, const char *message,
 	sqlite3_finalize(ing->set_next_id);
 	sqlite3_finalize(ing->bump_generation);
 	orgmri_buf_free(&ing->attrs);
+	sorted_free(&ing->sb);
 	free(ing->seen);
 	free(ing);
 	return rc;
