@@ -424,10 +424,12 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-static batch *pop(pipeline *p)
+/* The next full batch; NULL when the producer is done and the queue
+ * empty, or, when `wait` is 0, when nothing is queued right now. */
+static batch *take(pipeline *p, int wait)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->count == 0 && !p->done)
+	while (wait && p->count == 0 && !p->done)
 		pthread_cond_wait(&p->not_empty, &p->mu);
 	batch *b = NULL;
 	if (p->count) {
@@ -533,7 +535,14 @@ int orgmri_pipeline_call(orgmri_adapter_ctx *ctx, orgmri_pipeline_fn fn,
 	orgmri_error cerr;
 	orgmri_error_clear(&cerr);
 	batch *b;
-	while ((b = pop(p))) {
+	for (;;) {
+		/* Nothing queued: the store does now what it would do after
+		 * the last event (store/bulk.h, orgmri_bulk_idle). */
+		if (!(b = take(p, 0)) && bulk && !rc &&
+		    (rc = orgmri_bulk_idle(bulk, &cerr)))
+			set_failed(p, rc);
+		if (!b && !(b = take(p, 1)))
+			break;
 		for (size_t i = 0; !rc && i < b->n; i++) {
 			rc = bulk ? orgmri_bulk_event_add(bulk, &b->be[i], &cerr)
 			          : ctx->sink->event(ctx->sink, &b->ev[i], &cerr);

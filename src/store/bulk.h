@@ -60,4 +60,18 @@ int orgmri_bulk_sorting(const orgmri_bulk *b);
  * rolled back. */
 int orgmri_bulk_end(orgmri_bulk *b, orgmri_error *err);
 
+/*
+ * The pipeline's queue is empty: the store has time, so it does now
+ * what it would otherwise do after the last event, while the reading
+ * thread works.  It writes what it keeps back for sorting (a reading
+ * thread slower than the store gains nothing from sorting, and a run
+ * smaller than a batch would write nothing until its end), and once the
+ * open batch holds ORGMRI_BULK_IDLE_COMMIT events it commits the batch
+ * early and copies the WAL into the database file (a passive
+ * checkpoint), which the store's close would do at the end.  On failure
+ * the open batch is rolled back, as with orgmri_bulk_end.
+ */
+#define ORGMRI_BULK_IDLE_COMMIT 16384
+int orgmri_bulk_idle(orgmri_bulk *b, orgmri_error *err);
+
 #endif

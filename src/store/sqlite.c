@@ -1402,6 +1402,21 @@ int orgmri_bulk_end(orgmri_bulk *b, orgmri_error *err)
 	return rc;
 }
 
+int orgmri_bulk_idle(orgmri_bulk *b, orgmri_error *err)
+{
+	orgmri_ingest *ing = b->ing;
+	int rc = orgmri_bulk_end(b, err);
+	if (rc || !ing->in_txn || ing->pending < ORGMRI_BULK_IDLE_COMMIT)
+		return rc;
+	if ((rc = orgmri_ingest_flush(ing, err)))
+		return rc;
+	/* Best effort: a checkpoint that cannot run now (a reader holds an
+	 * old snapshot) runs at a later one or at close. */
+	sqlite3_wal_checkpoint_v2(ing->store->db, NULL,
+	                          SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return 0;
+}
+
 int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
                         orgmri_ingest **out, orgmri_error *err)
 {
