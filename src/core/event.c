@@ -63,8 +63,16 @@ const orgmri_attr *orgmri_event_attr(const orgmri_event *ev, const char *name)
 
 static int check_utf8(const char *s, const char *field, orgmri_error *err)
 {
-	size_t len = strlen(s);
-	size_t ok = orgmri_utf8_valid_prefix(s, len);
+	/* Most text is ASCII: one pass up to the first other byte, and only
+	 * from there the length and the full UTF-8 check (every event's
+	 * strings go through here, twice on the pipeline's path). */
+	size_t at = 0;
+	while ((unsigned char)s[at] - 1u < 0x7fu)
+		at++;
+	if (!s[at])
+		return 0;
+	size_t len = at + strlen(s + at);
+	size_t ok = at + orgmri_utf8_valid_prefix(s + at, len - at);
 	if (ok != len)
 		return orgmri_seterr(err, ORGMRI_EPARSE,
 		                     "%s is not valid UTF-8 (byte %zu)", field,
@@ -105,7 +113,8 @@ int orgmri_event_validate(const orgmri_event *ev, orgmri_error *err)
 		    check_utf8(a->value, "attribute value", err))
 			return ORGMRI_EPARSE;
 		for (size_t k = 0; k < i; k++)
-			if (strcmp(ev->attrs[k].name, a->name) == 0)
+			if (ev->attrs[k].name[0] == a->name[0] &&
+			    strcmp(ev->attrs[k].name, a->name) == 0)
 				return orgmri_seterr(err, ORGMRI_EPARSE,
 				                     "attribute \"%s\" given twice",
 				                     a->name);
