@@ -101,19 +101,12 @@ static int family(cli_ctx *ctx, const metrics_input *in,
 static int run(cli_ctx *ctx, int argc, char **argv)
 {
 	metrics_opts o;
-	metrics_opts_init(&o);
-	int first, status = cli_parse(ctx, &cmd_metrics, argc, argv,
-	                              metrics_long_options, NULL, metrics_opt, &o,
-	                              &first);
+	metrics_input in;
+	int status = metrics_start(ctx, &cmd_metrics, argc, argv, "text,json",
+	                           "pr", &o, &in);
 	if (status >= 0)
 		return status;
-	if (first < argc)
-		return cli_usage_error(ctx, "unexpected argument '%s'", argv[first]);
-	if ((status = cli_check_format(ctx, "text,json")))
-		return status;
-	metrics_input in;
-	if ((status = metrics_load(ctx, &o, o.devlake ? "devlake" : "pr", &in)))
-		return status;
+	status = 0;
 	orgmri_cohort cohorts[2];
 	size_t nc = metrics_cohorts(&o, cohorts);
 	json_t *all = NULL;

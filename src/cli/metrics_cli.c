@@ -248,24 +248,33 @@ int emit_json(cli_ctx *ctx, json_t *o)
 	return rc ? EXIT_FAIL : 0;
 }
 
-int metrics_run(cli_ctx *ctx, int argc, char **argv,
-                const metrics_family *fam)
+int metrics_start(cli_ctx *ctx, const cli_command *cmd, int argc,
+                  char **argv, const char *formats, const char *stream,
+                  metrics_opts *o, metrics_input *in)
 {
-	metrics_opts o;
-	metrics_opts_init(&o);
-	int first, status = cli_parse(ctx, fam->cmd, argc, argv,
-	                              metrics_long_options, NULL, metrics_opt, &o,
-	                              &first);
+	metrics_opts_init(o);
+	int first, status = cli_parse(ctx, cmd, argc, argv, metrics_long_options,
+	                              NULL, metrics_opt, o, &first);
 	if (status >= 0)
 		return status;
 	if (first < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'", argv[first]);
-	if ((status = cli_check_format(ctx, "text,json,csv")))
+	if ((status = cli_check_format(ctx, formats)) ||
+	    (status = metrics_load(ctx, o, o->devlake ? "devlake" : stream, in)))
 		return status;
+	return -1;
+}
+
+int metrics_run(cli_ctx *ctx, int argc, char **argv,
+                const metrics_family *fam)
+{
+	metrics_opts o;
 	metrics_input in;
-	if ((status = metrics_load(ctx, &o, o.devlake ? "devlake" : fam->stream,
-	                           &in)))
+	int status = metrics_start(ctx, fam->cmd, argc, argv, "text,json,csv",
+	                           fam->stream, &o, &in);
+	if (status >= 0)
 		return status;
+	status = 0;
 	orgmri_cohort cohorts[2];
 	size_t nc = metrics_cohorts(&o, cohorts);
 	void *res[2] = { NULL, NULL };

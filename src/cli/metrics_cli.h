@@ -66,6 +66,16 @@ typedef struct metrics_family {
 int metrics_run(cli_ctx *ctx, int argc, char **argv,
                 const metrics_family *fam);
 
+/* What every metrics command does first: parse the options of `cmd`
+ * into *o, check the format against `formats` ("text,json,..."), load
+ * the store into *in with the value stream `stream` (--devlake: DevLake's).
+ * Returns -1 when *in is loaded and the command goes on (metrics_unload
+ * it), else the exit status to return at once (0 after --help; nothing
+ * to unload). */
+int metrics_start(cli_ctx *ctx, const cli_command *cmd, int argc,
+                  char **argv, const char *formats, const char *stream,
+                  metrics_opts *o, metrics_input *in);
+
 /* The families, for `orgmri metrics` (cmd_metrics.c), in its order. */
 extern const metrics_family metrics_family_dora, metrics_family_stages,
                             metrics_family_flow, metrics_family_people,

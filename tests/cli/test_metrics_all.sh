@@ -57,6 +57,21 @@ if [[ $rc != 2 ]] || ! grep -q "format" "$T/err"; then
 else
 	ok "--format csv refused"
 fi
+# --help: the usage, exit 0, and nothing computed (for every family
+# command too: they share the option parsing).
+for c in metrics dora stages flow people rework; do
+	set +e
+	"$ORGMRI" "${db[@]}" $c --help >"$T/help" 2>"$T/err"
+	rc=$?
+	set -e
+	if [[ $rc != 0 ]] || [[ $(head -1 "$T/help") != "usage: orgmri $c [OPTIONS]" ]] ||
+		[[ $(wc -l <"$T/help") -gt 40 ]] || [[ -s "$T/err" ]]; then
+		bad "$c --help: exit $rc, $(head -1 "$T/help"), $(wc -l <"$T/help") lines"
+	else
+		ok "$c --help"
+	fi
+done
+
 if ((fails)); then
 	echo "$fails check(s) failed" >&2
 	exit 1
