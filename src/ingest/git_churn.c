@@ -253,13 +253,28 @@ static int take_ages(git_churn *c, uint32_t id, const char *from,
 	return make_live(c, id);
 }
 
+/* A hunk's old_start names a line (1-based) when it deletes lines. */
+static int hunk_ok(const git_hunk *h)
+{
+	return !(h->old_lines && h->old_start == 0);
+}
+
 /* One file's record: its hunks, last first, so that every hunk's
- * old_start still names the old file's lines when it is applied. */
+ * old_start still names the old file's lines when it is applied.  A
+ * record with a malformed hunk changes nothing; after a failure midway
+ * (out of memory) the file's ages are dropped, so that a file holds runs
+ * exactly when it is in live[]. */
 static int apply_file(git_churn *c, const char *path, size_t plen,
                       const char *from, size_t flen, const char *hunks,
                       uint32_t nh, int64_t now, int64_t forget,
                       long long *rewritten)
 {
+	git_hunk h;
+	for (uint32_t k = 0; k < nh; k++) {
+		memcpy(&h, hunks + (size_t)k * sizeof(h), sizeof(h));
+		if (!hunk_ok(&h))
+			return ORGMRI_ECORRUPT;
+	}
 	uint32_t id;
 	int rc = file_of(c, path, plen, &id);
 	if (!rc && flen)
@@ -269,19 +284,21 @@ static int apply_file(git_churn *c, const char *path, size_t plen,
 	file_ages *f = &c->files[id];
 	int was_live = f->n > 0;
 	for (uint32_t k = nh; k-- > 0 && !rc;) {
-		git_hunk h;
 		memcpy(&h, hunks + (size_t)k * sizeof(h), sizeof(h));
 		uint64_t pos = h.old_lines ? (uint64_t)h.old_start - 1
 		                           : (uint64_t)h.old_start;
-		if (h.old_lines && h.old_start == 0)
-			return ORGMRI_ECORRUPT;
 		rc = apply_hunk(c, f, pos, h.old_lines, h.new_lines, now,
 		                rewritten);
 	}
-	if (rc)
+	if (!was_live && f->n > 0 && !rc)
+		rc = make_live(c, id);
+	if (rc) {
+		if (was_live && f->n == 0)
+			leave_live(c, f);
+		else if (!was_live)
+			f->n = 0;
 		return rc;
-	if (!was_live && f->n > 0 && (rc = make_live(c, id)))
-		return rc;
+	}
 	tidy(c, id, forget);
 	return 0;
 }
