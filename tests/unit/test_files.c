@@ -37,42 +37,7 @@ static void near(double got, double want, double eps, int line)
 }
 #define assert_near(a, b, eps) near((a), (b), (eps), __LINE__)
 
-typedef struct fixture {
-	char *dir;
-	orgmri_store *store;
-	orgmri_table *table;
-	orgmri_model *model;
-} fixture;
-
-static void load(fixture *f, const char *text)
-{
-	orgmri_error err;
-	orgmri_error_clear(&err);
-	f->dir = tu_tempdir();
-	char *events = tu_write(f->dir, "e.jsonl", text);
-	char db[512];
-	snprintf(db, sizeof(db), "%s/s.db", f->dir);
-	assert_int_equal(orgmri_store_open(&f->store, db, 0, &err), 0);
-	orgmri_ingest_options io = ORGMRI_INGEST_OPTIONS_INIT;
-	io.strict = 1;
-	if (orgmri_ingest_source(f->store, events, &io, NULL, &err))
-		fail_msg("ingest: %s", err.message);
-	free(events);
-	assert_int_equal(orgmri_table_load(f->store, &f->table, &err), 0);
-	orgmri_stream s;
-	assert_int_equal(orgmri_stream_builtin(&s, "pr", &err), 0);
-	assert_int_equal(orgmri_model_compute(f->table, &s, NULL, &f->model,
-	                                      &err), 0);
-}
-
-static void unload(fixture *f)
-{
-	orgmri_model_free(f->model);
-	orgmri_table_free(f->table);
-	orgmri_store_close(f->store);
-	tu_rmtree(f->dir);
-	free(f->dir);
-}
+typedef tu_model fixture;
 
 /* A growing JSONL text. */
 typedef struct text {
@@ -176,7 +141,7 @@ static void test_churn(void **state)
 	(void)state;
 	fixture f;
 	char *h = history();
-	load(&f, h);
+	tu_model_load(&f, h, "pr", 0);
 	free(h);
 	orgmri_rework r;
 	orgmri_error err;
@@ -206,7 +171,7 @@ static void test_churn(void **state)
 	assert_int_equal(orgmri_rework_compute(f.model, &w, &r, &err), 0);
 	assert_int_equal(r.churn_file_changes, 0);
 	assert_true(isnan(r.churn_share));
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_truck_factor_paths(void **state)
@@ -214,7 +179,7 @@ static void test_truck_factor_paths(void **state)
 	(void)state;
 	fixture f;
 	char *h = history();
-	load(&f, h);
+	tu_model_load(&f, h, "pr", 0);
 	free(h);
 	int tf;
 	long long files;
@@ -243,7 +208,7 @@ static void test_truck_factor_paths(void **state)
 	assert_int_equal(p->truck_factor, 1);
 	assert_int_equal(p->tf_files, 5);
 	orgmri_people_free(p);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_codeowners_match(void **state)
@@ -319,7 +284,7 @@ static void test_coverage(void **state)
 	(void)state;
 	fixture f;
 	char *h = history();
-	load(&f, h);
+	tu_model_load(&f, h, "pr", 0);
 	free(h);
 	orgmri_owner_coverage c;
 	orgmri_error err;
@@ -338,7 +303,7 @@ static void test_coverage(void **state)
 	                                               T0 + 35 * DAY, &c, &err), 0);
 	assert_int_equal(c.files, 2);
 	assert_int_equal(c.owned, 1);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_integration(void **state)
@@ -346,7 +311,7 @@ static void test_integration(void **state)
 	(void)state;
 	fixture f;
 	char *h = history();
-	load(&f, h);
+	tu_model_load(&f, h, "pr", 0);
 	free(h);
 	/* items in key order: #1 .. #5 */
 	assert_int_equal(f.model->nitems, 5);
@@ -387,7 +352,7 @@ static void test_integration(void **state)
 	assert_false(orgmri_is_base_merge("Merge pull request #3 from a/main",
 	                                  NULL));
 	assert_false(orgmri_is_base_merge(NULL, NULL));
-	unload(&f);
+	tu_model_free(&f);
 }
 
 /* Brute force of (a) over random intervals and file sets. */
@@ -420,7 +385,7 @@ static void test_overlap_brute(void **state)
 			commit(&t, sha, (double)s[i], "p", 1, "c", paths, 100 + i);
 	}
 	fixture f;
-	load(&f, t.s);
+	tu_model_load(&f, t.s, "pr", 0);
 	free(t.s);
 	uint8_t pick[N];
 	memset(pick, 1, sizeof(pick));
@@ -443,7 +408,7 @@ static void test_overlap_brute(void **state)
 	}
 	assert_int_equal(ip.with_files, with);
 	assert_int_equal(ip.overlapping, want);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_health_rows(void **state)
@@ -451,7 +416,7 @@ static void test_health_rows(void **state)
 	(void)state;
 	fixture f;
 	char *h = history();
-	load(&f, h);
+	tu_model_load(&f, h, "pr", 0);
 	free(h);
 	orgmri_health_row rows[8];
 	size_t n = 0;
@@ -473,7 +438,7 @@ static void test_health_rows(void **state)
 	assert_string_equal(rows[4].name, "code churn");
 	assert_true(isnan(rows[4].value));       /* no churn_lines here */
 	assert_non_null(strstr(rows[4].detail, "not available"));
-	unload(&f);
+	tu_model_free(&f);
 
 	/* line churn: (12 + 8) / (100 + 50) young lines per line added,
 	 * the third commit is outside [day 0, day 20) and the fourth has no
@@ -490,7 +455,7 @@ static void test_health_rows(void **state)
 		    "\"activity\":\"committed\",\"actor\":\"a\",\"attrs\":"
 		    "{\"paths\":\"a.c\",%s}}\n", T0 + atoll(ch[i][0]) * DAY, i,
 		    ch[i][1]);
-	load(&f, t.s);
+	tu_model_load(&f, t.s, "pr", 0);
 	free(t.s);
 	n = 0;
 	uint8_t none[1] = { 0 };
@@ -506,11 +471,12 @@ static void test_health_rows(void **state)
 	assert_int_equal(rw.line_churn_commits, 3);
 	assert_int_equal(rw.lines_rewritten, 110);
 	assert_int_equal(rw.lines_added, 240);
-	unload(&f);
+	tu_model_free(&f);
 
 	/* without paths, codeowners or parents: every row n/a, named */
-	load(&f, "{\"time\":\"2026-03-02T09:00:00Z\",\"object\":\"change:r#1\","
-	         "\"activity\":\"opened\",\"actor\":\"a\"}\n");
+	tu_model_load(&f, "{\"time\":\"2026-03-02T09:00:00Z\","
+	              "\"object\":\"change:r#1\",\"activity\":\"opened\","
+	              "\"actor\":\"a\"}\n", "pr", 0);
 	n = 0;
 	uint8_t one[1] = { 1 };
 	assert_int_equal(orgmri_health_files(f.model, one, INT64_MIN, INT64_MAX,
@@ -525,7 +491,7 @@ static void test_health_rows(void **state)
 	assert_int_equal(orgmri_rework_compute(f.model, NULL, &r, &err), 0);
 	assert_int_equal(r.churn_available, 0);
 	assert_true(isnan(r.churn_share));
-	unload(&f);
+	tu_model_free(&f);
 }
 
 int main(void)

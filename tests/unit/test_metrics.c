@@ -20,46 +20,7 @@ static void near(double got, double want, double eps, int line)
 }
 #define assert_double_equal(a, b, eps) near((a), (b), (eps), __LINE__)
 
-typedef struct fixture {
-	char *dir;
-	orgmri_store *store;
-	orgmri_table *table;
-	orgmri_model *model;
-} fixture;
-
-/* Ingest JSONL `text` and compute stream `stream`. */
-static void load(fixture *f, const char *text, const char *stream,
-                 int require_previous)
-{
-	orgmri_error err;
-	orgmri_error_clear(&err);
-	f->dir = tu_tempdir();
-	char *events = tu_write(f->dir, "e.jsonl", text);
-	char db[512];
-	snprintf(db, sizeof(db), "%s/s.db", f->dir);
-	assert_int_equal(orgmri_store_open(&f->store, db, 0, &err), 0);
-	orgmri_ingest_options io = ORGMRI_INGEST_OPTIONS_INIT;
-	io.strict = 1;
-	if (orgmri_ingest_source(f->store, events, &io, NULL, &err))
-		fail_msg("ingest: %s", err.message);
-	free(events);
-	assert_int_equal(orgmri_table_load(f->store, &f->table, &err), 0);
-	orgmri_stream s;
-	assert_int_equal(orgmri_stream_builtin(&s, stream, &err), 0);
-	orgmri_model_options mo = ORGMRI_MODEL_OPTIONS_INIT;
-	mo.require_previous = require_previous;
-	assert_int_equal(orgmri_model_compute(f->table, &s, &mo, &f->model, &err),
-	                 0);
-}
-
-static void unload(fixture *f)
-{
-	orgmri_model_free(f->model);
-	orgmri_table_free(f->table);
-	orgmri_store_close(f->store);
-	tu_rmtree(f->dir);
-	free(f->dir);
-}
+typedef tu_model fixture;
 
 static orgmri_dora *dora(fixture *f, orgmri_dora_options *o)
 {
@@ -96,7 +57,7 @@ static void test_no_deployments(void **state)
 {
 	(void)state;
 	fixture f;
-	load(&f, PR, "pr", 0);
+	tu_model_load(&f, PR, "pr", 0);
 	assert_double_equal(span_h(&f, 0, "coding"), 2, 1e-9);
 	assert_double_equal(span_h(&f, 0, "pickup"), 3, 1e-9);
 	assert_double_equal(span_h(&f, 0, "review"), 2, 1e-9);
@@ -114,14 +75,14 @@ static void test_no_deployments(void **state)
 	assert_string_equal(d->rows[0].tier[ORGMRI_BANDS_2023][ORGMRI_DORA_DF],
 	                    "low");
 	orgmri_dora_free(d);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_one_deployment(void **state)
 {
 	(void)state;
 	fixture f;
-	load(&f, PR DEPLOY("d1", "2026-03-02T12:00:00Z", "production"), "pr", 0);
+	tu_model_load(&f, PR DEPLOY("d1", "2026-03-02T12:00:00Z", "production"), "pr", 0);
 	assert_double_equal(span_h(&f, 0, "deploy"), 4, 1e-9);
 	orgmri_dora *d = dora(&f, NULL);
 	assert_int_equal(d->rows[0].deployments, 1);
@@ -139,19 +100,19 @@ static void test_one_deployment(void **state)
 	assert_int_equal(d->rows[0].lead.n, 1);
 	assert_double_equal(d->rows[0].lead.value, 12 * H, 1e-6);
 	orgmri_dora_free(d);
-	unload(&f);
+	tu_model_free(&f);
 	/* DevLake: the first deployment of a chain ships nothing */
-	load(&f, PR DEPLOY("d1", "2026-03-02T12:00:00Z", "production"), "devlake",
+	tu_model_load(&f, PR DEPLOY("d1", "2026-03-02T12:00:00Z", "production"), "devlake",
 	     1);
 	assert_true(isnan(span_h(&f, 0, "deploy")));
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_staging_is_not_production(void **state)
 {
 	(void)state;
 	fixture f;
-	load(&f, PR DEPLOY("s1", "2026-03-02T09:00:00Z", "staging")
+	tu_model_load(&f, PR DEPLOY("s1", "2026-03-02T09:00:00Z", "staging")
 	         DEPLOY("p1", "2026-03-03T08:00:00Z", "Production"), "pr", 0);
 	assert_double_equal(span_h(&f, 0, "deploy"), 24, 1e-9);
 	orgmri_dora_options o = ORGMRI_DORA_OPTIONS_INIT;
@@ -163,14 +124,14 @@ static void test_staging_is_not_production(void **state)
 	assert_string_equal(d->rows[1].group, "staging");
 	assert_int_equal(d->rows[1].deployments, 1);
 	orgmri_dora_free(d);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_incidents_without_deployments(void **state)
 {
 	(void)state;
 	fixture f;
-	load(&f,
+	tu_model_load(&f,
 	     "{\"time\":\"2026-03-02T00:00:00Z\",\"object\":\"incident:i1\",\"activity\":\"incident_opened\"}\n"
 	     "{\"time\":\"2026-03-02T03:30:00Z\",\"object\":\"incident:i1\",\"activity\":\"incident_resolved\"}\n",
 	     "pr", 0);
@@ -182,7 +143,7 @@ static void test_incidents_without_deployments(void **state)
 	assert_int_equal(d->rows[0].recovery.n, 0);
 	assert_true(isnan(d->rows[0].change_failure_rate));
 	orgmri_dora_free(d);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 /* previous (DevLake, strict <) vs window (Middleware, <=) at a tie, and
@@ -191,7 +152,7 @@ static void test_linkage(void **state)
 {
 	(void)state;
 	fixture f;
-	load(&f, PR DEPLOY("d1", "2026-03-02T12:00:00Z", "production")
+	tu_model_load(&f, PR DEPLOY("d1", "2026-03-02T12:00:00Z", "production")
 	         DEPLOY("d2", "2026-03-03T12:00:00Z", "production")
 	     "{\"time\":\"2026-03-03T12:00:00Z\",\"object\":\"incident:i1\",\"activity\":\"incident_opened\"}\n"
 	     "{\"time\":\"2026-03-03T14:00:00Z\",\"object\":\"incident:i1\",\"activity\":\"incident_resolved\"}\n",
@@ -216,7 +177,7 @@ static void test_linkage(void **state)
 	assert_string_equal(f.table->obj_key[f.model->deployments[
 		d->links[0].deployment].object], "deployment:d2");
 	orgmri_dora_free(d);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 /* a deployment made while an incident from an earlier one is open is
@@ -225,7 +186,7 @@ static void test_rework_rate(void **state)
 {
 	(void)state;
 	fixture f;
-	load(&f, PR DEPLOY("d1", "2026-03-02T12:00:00Z", "production")
+	tu_model_load(&f, PR DEPLOY("d1", "2026-03-02T12:00:00Z", "production")
 	         DEPLOY("d2", "2026-03-03T12:00:00Z", "production")
 	     "{\"time\":\"2026-03-03T11:00:00Z\",\"object\":\"incident:i1\",\"activity\":\"incident_opened\"}\n"
 	     "{\"time\":\"2026-03-03T14:00:00Z\",\"object\":\"incident:i1\",\"activity\":\"incident_resolved\"}\n"
@@ -258,14 +219,14 @@ static void test_rework_rate(void **state)
 	assert_int_equal(rw.commits, 2);
 	assert_int_equal(rw.reverted, 1);
 	assert_int_equal(rw.hotfixes, 1);            /* d3 ships a revert */
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_never_reviewed_and_skew(void **state)
 {
 	(void)state;
 	fixture f;
-	load(&f,
+	tu_model_load(&f,
 	     /* never reviewed: merged straight away */
 	     "{\"time\":\"2026-03-02T02:00:00Z\",\"object\":\"change:r#1\",\"activity\":\"opened\",\"actor\":\"ann\"}\n"
 	     "{\"time\":\"2026-03-02T04:00:00Z\",\"object\":\"change:r#1\",\"activity\":\"merged\",\"actor\":\"ann\"}\n"
@@ -298,7 +259,7 @@ static void test_never_reviewed_and_skew(void **state)
 	assert_int_equal(orgmri_rework_compute(f.model, NULL, &rw, &err), 0);
 	assert_int_equal(rw.changes, 1);
 	assert_int_equal(rw.reviewed, 0);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_time_zones(void **state)
@@ -306,12 +267,12 @@ static void test_time_zones(void **state)
 	(void)state;
 	fixture f;
 	/* the same instants as PR's first two events, written with offsets */
-	load(&f,
+	tu_model_load(&f,
 	     "{\"time\":\"2026-03-02T02:00:00+02:00\",\"object\":\"commit:c1\",\"activity\":\"authored\",\"related\":[\"change:r#1\"]}\n"
 	     "{\"time\":\"2026-03-01T21:00:00-05:00\",\"object\":\"change:r#1\",\"activity\":\"opened\",\"actor\":\"ann\"}\n",
 	     "pr", 0);
 	assert_double_equal(span_h(&f, 0, "coding"), 2, 1e-9);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_empty_period(void **state)
@@ -319,7 +280,7 @@ static void test_empty_period(void **state)
 	(void)state;
 	fixture f;
 	orgmri_error err;
-	load(&f, PR DEPLOY("d1", "2026-03-02T12:00:00Z", "production"), "pr", 0);
+	tu_model_load(&f, PR DEPLOY("d1", "2026-03-02T12:00:00Z", "production"), "pr", 0);
 	orgmri_dora_options o = ORGMRI_DORA_OPTIONS_INIT;
 	assert_int_equal(orgmri_time_parse("2027-01-01", 10, 0, &o.filter.since,
 	                                   NULL, NULL), 0);
@@ -341,7 +302,7 @@ static void test_empty_period(void **state)
 	assert_int_equal(orgmri_dora_compute(f.model, &o, &d, &err), 0);
 	assert_int_equal(d->nrows, 0);
 	orgmri_dora_free(d);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_quantiles_and_tiers(void **state)
@@ -420,7 +381,7 @@ static void test_issue_stream(void **state)
 {
 	(void)state;
 	fixture f;
-	load(&f,
+	tu_model_load(&f,
 	     "{\"time\":\"2026-03-02T00:00:00Z\",\"object\":\"issue:T-1\",\"activity\":\"created\",\"actor\":\"pm\"}\n"
 	     "{\"time\":\"2026-03-02T10:00:00Z\",\"object\":\"issue:T-1\",\"activity\":\"status_changed\",\"attrs\":{\"category\":\"ready\"}}\n"
 	     "{\"time\":\"2026-03-03T10:00:00Z\",\"object\":\"issue:T-1\",\"activity\":\"status_changed\",\"attrs\":{\"category\":\"in_progress\"}}\n"
@@ -436,7 +397,7 @@ static void test_issue_stream(void **state)
 	assert_int_equal(orgmri_rework_compute(f.model, NULL, &rw, &err), 0);
 	assert_int_equal(rw.status_changes, 4);
 	assert_int_equal(rw.backwards, 1);   /* in_progress -> ready */
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_truck_factor(void **state)
@@ -467,7 +428,7 @@ static void test_ai_markers(void **state)
 	(void)state;
 	fixture f;
 	orgmri_error err;
-	load(&f, PR "{\"time\":\"2026-03-02T09:00:00Z\",\"object\":\"change:r#2\",\"activity\":\"opened\",\"actor\":\"cy\",\"attrs\":{\"labels\":\"bug,AI-Assisted\"}}\n",
+	tu_model_load(&f, PR "{\"time\":\"2026-03-02T09:00:00Z\",\"object\":\"change:r#2\",\"activity\":\"opened\",\"actor\":\"cy\",\"attrs\":{\"labels\":\"bug,AI-Assisted\"}}\n",
 	     "pr", 0);
 	/* default markers: the label (case-insensitive) marks r#2 only */
 	assert_int_equal(f.model->item_ai[0], 0);
@@ -493,7 +454,7 @@ static void test_ai_markers(void **state)
 	assert_int_equal(m->item_ai[0], 0);
 	assert_int_equal(m->item_ai[1], 1);
 	orgmri_model_free(m);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 static void test_people(void **state)
@@ -501,7 +462,7 @@ static void test_people(void **state)
 	(void)state;
 	fixture f;
 	orgmri_error err;
-	load(&f, PR
+	tu_model_load(&f, PR
 	     "{\"time\":\"2026-03-02T03:00:00Z\",\"object\":\"change:r#2\",\"activity\":\"opened\",\"actor\":\"bob\"}\n"
 	     "{\"time\":\"2026-03-02T04:00:00Z\",\"object\":\"change:r#2\",\"activity\":\"commented\",\"actor\":\"ann\"}\n"
 	     "{\"time\":\"2026-03-02T05:00:00Z\",\"object\":\"change:r#2\",\"activity\":\"approved\",\"actor\":\"ann\"}\n"
@@ -522,7 +483,7 @@ static void test_people(void **state)
 	assert_int_equal(orgmri_people_compute(f.model, NULL, 1, &p, &err), 0);
 	assert_int_equal(p->npeople, 3);
 	orgmri_people_free(p);
-	unload(&f);
+	tu_model_free(&f);
 }
 
 int main(void)

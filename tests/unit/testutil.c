@@ -141,3 +141,36 @@ size_t tu_count(const tu_sink *s, const char *object, const char *activity)
 			n++;
 	return n;
 }
+
+void tu_model_load(tu_model *f, const char *text, const char *stream,
+                   int require_previous)
+{
+	orgmri_error err;
+	orgmri_error_clear(&err);
+	f->dir = tu_tempdir();
+	char *events = tu_write(f->dir, "e.jsonl", text);
+	char db[512];
+	snprintf(db, sizeof(db), "%s/s.db", f->dir);
+	assert_int_equal(orgmri_store_open(&f->store, db, 0, &err), 0);
+	orgmri_ingest_options io = ORGMRI_INGEST_OPTIONS_INIT;
+	io.strict = 1;
+	if (orgmri_ingest_source(f->store, events, &io, NULL, &err))
+		fail_msg("ingest: %s", err.message);
+	free(events);
+	assert_int_equal(orgmri_table_load(f->store, &f->table, &err), 0);
+	orgmri_stream s;
+	assert_int_equal(orgmri_stream_builtin(&s, stream, &err), 0);
+	orgmri_model_options mo = ORGMRI_MODEL_OPTIONS_INIT;
+	mo.require_previous = require_previous;
+	assert_int_equal(orgmri_model_compute(f->table, &s, &mo, &f->model, &err),
+	                 0);
+}
+
+void tu_model_free(tu_model *f)
+{
+	orgmri_model_free(f->model);
+	orgmri_table_free(f->table);
+	orgmri_store_close(f->store);
+	tu_rmtree(f->dir);
+	free(f->dir);
+}

@@ -44,4 +44,19 @@ const char *tu_attr(const tu_sink *s, size_t i, const char *name);
 /* Number of events with this activity (and object, when non-NULL). */
 size_t tu_count(const tu_sink *s, const char *object, const char *activity);
 
+/* A store in a fresh temporary folder holding JSONL `text` (ingested
+ * strictly), its table and the model of value stream `stream`
+ * (require_previous: orgmri_model_options.require_previous).  Any error
+ * fails the test.  Free with tu_model_free. */
+typedef struct tu_model {
+	char *dir;
+	orgmri_store *store;
+	orgmri_table *table;
+	orgmri_model *model;
+} tu_model;
+
+void tu_model_load(tu_model *f, const char *text, const char *stream,
+                   int require_previous);
+void tu_model_free(tu_model *f);
+
 #endif
