@@ -48,3 +48,13 @@ finish() {
 	echo "$CHECKS checks, $FAILS failures"
 	[ "$FAILS" = 0 ]
 }
+
+# git_identity: git run by the test sees only its own settings in $T: no
+# system or user configuration, a fixed author, branch "main".
+git_identity() {
+	export GIT_CONFIG_NOSYSTEM=1 HOME=$T GIT_TERMINAL_PROMPT=0
+	git config --global user.name Alice
+	git config --global user.email alice@example.com
+	git config --global init.defaultBranch main
+	git config --global advice.detachedHead false
+}

@@ -10,10 +10,7 @@
 # its own SHA.  The same through webhook deliveries and a GitLab export,
 # and with no path configured when the history was ingested first.
 . "$(dirname "$0")/lib.sh"
-export GIT_CONFIG_NOSYSTEM=1 HOME=$T GIT_TERMINAL_PROMPT=0
-git config --global user.name Alice
-git config --global user.email alice@example.com
-git config --global init.defaultBranch main
+git_identity
 R=$T/repo
 git init -q "$R"
 c() { # c NAME DATE: a commit touching file NAME, its SHA in $NAME

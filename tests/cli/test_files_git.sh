@@ -13,10 +13,7 @@ for c in git python3 jq sqlite3; do
 	command -v "$c" >/dev/null || { echo "$c missing: skipped"; exit 0; }
 done
 S=$ORGMRI_SOURCE_DIR/tests/cli
-export GIT_CONFIG_NOSYSTEM=1 HOME=$T GIT_TERMINAL_PROMPT=0
-git config --global user.name Alice
-git config --global user.email alice@example.com
-git config --global init.defaultBranch main
+git_identity
 R=$T/repo
 git init -q "$R"
 cd "$R"

@@ -12,11 +12,7 @@
 #    worktree (.git file) are git; a folder with only a HEAD file is not.
 . "$(dirname "$0")/lib.sh"
 
-export GIT_CONFIG_NOSYSTEM=1 HOME=$T GIT_TERMINAL_PROMPT=0
-git config --global user.name Alice
-git config --global user.email alice@example.com
-git config --global init.defaultBranch main
-git config --global advice.detachedHead false
+git_identity
 
 R=$T/repo
 git init -q "$R"
