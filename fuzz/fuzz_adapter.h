@@ -64,7 +64,7 @@ static const char *fuzz_scratch(void)
 	return fuzz_dir;
 }
 
-static void fuzz_empty(const char *dir)
+static inline void fuzz_empty(const char *dir)
 {
 	/* FTW_DEPTH: children before their folder; the folder itself too */
 	nftw(dir, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
@@ -72,7 +72,7 @@ static void fuzz_empty(const char *dir)
 }
 
 /* Is rel a safe relative path (see the header comment)? */
-static int fuzz_safe_rel(const char *rel, size_t len)
+static inline int fuzz_safe_rel(const char *rel, size_t len)
 {
 	if (len == 0 || len > 200 || rel[0] == '/' || rel[len - 1] == '/')
 		return 0;
@@ -92,8 +92,8 @@ static int fuzz_safe_rel(const char *rel, size_t len)
 }
 
 /* Write one file, making its folders. */
-static void fuzz_put(const char *dir, const char *rel, const uint8_t *data,
-                     size_t size)
+static inline void fuzz_put(const char *dir, const char *rel,
+                            const uint8_t *data, size_t size)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
@@ -111,8 +111,8 @@ static void fuzz_put(const char *dir, const char *rel, const uint8_t *data,
 }
 
 /* Split data into files under dir (first section: default_rel). */
-static void fuzz_layout(const char *dir, const char *default_rel,
-                        const uint8_t *data, size_t size)
+static inline void fuzz_layout(const char *dir, const char *default_rel,
+                               const uint8_t *data, size_t size)
 {
 	static const char mark[] = "=== ";
 	char rel[256];
@@ -143,8 +143,9 @@ static void fuzz_layout(const char *dir, const char *default_rel,
  * is what the adapter is given relative to that folder ("" = the folder
  * itself, else a file such as "deliveries.jsonl").
  */
-static int fuzz_adapter(const orgmri_adapter *ad, const char *default_rel,
-                        const char *target, const uint8_t *data, size_t size)
+static inline int fuzz_adapter(const orgmri_adapter *ad,
+                               const char *default_rel, const char *target,
+                               const uint8_t *data, size_t size)
 {
 	const char *dir = fuzz_scratch();
 	if (!dir)

@@ -16,19 +16,14 @@
  * A line starting with '#' sends an unrelated event (it must pass
  * through untouched); a short line is a deployment without a commit.
  */
-#include <ftw.h>
 #include <git2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistd.h>
-
-#include "fuzz_canonical.h"
-#include "ingest/adapter.h"
+#include "fuzz_adapter.h"
 #include "ingest/platform.h"
-#include "orgmri/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,31 +32,16 @@ static char shas[NCOMMITS][GIT_OID_HEXSZ + 1];
 static orgmri_config *cfg;
 static long long passed;
 
-static char base[300];
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-                  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void remove_base(void)
-{
-	nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Make the clone and the configuration naming it; 0 or -1. */
 static int setup(void)
 {
-	const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(base, sizeof(base), "%s/orgmri-fuzz-deploys-XXXXXX", tmp);
-	if (!mkdtemp(base))
+	/* in the harnesses' scratch folder (removed at exit), which nothing
+	 * here empties */
+	const char *scratch = fuzz_scratch();
+	if (!scratch)
 		return -1;
-	atexit(remove_base);
+	char base[300];
+	snprintf(base, sizeof(base), "%s/repo", scratch);
 	git_libgit2_init();
 	git_repository *repo = NULL;
 	git_signature *sig = NULL;

@@ -58,3 +58,18 @@ git_identity() {
 	git config --global init.defaultBranch main
 	git config --global advice.detachedHead false
 }
+
+# store_dump DB [META-WHERE]: every table of a store but the run log, in
+# a fixed order, ids included, for comparing two stores row for row; the
+# meta rows kept are those matching META-WHERE (default: the event-id
+# counter only).
+store_dump() {
+	sqlite3 "$1" "
+	SELECT 'o', id, type, key FROM objects ORDER BY id;
+	SELECT 'a', id, name FROM activities ORDER BY id;
+	SELECT 'p', id, name, bot FROM people ORDER BY id;
+	SELECT 'e', id, object_id, time, activity_id, actor_id, disc, attrs
+	  FROM events ORDER BY id;
+	SELECT 'l', id, event_id, src_id, dst_id, relation FROM links ORDER BY id;
+	SELECT 'm', key, value FROM meta WHERE ${2:-key = 'next_event_id'} ORDER BY key;"
+}

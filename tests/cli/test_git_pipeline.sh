@@ -88,16 +88,7 @@ for threads in 1 2; do
 done
 
 # every table but the run log and the random generation, ids included
-dump() {
-	sqlite3 "$1" "
-	SELECT 'o', id, type, key FROM objects ORDER BY id;
-	SELECT 'a', id, name FROM activities ORDER BY id;
-	SELECT 'p', id, name, bot FROM people ORDER BY id;
-	SELECT 'e', id, object_id, time, activity_id, actor_id, disc, attrs
-	  FROM events ORDER BY id;
-	SELECT 'l', id, event_id, src_id, dst_id, relation FROM links ORDER BY id;
-	SELECT 'm', key, value FROM meta WHERE key NOT IN ('generation') ORDER BY key;"
-}
+dump() { store_dump "$1" "key NOT IN ('generation')"; }
 for args in "" "--no-diff"; do
 	name=full${args:+-nodiff}
 	# shellcheck disable=SC2086

@@ -7,17 +7,7 @@
 # through it adds nothing.
 . "$(dirname "$0")/lib.sh"
 
-# every table but the run log, in a fixed order, ids included
-dump() {
-	sqlite3 "$1" "
-	SELECT 'o', id, type, key FROM objects ORDER BY id;
-	SELECT 'a', id, name FROM activities ORDER BY id;
-	SELECT 'p', id, name, bot FROM people ORDER BY id;
-	SELECT 'e', id, object_id, time, activity_id, actor_id, disc, attrs
-	  FROM events ORDER BY id;
-	SELECT 'l', id, event_id, src_id, dst_id, relation FROM links ORDER BY id;
-	SELECT 'm', key, value FROM meta WHERE key = 'next_event_id';"
-}
+dump() { store_dump "$1"; }
 
 same() { # same NAME FILE ARGS... : both paths, compared
 	local name=$1 file=$2
