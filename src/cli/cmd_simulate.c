@@ -587,10 +587,11 @@ static int output(cli_ctx *ctx, const sim_args *a,
 			print_calibration_text(ctx->out, cal);
 		if (nruns) {
 			fprintf(ctx->out, "%s%ld replications of %.0f weeks (first %.0f "
-			        "warm-up), seed %llu; [..] = 2.5-97.5%% across "
-			        "replications\n", a->calibration ? "\n" : "", a->reps,
-			        runs[0].model.horizon_weeks, runs[0].model.warmup_weeks,
-			        a->seed);
+			        "warm-up), seed %llu, releases %s; [..] = 2.5-97.5%% "
+			        "across replications\n", a->calibration ? "\n" : "",
+			        a->reps, runs[0].model.horizon_weeks,
+			        runs[0].model.warmup_weeks, a->seed,
+			        release_modes[a->releases]);
 			for (int i = 0; i < nruns; i++)
 				print_run_text(ctx->out, &runs[i]);
 			print_compare_text(ctx->out, runs, nruns);
@@ -606,6 +607,8 @@ static int output(cli_ctx *ctx, const sim_args *a,
 		json_t *opt = json_object(), *arr = json_array();
 		json_object_set_new(opt, "replications", json_integer(a->reps));
 		json_object_set_new(opt, "seed", json_integer((json_int_t)a->seed));
+		json_object_set_new(opt, "releases",
+		                    json_string(release_modes[a->releases]));
 		json_object_set_new(opt, "weeks", json_real(runs[0].model.horizon_weeks));
 		json_object_set_new(opt, "warmup_weeks",
 		                    json_real(runs[0].model.warmup_weeks));
