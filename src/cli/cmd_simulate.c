@@ -439,6 +439,8 @@ static void print_backtest_text(FILE *fp, const backtest_out *b,
 	if (b->releases == ORGMRI_SIM_RELEASES_ACTUAL)
 		fprintf(fp, ": the %zu actual releases that shipped a change from "
 		        "the warm-up on", b->bt.nreleases);
+	else if (b->releases == ORGMRI_SIM_RELEASES_TRAIN && b->bt.release_age < 0)
+		fprintf(fp, ": calibrated cadence, no earlier release known");
 	else if (b->releases == ORGMRI_SIM_RELEASES_TRAIN)
 		fprintf(fp, ": calibrated cadence, last release %.0f h before the "
 		        "warm-up", b->bt.release_age);
