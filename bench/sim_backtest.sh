@@ -13,7 +13,8 @@
 # actions/checkout under $ORGMRI_MIRRORS (default
 # /work/.mirror/OWNER+NAME/repo, as the fetch tool leaves them); absent
 # ones are skipped, so it runs anywhere (CI has none).  Environment:
-# CAL_MONTHS (12), PRED_MONTHS (12), STEP_MONTHS (6), REPS (100).  Splits
+# CAL_MONTHS (12), PRED_MONTHS (12), STEP_MONTHS (6), REPS (100),
+# RELEASES (waits; or train, actual: `orgmri simulate --releases`).  Splits
 # start at the first whole month and step by STEP_MONTHS until the
 # predicted period would pass the last recorded event.  Every split is
 # printed; the summary scores those that can be measured, a rule fixed
@@ -57,6 +58,7 @@ cal = int(os.environ.get("CAL_MONTHS", "12"))
 pred = int(os.environ.get("PRED_MONTHS", "12"))
 step = int(os.environ.get("STEP_MONTHS", "6"))
 reps = os.environ.get("REPS", "100")
+releases = os.environ.get("RELEASES", "waits")
 st = json.loads(subprocess.run([orgmri, "--db", db, "stats", "--format",
                                 "json"], capture_output=True, check=True).stdout)
 def ym(s):
@@ -67,7 +69,8 @@ first, last = ym(st["first_time"]) + 1, ym(st["last_time"])
 t = first + cal
 t += (-t) % step                     # splits on multiples of STEP_MONTHS
 rows = []
-print("%s: calibrate on %d months, predict the next %d" % (name, cal, pred))
+print("%s: calibrate on %d months, predict the next %d; releases: %s" % (
+      name, cal, pred, releases))
 print("%-10s %-10s %-10s %22s %22s %8s %7s  %s" % ("calibrate", "predict",
       "until", "predicted p50 h [95%]", "actual p50 h [95%]", "error",
       "done", "constraint (predicted/actual)"))
@@ -75,7 +78,8 @@ while t + pred <= last:
     r = subprocess.run([orgmri, "--db", db, "simulate", "--since",
                         date(t - cal), "--until", date(t), "--backtest",
                         date(t + pred), "--replications", reps, "--migrate",
-                        "0", "--format", "json"], capture_output=True,
+                        "0", "--releases", releases, "--format", "json"],
+                       capture_output=True,
                        text=True)
     if r.returncode:
         print("%-10s %-10s %-10s  %s" % (date(t - cal), date(t),
@@ -120,8 +124,9 @@ if rows:
           sum(1 for x in e if x <= 0.15), 100 * statistics.median(e),
           100 * statistics.mean(b["error"] for b in rows), 100 * max(e),
           inside, within_actual, sharp, same))
-    print(json.dumps({"figure": "simulate backtest on %s's history: median "
-                      "|error| of the median lead time" % name,
+    print(json.dumps({"figure": "simulate backtest (releases: %s) on %s's "
+                      "history: median |error| of the median lead time" % (
+                      releases, name),
                       "value": round(100 * statistics.median(e), 1),
                       "unit": "%% (%d scored splits, %d within 15%%)" % (len(rows),
                       sum(1 for x in e if x <= 0.15))}))

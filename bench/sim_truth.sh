@@ -5,6 +5,11 @@
 #
 #   bench/sim_truth.sh [SEEDS]     default seeds 1..10
 #
+# RELEASES=train runs the scenarios with the calibrated release train
+# (`orgmri simulate --releases train`) and the backtest with it;
+# RELEASES=actual the scenarios with the train and the backtest on the
+# actual releases; default waits.
+#
 # For each seed: a stationary sample organisation (no AI effect), its
 # baseline and a backtest (calibrated on the first 17 weeks only), and
 # capacity, work-time and arrival changes at moderate load (the security

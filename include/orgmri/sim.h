@@ -149,16 +149,25 @@ typedef struct orgmri_sim_model {
 	const double *arrival_times;
 	size_t narrivals;
 
-	/* Deployment: with deploy_waits and batch_max == 0, a merged item
-	 * reaches production after a resampled observed wait (hours, times
-	 * cadence_scale).  Otherwise a train leaves after each interval
-	 * (resampled, hours, times cadence_scale) and takes up to batch_max
-	 * merged items (0 = all).  Trains also run alongside the waits, to
+	/* Deployment: with deploy_waits, batch_max == 0, deploy_train == 0
+	 * and no deploy_times, a merged item reaches production after a
+	 * resampled observed wait (hours, times cadence_scale).  Otherwise
+	 * it waits for the next release train, which takes up to batch_max
+	 * merged items (0 = all): trains leave first at deploy_times (hours,
+	 * ascending, not scaled: a given schedule), then after resampled
+	 * deploy_intervals (hours, times cadence_scale).  The first
+	 * resampled interval is drawn among those longer than deploy_age
+	 * (hours since the last train before time 0; 0 = one just left)
+	 * and shortened by it.  Trains also run alongside the waits, to
 	 * count deployments and incidents.  Neither = done at merge. */
 	const double *deploy_waits;
 	size_t ndeploy_waits;
 	const double *deploy_intervals;
 	size_t ndeploy_intervals;
+	const double *deploy_times;
+	size_t ndeploy_times;
+	double deploy_age;
+	int deploy_train;
 	double cadence_scale;
 	int batch_max;
 	double p_incident;        /* per deployment */
@@ -195,6 +204,14 @@ typedef struct orgmri_sim_calibration {
 	double rework_p50;             /* hours per loop */
 	size_t ndeploys;
 	double deploys_per_week, deploy_interval_p50;
+	/* Releases: the distinct times at which some change of the window
+	 * first reached production in it (releases that shipped a change;
+	 * on git histories, not the maintenance tags), sorted, in ms.  With
+	 * two or more, the train's intervals (model.deploy_intervals) are
+	 * theirs; else those of all deployments. */
+	const int64_t *releases;
+	size_t nreleases;
+	double release_interval_p50;
 	double deploy_wait_p50, deploy_wait_p85;  /* merge -> production, h */
 	size_t nincidents;
 	void *internal;                /* owned arrays */
@@ -314,13 +331,30 @@ typedef struct orgmri_sim_backtest {
 	                                          actual median (order
 	                                          statistics) */
 	double warmup_weeks, horizon_weeks;
+	/* Releases that shipped a change (the distinct first-production
+	 * times of the changes), at or after from - warmup: hours since
+	 * then, sorted (owned); and the hours from the last such release
+	 * before it to it (-1 = none known). */
+	double *releases;
+	size_t nreleases;
+	double release_age;
 } orgmri_sim_backtest;
+
+/* How a simulated merged change reaches production (--releases). */
+enum {
+	ORGMRI_SIM_RELEASES_WAITS = 0,   /* its own resampled observed wait */
+	ORGMRI_SIM_RELEASES_TRAIN,       /* the next train; calibrated cadence */
+	ORGMRI_SIM_RELEASES_ACTUAL       /* the next of the backtest period's
+	                                    actual releases */
+};
 
 /*
  * From `all` (the history read without an `until` bound, so later stages
  * are known), collect the changes that arrived in [from, to) and their
- * actual lead times, and the arrival times in [from - warmup_weeks, to)
- * that drive the simulation.  Free with orgmri_sim_backtest_free.
+ * actual lead times, the arrival times in [from - warmup_weeks, to)
+ * that drive the simulation, and the releases (above).  `all` should
+ * start no later than the calibration window, so that the last release
+ * before from - warmup is in it.  Free with orgmri_sim_backtest_free.
  */
 int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
                                 int64_t to, double warmup_weeks,
@@ -329,6 +363,14 @@ int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
  * model borrows bt->arrivals (keep bt alive while m is used). */
 void orgmri_sim_backtest_apply(const orgmri_sim_backtest *bt,
                                orgmri_sim_model *m);
+/* Set how merged changes reach production (ORGMRI_SIM_RELEASES_*).
+ * TRAIN: the calibrated train, its first interval conditioned on the
+ * time since the last release (bt->release_age; bt may be NULL, then
+ * 0).  ACTUAL (needs bt): trains leave at bt->releases (borrowed), then
+ * at calibrated intervals.  Returns ORGMRI_EINVAL for ACTUAL without a
+ * backtest or a release in it. */
+int orgmri_sim_releases_apply(const orgmri_sim_backtest *bt, int mode,
+                              orgmri_sim_model *m, orgmri_error *err);
 void orgmri_sim_backtest_free(orgmri_sim_backtest *bt);
 
 /* ---- forecasts --------------------------------------------------------- */

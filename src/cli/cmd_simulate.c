@@ -17,7 +17,7 @@
 enum {
 	OPT_CALIBRATION = 2000, OPT_SCENARIO, OPT_SCENARIOS, OPT_REPS,
 	OPT_WEEKS, OPT_WARMUP, OPT_SEED, OPT_THREADS, OPT_MIGRATE, OPT_TREND,
-	OPT_BACKTEST
+	OPT_BACKTEST, OPT_RELEASES
 };
 
 static const struct option sim_options[] = {
@@ -32,6 +32,7 @@ static const struct option sim_options[] = {
 	{ "migrate", required_argument, NULL, OPT_MIGRATE },
 	{ "trend", no_argument, NULL, OPT_TREND },
 	{ "backtest", required_argument, NULL, OPT_BACKTEST },
+	{ "releases", required_argument, NULL, OPT_RELEASES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -43,7 +44,11 @@ typedef struct sim_args {
 	long reps, weeks, warmup, threads, migrate;
 	unsigned long long seed;
 	int64_t backtest;   /* end of the predicted period, or 0 */
+	int releases;       /* ORGMRI_SIM_RELEASES_* */
 } sim_args;
+
+/* --releases names, indexed by ORGMRI_SIM_RELEASES_*. */
+static const char *const release_modes[] = { "waits", "train", "actual" };
 
 static int parse_long(cli_ctx *ctx, const char *name, const char *arg,
                       long lo, long hi, long *out)
@@ -72,6 +77,14 @@ static int on_option(cli_ctx *ctx, int opt, const char *arg, void *st)
 		a->scenario_text[a->nscenario_text++] = arg;
 		return 0;
 	case OPT_SCENARIOS: a->scenario_file = arg; return 0;
+	case OPT_RELEASES:
+		for (int i = 0; i < 3; i++)
+			if (strcmp(arg, release_modes[i]) == 0) {
+				a->releases = i;
+				return 0;
+			}
+		return cli_usage_error(ctx, "--releases: expected waits, train or "
+		                       "actual, got \"%s\"", arg);
 	case OPT_BACKTEST:
 		if (cli_parse_time(arg, &a->backtest))
 			return cli_usage_error(ctx, "--backtest: expected a date "
@@ -133,9 +146,11 @@ static void print_calibration_text(FILE *fp, const orgmri_sim_calibration *c)
 	fprintf(fp, "rework       %.2f of reviewed changes, %.2f loops each, "
 	        "%.1f h per loop (n=%zu)\n", c->p_rework, c->rework_loops_mean,
 	        c->rework_p50, m->nrework);
-	fprintf(fp, "deployments  %zu (%.2f per week, interval p50 %.1f h, "
-	        "%zu intervals)\n", c->ndeploys, c->deploys_per_week,
-	        c->deploy_interval_p50, m->ndeploy_intervals);
+	fprintf(fp, "deployments  %zu (%.2f per week, interval p50 %.1f h)\n",
+	        c->ndeploys, c->deploys_per_week, c->deploy_interval_p50);
+	fprintf(fp, "releases     %zu shipped a change (interval p50 %.1f h); "
+	        "the train resamples %zu intervals\n", c->nreleases,
+	        c->release_interval_p50, m->ndeploy_intervals);
 	fprintf(fp, "incidents    %zu (%.3f per deployment)\n", c->nincidents,
 	        m->p_incident);
 }
@@ -191,6 +206,11 @@ static json_t *calibration_json(const orgmri_sim_calibration *c)
 	json_object_set_new(d, "per_week", json_real(c->deploys_per_week));
 	json_object_set_new(d, "interval_p50_hours",
 	                    json_real(c->deploy_interval_p50));
+	json_object_set_new(d, "releases", json_integer((json_int_t)c->nreleases));
+	json_object_set_new(d, "release_interval_p50_hours",
+	                    json_real(c->release_interval_p50));
+	json_object_set_new(d, "train_intervals",
+	                    json_integer((json_int_t)m->ndeploy_intervals));
 	json_object_set_new(d, "waits", json_integer((json_int_t)m->ndeploy_waits));
 	json_object_set_new(d, "wait_p50_hours", json_real(c->deploy_wait_p50));
 	json_object_set_new(d, "wait_p85_hours", json_real(c->deploy_wait_p85));
@@ -341,6 +361,7 @@ typedef struct backtest_out {
 	orgmri_sim_backtest bt;
 	int64_t since, from, to;
 	int actual_constraint;
+	int releases;       /* ORGMRI_SIM_RELEASES_* */
 } backtest_out;
 
 /* The constraint the predicted period's own history implies: calibrate on
@@ -376,15 +397,19 @@ static int prepare_backtest(const orgmri_table *t, const sim_args *a,
 	b->from = until;
 	b->to = a->backtest;
 	b->actual_constraint = -1;
+	b->releases = a->releases;
 	double weeks = (double)(b->to - b->from) / MS_PER_WEEK;
 	double warm = floor(weeks / 5);
 	if (warm > 8)
 		warm = 8;
 	if (a->warmup >= 0)
 		warm = (double)a->warmup;
+	/* read from the calibration's start, so that the last release before
+	 * the simulated period is seen (the train's phase) */
 	orgmri_sim_input all;
-	int rc = orgmri_sim_input_from_table(t, b->from - (int64_t)(warm *
-	                                     MS_PER_WEEK), INT64_MAX, &all, err);
+	int64_t start = b->from - (int64_t)(warm * MS_PER_WEEK);
+	int rc = orgmri_sim_input_from_table(t, since < start ? since : start,
+	                                     INT64_MAX, &all, err);
 	if (rc)
 		return rc;
 	rc = orgmri_sim_backtest_prepare(&all, b->from, b->to, warm, &b->bt, err);
@@ -410,6 +435,18 @@ static void print_backtest_text(FILE *fp, const backtest_out *b,
 	        orgmri_time_format(b->from, t1), t1,
 	        orgmri_time_format(b->to, t2), b->bt.narrivals,
 	        b->bt.warmup_weeks);
+	fprintf(fp, "  releases          %s", release_modes[b->releases]);
+	if (b->releases == ORGMRI_SIM_RELEASES_ACTUAL)
+		fprintf(fp, ": the %zu actual releases that shipped a change from "
+		        "the warm-up on", b->bt.nreleases);
+	else if (b->releases == ORGMRI_SIM_RELEASES_TRAIN && b->bt.release_age < 0)
+		fprintf(fp, ": calibrated cadence, no earlier release known");
+	else if (b->releases == ORGMRI_SIM_RELEASES_TRAIN)
+		fprintf(fp, ": calibrated cadence, last release %.0f h before the "
+		        "warm-up", b->bt.release_age);
+	else
+		fprintf(fp, ": each change its own calibrated release wait");
+	fputc('\n', fp);
 	fprintf(fp, "  median lead time  predicted %.1f h [%.1f, %.1f], actual "
 	        "%.1f h [%.1f, %.1f] (%zu of %zu changes done), error %+.1f%%\n",
 	        r->res.lead_p50.mean, r->res.lead_p50.lo, r->res.lead_p50.hi,
@@ -431,6 +468,10 @@ static json_t *backtest_json(const backtest_out *b, const run_out *r)
 	json_object_set_new(o, "from", json_string(orgmri_time_format(b->from, t)));
 	json_object_set_new(o, "to", json_string(orgmri_time_format(b->to, t)));
 	json_object_set_new(o, "warmup_weeks", json_real(b->bt.warmup_weeks));
+	json_object_set_new(o, "releases", json_string(release_modes[b->releases]));
+	json_object_set_new(o, "actual_releases",
+	                    json_integer((json_int_t)b->bt.nreleases));
+	json_object_set_new(o, "release_age_hours", json_real(b->bt.release_age));
 	json_object_set_new(o, "arrivals", json_integer((json_int_t)b->bt.narrivals));
 	json_object_set_new(o, "changes", json_integer((json_int_t)b->bt.changes));
 	json_object_set_new(o, "finished", json_integer((json_int_t)b->bt.finished));
@@ -504,6 +545,8 @@ static int simulate_all(cli_ctx *ctx, const sim_args *a,
 			r->model.rate = cal->rate_a + cal->rate_b * cal->weeks;
 			r->model.trend = cal->rate_b;
 		}
+		if (orgmri_sim_releases_apply(bt, a->releases, &r->model, &err))
+			goto fail;
 		if (bt) {
 			orgmri_sim_backtest_apply(bt, &r->model);
 		} else {
@@ -546,10 +589,11 @@ static int output(cli_ctx *ctx, const sim_args *a,
 			print_calibration_text(ctx->out, cal);
 		if (nruns) {
 			fprintf(ctx->out, "%s%ld replications of %.0f weeks (first %.0f "
-			        "warm-up), seed %llu; [..] = 2.5-97.5%% across "
-			        "replications\n", a->calibration ? "\n" : "", a->reps,
-			        runs[0].model.horizon_weeks, runs[0].model.warmup_weeks,
-			        a->seed);
+			        "warm-up), seed %llu, releases %s; [..] = 2.5-97.5%% "
+			        "across replications\n", a->calibration ? "\n" : "",
+			        a->reps, runs[0].model.horizon_weeks,
+			        runs[0].model.warmup_weeks, a->seed,
+			        release_modes[a->releases]);
 			for (int i = 0; i < nruns; i++)
 				print_run_text(ctx->out, &runs[i]);
 			print_compare_text(ctx->out, runs, nruns);
@@ -565,6 +609,8 @@ static int output(cli_ctx *ctx, const sim_args *a,
 		json_t *opt = json_object(), *arr = json_array();
 		json_object_set_new(opt, "replications", json_integer(a->reps));
 		json_object_set_new(opt, "seed", json_integer((json_int_t)a->seed));
+		json_object_set_new(opt, "releases",
+		                    json_string(release_modes[a->releases]));
 		json_object_set_new(opt, "weeks", json_real(runs[0].model.horizon_weeks));
 		json_object_set_new(opt, "warmup_weeks",
 		                    json_real(runs[0].model.warmup_weeks));
@@ -605,6 +651,9 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "--backtest DATE needs --until before "
 		                       "DATE (calibrate before --until, predict "
 		                       "[--until, DATE))");
+	if (a.releases == ORGMRI_SIM_RELEASES_ACTUAL && !a.backtest)
+		return cli_usage_error(ctx, "--releases actual needs --backtest "
+		                       "(the releases of the predicted period)");
 	if (a.backtest && (a.weeks || a.trend || a.calibration ||
 	                   a.nscenario_text || a.scenario_file))
 		return cli_usage_error(ctx, "--backtest runs the baseline on the "
@@ -666,6 +715,7 @@ const cli_command cmd_simulate = {
 	"                       [--scenarios FILE] [--replications N] [--weeks N]\n"
 	"                       [--warmup N] [--seed N] [--threads N]\n"
 	"                       [--migrate N] [--trend] [--backtest DATE]\n"
+	"                       [--releases waits|train|actual]\n"
 	"                       [--format text|json]\n"
 	"                       [--since DATE] [--until DATE] [--db PATH] [-o FILE]\n"
 	"\n"
@@ -695,6 +745,15 @@ const cli_command cmd_simulate = {
 	"                     [--until, DATE) with the changes that actually\n"
 	"                     arrived then, and compare the median lead time\n"
 	"                     and the constraint with what happened\n"
+	"  --releases MODE    how a merged change reaches production: waits\n"
+	"                     (default; its own resampled merge -> release wait),\n"
+	"                     train (it waits for the next release; releases\n"
+	"                     leave at the calibrated cadence of the releases\n"
+	"                     that shipped a change, so changes merged between\n"
+	"                     two releases ship together) or actual (with\n"
+	"                     --backtest: the releases that actually shipped a\n"
+	"                     change in the predicted period, a trace-driven\n"
+	"                     release schedule; then the calibrated cadence)\n"
 	"\n"
 	"Scenario terms: STAGE.time*X, STAGE.capacity+N|-N|=N,\n"
 	"STAGE.skip=low|medium|high|none, STAGE.queue=fifo|priority, arrivals*X,\n"

@@ -16,7 +16,14 @@
  *    production, else merge, as extract.c defines them), for the changes
  *    arriving in [from, to) that are done; the others are counted as
  *    unfinished.  It is an error when none is done, or when more than
- *    520 weeks would be simulated (the engine's limit).
+ *    520 weeks would be simulated (the engine's limit);
+ *  - the releases that shipped a change are the distinct times at which
+ *    some change first reached production (its deploy stage's end); the
+ *    trace-driven release variant (--releases actual) runs the trains at
+ *    those at or after from - warmup, i.e. the release policy that was
+ *    actually followed, while the calibrated train (--releases train)
+ *    only takes from them the time since the last release before
+ *    from - warmup (the phase of the train, known at --until).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -32,6 +39,38 @@ static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
+}
+
+/* The releases that shipped a change (distinct deploy-stage ends), those
+ * at or after `start` as hours since it into bt->releases, and the age
+ * at `start` of the last one before it. */
+static int collect_releases(const orgmri_sim_input *all, int64_t start,
+                            orgmri_sim_backtest *bt)
+{
+	int64_t last = INT64_MIN;
+	size_t n = 0;
+	bt->release_age = -1;
+	bt->releases = malloc((all->nitems ? all->nitems : 1) * sizeof(double));
+	if (!bt->releases)
+		return ORGMRI_ENOMEM;
+	for (size_t i = 0; i < all->nitems; i++) {
+		int64_t at = all->items[i].end[ORGMRI_STAGE_DEPLOY];
+		if (!at)
+			continue;
+		if (at >= start)
+			bt->releases[n++] = (double)(at - start) / MS_PER_HOUR;
+		else if (at > last)
+			last = at;
+	}
+	qsort(bt->releases, n, sizeof(double), cmp_double);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || bt->releases[i] != bt->releases[k - 1])
+			bt->releases[k++] = bt->releases[i];
+	bt->nreleases = k;
+	if (last != INT64_MIN)
+		bt->release_age = (double)(start - last) / MS_PER_HOUR;
+	return 0;
 }
 
 int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
@@ -53,6 +92,12 @@ int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "backtest: out of memory");
 	}
 	size_t nl = 0;
+	int rc = collect_releases(all, start, bt);
+	if (rc) {
+		free(leads);
+		orgmri_sim_backtest_free(bt);
+		return orgmri_seterr(err, rc, "backtest: out of memory");
+	}
 	for (size_t i = 0; i < all->nitems; i++) {
 		const orgmri_sim_item *it = &all->items[i];
 		if (it->arrival < start || it->arrival >= to)
@@ -110,10 +155,38 @@ void orgmri_sim_backtest_apply(const orgmri_sim_backtest *bt,
 	m->horizon_weeks = bt->horizon_weeks;
 }
 
+int orgmri_sim_releases_apply(const orgmri_sim_backtest *bt, int mode,
+                              orgmri_sim_model *m, orgmri_error *err)
+{
+	switch (mode) {
+	case ORGMRI_SIM_RELEASES_WAITS:
+		m->deploy_train = 0;
+		return 0;
+	case ORGMRI_SIM_RELEASES_TRAIN:
+		if (!m->ndeploy_intervals)
+			return orgmri_seterr(err, ORGMRI_EINVAL, "release train: "
+			                     "fewer than two deployments calibrated");
+		m->deploy_train = 1;
+		m->deploy_age = bt && bt->release_age > 0 ? bt->release_age : 0;
+		return 0;
+	case ORGMRI_SIM_RELEASES_ACTUAL:
+		if (!bt || !bt->nreleases)
+			return orgmri_seterr(err, ORGMRI_EINVAL, "actual releases: "
+			                     "no release shipped a change in the "
+			                     "backtest period");
+		m->deploy_train = 1;
+		m->deploy_times = bt->releases;
+		m->ndeploy_times = bt->nreleases;
+		return 0;
+	}
+	return orgmri_seterr(err, ORGMRI_EINVAL, "unknown release mode %d", mode);
+}
+
 void orgmri_sim_backtest_free(orgmri_sim_backtest *bt)
 {
 	if (!bt)
 		return;
 	free(bt->arrivals);
+	free(bt->releases);
 	memset(bt, 0, sizeof(*bt));
 }

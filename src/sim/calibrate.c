@@ -25,8 +25,12 @@
  *  - rework: hours per loop (rework hours / loops);
  *  - deployment: the observed merge -> production waits of the changes
  *    deployed in the window (what a merged change waits for), and the
- *    intervals between production deployments (the train, used with a
- *    batch limit and to count deployments); incidents per deployment.
+ *    release train's intervals: between successive releases that
+ *    shipped a change (the distinct times at which some change of the
+ *    window first reached production), or, with fewer than two such
+ *    releases, between any production deployments (the train is used
+ *    with a batch limit or --releases train, and counts deployments);
+ *    incidents per deployment.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -80,6 +84,7 @@ typedef struct owned {
 	double *rework;
 	double *deploy_intervals;
 	double *deploy_waits;
+	int64_t *releases;
 } owned;
 
 /* One visit of a stage, for the work-time decomposition. */
@@ -350,11 +355,65 @@ static int fit_deploy_waits(const orgmri_sim_input *in,
 	return 0;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The releases that shipped a change: the distinct times at which a
+ * change of the input first reached production in the window. */
+static int fit_releases(const orgmri_sim_input *in,
+                        orgmri_sim_calibration *cal, owned *own)
+{
+	size_t n = 0;
+	own->releases = malloc((in->nitems ? in->nitems : 1) * sizeof(int64_t));
+	if (!own->releases)
+		return ORGMRI_ENOMEM;
+	for (size_t i = 0; i < in->nitems; i++) {
+		int64_t at = in->items[i].end[ORGMRI_STAGE_DEPLOY];
+		if (at && in_window(in, at))
+			own->releases[n++] = at;
+	}
+	qsort(own->releases, n, sizeof(int64_t), cmp_i64);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || own->releases[i] != own->releases[k - 1])
+			own->releases[k++] = own->releases[i];
+	cal->releases = own->releases;
+	cal->nreleases = k;
+	return 0;
+}
+
+/* Successive differences of the sorted times t[0..n) in hours (equal
+ * times give none) into *out (malloc'ed); their median to *p50. */
+static int intervals_of(const int64_t *t, size_t n, double **out, size_t *k,
+                        double *p50)
+{
+	*out = malloc((n ? n : 1) * sizeof(double));
+	double *tmp = malloc((n ? n : 1) * sizeof(double));
+	if (!*out || !tmp) {
+		free(tmp);
+		return ORGMRI_ENOMEM;
+	}
+	*k = 0;
+	for (size_t i = 1; i < n; i++)
+		if (t[i] > t[i - 1])
+			(*out)[(*k)++] = (double)(t[i] - t[i - 1]) / MS_PER_HOUR;
+	memcpy(tmp, *out, *k * sizeof(double));
+	sim_sort(tmp, *k);
+	*p50 = sim_quantile(tmp, *k, 0.5);
+	free(tmp);
+	return 0;
+}
+
 static int fit_deploys(const orgmri_sim_input *in, double weeks,
                        orgmri_sim_calibration *cal, owned *own)
 {
-	size_t n = in->ndeploys;
+	size_t n = in->ndeploys, k = 0;
 	int rc = fit_deploy_waits(in, cal, own);
+	if (!rc)
+		rc = fit_releases(in, cal, own);
 	if (rc)
 		return rc;
 	cal->ndeploys = n;
@@ -363,25 +422,44 @@ static int fit_deploys(const orgmri_sim_input *in, double weeks,
 	cal->model.p_incident = n ? (double)in->nincidents / (double)n : 0;
 	if (cal->model.p_incident > 1)
 		cal->model.p_incident = 1;
-	if (n < 2)
+	double *all = NULL, p50 = 0;
+	rc = intervals_of(in->deploys, n, &all, &k, &p50);
+	if (rc)
+		return rc;
+	cal->deploy_interval_p50 = p50;
+	own->deploy_intervals = all;
+	cal->model.deploy_intervals = all;
+	cal->model.ndeploy_intervals = k;
+	if (cal->nreleases < 1)
 		return 0;
-	own->deploy_intervals = malloc((n - 1) * sizeof(double));
-	double *tmp = malloc((n - 1) * sizeof(double));
-	if (!own->deploy_intervals || !tmp) {
-		free(tmp);
+	/* the train runs at the cadence of the releases that shipped a
+	 * change: on git histories most tags are maintenance releases that
+	 * ship no main-line change, and a train at their cadence would
+	 * ship every merged change far too soon (docs, section 2).  The
+	 * gaps from the window's start to the first release and from the
+	 * last one to its end count as intervals too: they are only known
+	 * to be at least that long, but leaving them out would drop the
+	 * longest gaps (a long gap is the likeliest to be open at --until) */
+	int64_t *edge = malloc((cal->nreleases + 2) * sizeof(int64_t));
+	if (!edge) {
+		free(all);
 		return ORGMRI_ENOMEM;
 	}
-	size_t k = 0;
-	for (size_t i = 1; i < n; i++)
-		if (in->deploys[i] > in->deploys[i - 1])
-			own->deploy_intervals[k++] =
-				(double)(in->deploys[i] - in->deploys[i - 1]) / MS_PER_HOUR;
-	memcpy(tmp, own->deploy_intervals, k * sizeof(double));
-	sim_sort(tmp, k);
-	cal->deploy_interval_p50 = sim_quantile(tmp, k, 0.5);
-	free(tmp);
+	edge[0] = in->start;
+	memcpy(edge + 1, cal->releases, cal->nreleases * sizeof(int64_t));
+	edge[cal->nreleases + 1] = in->end;
+	rc = intervals_of(edge, cal->nreleases + 2, &own->deploy_intervals, &k,
+	                  &cal->release_interval_p50);
+	free(edge);
+	free(all);
+	if (rc)
+		return rc;
 	cal->model.deploy_intervals = own->deploy_intervals;
 	cal->model.ndeploy_intervals = k;
+	/* incidents per train, so that incidents per week stay as observed */
+	cal->model.p_incident = (double)in->nincidents / (double)cal->nreleases;
+	if (cal->model.p_incident > 1)
+		cal->model.p_incident = 1;
 	return 0;
 }
 
@@ -464,6 +542,7 @@ void orgmri_sim_calibration_free(orgmri_sim_calibration *cal)
 		free(own->rework);
 		free(own->deploy_intervals);
 		free(own->deploy_waits);
+		free(own->releases);
 		free(own);
 	}
 	memset(cal, 0, sizeof(*cal));

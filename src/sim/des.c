@@ -9,11 +9,13 @@
  * queueing checks) and scaled by the scenario.  After review an item with
  * rework loops left goes back to coding for one rework period and then
  * queues for review again.  A merged item then waits for production in
- * one of two ways: with observed deployment waits (deploy_waits) and no
- * batch limit, for a resampled observed wait (a delay, no queue); else
- * for the next deployment train, which leaves after a resampled interval
- * and takes up to batch_max items.  Trains run in both cases (they count
- * deployments and incidents).  An optional CONWIP limit holds arriving
+ * one of two ways: with observed deployment waits (deploy_waits), no
+ * batch limit and no train asked for, for a resampled observed wait (a
+ * delay, no queue); else for the next release train, which takes up to
+ * batch_max items: trains leave at the given times (deploy_times, a
+ * backtest's actual releases), then after resampled intervals, the
+ * first conditioned on the time since the last release (deploy_age).
+ * Trains run in both cases (they count deployments and incidents).  An optional CONWIP limit holds arriving
  * items in a backlog until fewer than `wip` items are between coding and
  * merge.
  *
@@ -111,7 +113,7 @@ typedef struct rep_state {
 	unsigned skipmask[ORGMRI_SIM_NTIERS];  /* stages each tier skips */
 	uint8_t always, sometimes;   /* stages with p_visit >= 1, in (0, 1) */
 	size_t nmeasured, done_in_window, deploys, incidents;
-	size_t in_wip, in_system, next_arrival;
+	size_t in_wip, in_system, next_arrival, next_deploy;
 	uint64_t seq;
 	long long events;
 	size_t narrived;
@@ -285,10 +287,55 @@ static int next_station(const rep_state *s, const item *it, int from)
 }
 
 /* Merged items wait an observed deployment wait rather than for a train:
- * when waits were observed and no batch limit is set. */
+ * when waits were observed, no batch limit is set and no train is asked
+ * for (deploy_train, or a schedule of trains). */
 static int delay_deploys(const orgmri_sim_model *m)
 {
-	return m->ndeploy_waits > 0 && m->batch_max <= 0;
+	return m->ndeploy_waits > 0 && m->batch_max <= 0 && !m->deploy_train &&
+	       !m->ndeploy_times;
+}
+
+static int has_trains(const orgmri_sim_model *m)
+{
+	return m->ndeploy_intervals > 0 || m->ndeploy_times > 0;
+}
+
+/* The first resampled interval after time 0, when the last train left
+ * deploy_age hours before it: drawn uniformly among the intervals
+ * (times cadence_scale) longer than the age, less the age (the residual
+ * of an interval known to have lasted that long); 0 when none is that
+ * long (the release is overdue).  With age 0 this is a plain draw. */
+static double first_interval(rep_state *s)
+{
+	const orgmri_sim_model *m = s->m;
+	double age = m->deploy_age > 0 ? m->deploy_age : 0;
+	size_t k = 0;
+	for (size_t i = 0; i < m->ndeploy_intervals; i++)
+		k += m->deploy_intervals[i] * m->cadence_scale > age;
+	if (k == 0)
+		return 0;
+	size_t pick = sim_rng_below(&s->rng, k);
+	for (size_t i = 0;; i++)
+		if (m->deploy_intervals[i] * m->cadence_scale > age && pick-- == 0)
+			return m->deploy_intervals[i] * m->cadence_scale - age;
+}
+
+/* When the train after one leaving at t leaves (first: the first train
+ * of the replication), or -1 when there is none: the next given time
+ * while any are left, then a resampled interval later. */
+static double next_train(rep_state *s, double t, int first)
+{
+	const orgmri_sim_model *m = s->m;
+	if (s->next_deploy < m->ndeploy_times) {
+		double at = m->deploy_times[s->next_deploy++];
+		return at > t ? at : t;
+	}
+	if (!m->ndeploy_intervals)
+		return -1;
+	double gap = first && !m->ndeploy_times ? first_interval(s) :
+		m->deploy_intervals[sim_rng_below(&s->rng, m->ndeploy_intervals)] *
+		m->cadence_scale;
+	return t + (gap < 1e-6 ? 1e-6 : gap);
 }
 
 static double draw_work(rep_state *s, const item *it, int st)
@@ -381,7 +428,7 @@ static void route(rep_state *s, uint32_t id, int from, double t)
 		                              s->m->ndeploy_waits)] *
 		           s->m->cadence_scale;
 		heap_push(s, t + d, id, EV_DONE, ORGMRI_STAGE_DEPLOY);
-	} else if (s->m->ndeploy_intervals) {
+	} else if (has_trains(s->m)) {
 		it->enter = t;
 		if (fifo_push(&s->w->deploybuf, id))
 			s->oom = 1;
@@ -554,11 +601,9 @@ static void on_deploy(rep_state *s, double t)
 	}
 	if (s->arrivals_over && s->in_system == 0)
 		return;
-	double gap = m->deploy_intervals[sim_rng_below(&s->rng,
-	                                 m->ndeploy_intervals)] * m->cadence_scale;
-	if (gap < 1e-6)
-		gap = 1e-6;
-	heap_push(s, t + gap, 0, EV_DEPLOY, 0);
+	double next = next_train(s, t, 0);
+	if (next >= 0)
+		heap_push(s, next, 0, EV_DEPLOY, 0);
 }
 
 /* ---- one replication ---------------------------------------------------- */
@@ -624,9 +669,9 @@ static int run_one(const orgmri_sim_model *m, workspace *w, uint64_t seed,
 	w->deploybuf.n = w->deploybuf.head = 0;
 
 	schedule_arrival(&s, 0);
-	if (m->ndeploy_intervals)
-		heap_push(&s, m->deploy_intervals[sim_rng_below(&s.rng,
-		          m->ndeploy_intervals)] * m->cadence_scale, 0, EV_DEPLOY, 0);
+	double train = next_train(&s, 0, 1);
+	if (train >= 0)
+		heap_push(&s, train, 0, EV_DEPLOY, 0);
 	while (w->nheap && !s.oom && !s.limit) {
 		event e = heap_pop(w);
 		if (e.t > s.stop)

@@ -53,7 +53,10 @@ def main():
         base = generate(orgmri, os.path.join(d, "base"), seed, [])
         db = os.path.join(d, "base.db")
         run(orgmri, "--db", db, "ingest", "-q", os.path.join(d, "base", "events.jsonl"))
-        args = []
+        # RELEASES=train or actual (bench/sim_truth.sh): the scenarios run
+        # with the calibrated release train, the backtest with that mode
+        rel = os.environ.get("RELEASES", "waits")
+        args = ["--releases", "waits" if rel == "waits" else "train"]
         for name, _ in pairs:
             args += ["--scenario", name]
         out = subprocess.run([orgmri, "--db", db, "simulate", "--replications", "100",
@@ -64,7 +67,8 @@ def main():
         # simulate the period after it on its actual arrivals, no change
         out = subprocess.run([orgmri, "--db", db, "simulate", "--replications", "100",
                               "--until", base["from"], "--backtest", base["to"],
-                              "--migrate", "0", "--format", "json"], check=True,
+                              "--migrate", "0", "--releases", rel, "--format",
+                              "json"], check=True,
                              capture_output=True, text=True).stdout
         bt = json.loads(out)
         sim["backtest"] = bt["scenarios"][0]

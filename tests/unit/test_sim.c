@@ -164,6 +164,115 @@ static void test_engine_knobs(void **state)
 	assert_true(r.lead_p50.mean > base.lead_p50.mean + 3.4);
 }
 
+/* ---- release trains ---------------------------------------------------- */
+
+/* Items that are coded in exactly 1 h (ten coders: no queue) and then
+ * released, arriving at the given hours; every replication is the same
+ * but for the train's draws, so lead times are known exactly. */
+static void train_model(orgmri_sim_model *m, orgmri_sim_profile *prof,
+                        const double *arrivals, size_t n)
+{
+	static const double one[1] = { 1 }, three[1] = { 3 };
+	memset(m, 0, sizeof(*m));
+	for (int s = 0; s < ORGMRI_SIM_NSTAGES; s++) {
+		m->stage[s].servers = 10;
+		m->stage[s].time_scale = 1;
+		m->stage[s].skip_tier = -1;
+	}
+	m->stage[ORGMRI_STAGE_CODING].samples = one;
+	m->stage[ORGMRI_STAGE_CODING].nsamples = 1;
+	*prof = (orgmri_sim_profile){ 1u << ORGMRI_STAGE_CODING |
+	                              1u << ORGMRI_STAGE_DEPLOY, 1, 0, 10 };
+	m->profiles = prof;
+	m->nprofiles = 1;
+	m->arrival_times = arrivals;
+	m->narrivals = n;
+	m->arrival_scale = 1;
+	m->cadence_scale = 1;
+	m->deploy_waits = three;     /* every change's own wait: 3 h */
+	m->ndeploy_waits = 1;
+	m->warmup_weeks = 0;
+	m->horizon_weeks = 1;
+}
+
+/* The median lead time, checking that every replication gave it. */
+static double fixed_p50(const orgmri_sim_model *m)
+{
+	orgmri_sim_options o = { 6, 2, 5 };
+	orgmri_sim_result r;
+	assert_int_equal(orgmri_sim_run(m, &o, &r, NULL), 0);
+	assert_true(r.lead_p50.lo == r.lead_p50.hi);
+	return r.lead_p50.mean;
+}
+
+static void test_release_train(void **state)
+{
+	(void)state;
+	static const double arr[4] = { 0, 5, 20, 55 };
+	static const double times[2] = { 10, 50 }, hundred[1] = { 100 };
+	static const double day2[1] = { 48 }, two_gaps[2] = { 10, 48 };
+	orgmri_sim_profile prof;
+	orgmri_sim_model m;
+	train_model(&m, &prof, arr, 3);
+	/* waits: merged at 1, 6, 21, each released 3 h later */
+	assert_true(fabs(fixed_p50(&m) - 4) < 1e-9);
+	/* a given schedule overrides the waits: released at 10, 10, 50 */
+	m.deploy_times = times;
+	m.ndeploy_times = 2;
+	m.deploy_intervals = hundred;
+	m.ndeploy_intervals = 1;
+	assert_true(fabs(fixed_p50(&m) - 10) < 1e-9);   /* 10, 5, 30 */
+	/* past the schedule, calibrated intervals: merged at 56, released
+	 * at 50 + 100; lead times 10, 5, 30, 95 */
+	m.narrivals = 4;
+	assert_true(fabs(fixed_p50(&m) - 20) < 1e-9);
+	/* the calibrated train, every 48 h, the last one 40 h before time
+	 * 0: trains at 8, 56, ...; lead times 8, 3, 36 */
+	m.narrivals = 3;
+	m.deploy_times = NULL;
+	m.ndeploy_times = 0;
+	m.deploy_intervals = day2;
+	m.deploy_train = 1;
+	m.deploy_age = 40;
+	assert_true(fabs(fixed_p50(&m) - 8) < 1e-9);
+	/* the first interval is drawn among those longer than the age: of
+	 * 10 and 48 h only 48 (a 10 h gap would have ended already); later
+	 * ones among both, which cannot release the third change before
+	 * 28 h (8 + 10 + 10), so the median stays 8 */
+	m.deploy_intervals = two_gaps;
+	m.ndeploy_intervals = 2;
+	assert_true(fabs(fixed_p50(&m) - 8) < 1e-9);
+	/* a train just left: trains at 48, 96; lead times 48, 43, 28 */
+	m.deploy_intervals = day2;
+	m.ndeploy_intervals = 1;
+	m.deploy_age = 0;
+	assert_true(fabs(fixed_p50(&m) - 43) < 1e-9);
+	/* the train is asked for: without it the waits apply again */
+	m.deploy_train = 0;
+	assert_true(fabs(fixed_p50(&m) - 4) < 1e-9);
+
+	/* --releases: the modes set the model up, or say why they cannot */
+	orgmri_sim_backtest bt;
+	memset(&bt, 0, sizeof(bt));
+	double rel[1] = { 30 };
+	bt.releases = rel;
+	bt.nreleases = 1;
+	bt.release_age = 12;
+	orgmri_sim_model k = m;
+	assert_int_equal(orgmri_sim_releases_apply(&bt, ORGMRI_SIM_RELEASES_TRAIN,
+	                                           &k, NULL), 0);
+	assert_true(k.deploy_train == 1 && k.deploy_age == 12 && !k.ndeploy_times);
+	k = m;
+	assert_int_equal(orgmri_sim_releases_apply(&bt, ORGMRI_SIM_RELEASES_ACTUAL,
+	                                           &k, NULL), 0);
+	assert_true(k.deploy_times == rel && k.ndeploy_times == 1);
+	assert_int_equal(orgmri_sim_releases_apply(NULL, ORGMRI_SIM_RELEASES_ACTUAL,
+	                                           &k, NULL), ORGMRI_EINVAL);
+	k.ndeploy_intervals = 0;
+	assert_int_equal(orgmri_sim_releases_apply(NULL, ORGMRI_SIM_RELEASES_TRAIN,
+	                                           &k, NULL), ORGMRI_EINVAL);
+}
+
 /* ---- the calibration window ------------------------------------------ */
 
 static orgmri_sim_item window_item(double arrival, double coded, double done)
@@ -180,6 +289,61 @@ static orgmri_sim_item window_item(double arrival, double coded, double done)
 		it.span[ORGMRI_STAGE_DEPLOY] = done - coded;
 	}
 	return it;
+}
+
+/* Releases that shipped a change: the distinct deploy-stage ends in the
+ * window calibrate the train (with the gaps at the window's edges), the
+ * deployments that shipped nothing only count as deployments; a
+ * backtest takes the later ones as its schedule and the age of the last
+ * earlier one. */
+static void test_release_calibration(void **state)
+{
+	(void)state;
+	orgmri_sim_item items[5] = {
+		window_item(0, 10, 20), window_item(5, 15, 20),
+		window_item(30, 40, 50), window_item(60, 70, 120),
+		window_item(150, 160, 200),
+	};
+	int64_t deploys[4], incidents[1] = { (int64_t)(21 * MS_H) };
+	static const double dep_h[4] = { 20, 35, 50, 80 };   /* 35, 80 empty */
+	for (int i = 0; i < 4; i++)
+		deploys[i] = (int64_t)(dep_h[i] * MS_H);
+	orgmri_sim_input in;
+	memset(&in, 0, sizeof(in));
+	in.items = items;
+	in.nitems = 4;
+	in.deploys = deploys;
+	in.ndeploys = 4;
+	in.incidents = incidents;
+	in.nincidents = 1;
+	in.start = 0;
+	in.end = (int64_t)(100 * MS_H);
+	orgmri_sim_calibration cal;
+	assert_int_equal(orgmri_sim_calibrate(&in, &cal, NULL), 0);
+	assert_int_equal(cal.nreleases, 2);
+	assert_true(cal.releases[0] == (int64_t)(20 * MS_H) &&
+	            cal.releases[1] == (int64_t)(50 * MS_H));
+	/* all deployments 15, 15, 30 h apart; the train 20, 30, 50 h */
+	assert_true(fabs(cal.deploy_interval_p50 - 15) < 1e-9);
+	assert_int_equal(cal.model.ndeploy_intervals, 3);
+	double sum = 0;
+	for (size_t i = 0; i < 3; i++)
+		sum += cal.model.deploy_intervals[i];
+	assert_true(fabs(sum - 100) < 1e-9);
+	assert_true(fabs(cal.release_interval_p50 - 30) < 1e-9);
+	assert_true(fabs(cal.model.p_incident - 0.5) < 1e-9);   /* 1 of 2 */
+	orgmri_sim_calibration_free(&cal);
+
+	in.nitems = 5;
+	orgmri_sim_backtest bt;
+	assert_int_equal(orgmri_sim_backtest_prepare(&in, (int64_t)(100 * MS_H),
+	                 (int64_t)(250 * MS_H), 0, &bt, NULL), 0);
+	assert_int_equal(bt.nreleases, 2);                 /* 120, 200 h */
+	assert_true(fabs(bt.releases[0] - 20) < 1e-9 && fabs(bt.releases[1] - 100)
+	            < 1e-9);
+	assert_true(fabs(bt.release_age - 50) < 1e-9);     /* 100 - 50 */
+	assert_int_equal(bt.changes, 1);
+	orgmri_sim_backtest_free(&bt);
 }
 
 /* Visits that ended in [start, end) calibrate, arrivals in it count, and
@@ -688,6 +852,8 @@ int main(void)
 		cmocka_unit_test(test_mmc_matches_erlang_c),
 		cmocka_unit_test(test_threads_do_not_change_results),
 		cmocka_unit_test(test_engine_knobs),
+		cmocka_unit_test(test_release_train),
+		cmocka_unit_test(test_release_calibration),
 		cmocka_unit_test(test_calibration_window),
 		cmocka_unit_test(test_backtest_synthetic),
 		cmocka_unit_test(test_ground_truth_scenarios),
