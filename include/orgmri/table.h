@@ -3,11 +3,15 @@
  *
  * The loader reads the whole store once into columns: one array per event
  * field, events sorted by object then time (then activity, actor, id), so
- * that a work item's history is one contiguous slice.  Strings are
- * interned into dictionaries and events refer to them by index.  Objects
- * index their events and links (both directions) in CSR form.  The table
+ * that a work item's history is one contiguous slice.  Names are interned
+ * into dictionaries and events refer to them by index; object keys and
+ * attribute values are offsets into one string blob (read them with
+ * orgmri_table_object_key and orgmri_table_aset_value).  Objects index
+ * their events and links (both directions) in CSR form; an event's object
+ * is implied by its position (walk objects, then their events).  The table
  * is read-only after loading and is freed with one call; all pointers into
- * it stay valid until then.
+ * it stay valid until then.  Memory: docs/store.md, "The in-memory event
+ * table".
  *
  * Index 0 of `people` and of attribute sets means "none".
  */

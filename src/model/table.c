@@ -812,8 +812,10 @@ static int load_mapped(const char *path, uint64_t gen, orgmri_table **out)
 	return 0;
 }
 
-/* Give the freed heap table's pages back to the system: its arrays were
- * malloc'd in pieces and glibc keeps freed heap memory for reuse. */
+/* Give freed heap pages back to the system after a load from SQLite:
+ * the loader's scratch (row id maps, the sort's permutation, the decoded
+ * attribute pool) and, when the snapshot replaced it, the heap table were
+ * malloc'd in pieces, and glibc keeps freed heap memory for reuse. */
 static void release_free_memory(void)
 {
 #ifdef __GLIBC__
@@ -850,8 +852,8 @@ int orgmri_table_load(orgmri_store *s, orgmri_table **out, orgmri_error *err)
 	    load_mapped(snap, gen, &mapped) == 0) {
 		orgmri_table_free(*out);
 		*out = mapped;
-		release_free_memory();
 	}
+	release_free_memory();
 	free(snap);
 	return rc;
 }
