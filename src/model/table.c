@@ -845,13 +845,18 @@ int orgmri_table_load(orgmri_store *s, orgmri_table **out, orgmri_error *err)
 	 * which is slower but right, so a failure here is not the load's.
 	 * Once written, the snapshot replaces the heap table: the same
 	 * table (checked like any other snapshot, at this generation) in
-	 * fewer resident bytes and shared with other processes. */
-	orgmri_table *mapped;
+	 * fewer resident bytes and shared with other processes.  The heap
+	 * table goes first, so that the two are never resident together;
+	 * in the rare case that the file cannot be mapped after all
+	 * (replaced meanwhile by a newer one, out of memory) the store is
+	 * read again. */
 	if (!rc && snap && gen && may_write_beside(s) &&
-	    snapshot_write(*out, gen, snap, NULL) == 0 &&
-	    load_mapped(snap, gen, &mapped) == 0) {
+	    snapshot_write(*out, gen, snap, NULL) == 0) {
 		orgmri_table_free(*out);
-		*out = mapped;
+		*out = NULL;
+		release_free_memory();
+		if (load_mapped(snap, gen, out) != 0)
+			rc = load_sqlite(s, out, &gen, err);
 	}
 	release_free_memory();
 	free(snap);
