@@ -158,9 +158,11 @@ static void same_table(const orgmri_table *a, const orgmri_table *b)
 		                    orgmri_table_object_key(b, o));
 		assert_int_equal(orgmri_table_object(b,
 		                 orgmri_table_object_key(a, o)), o);
-		/* every event of o maps back to o */
-		for (uint32_t e = b->obj_first[o]; e < b->obj_first[o + 1]; e++)
+		/* every event of o maps back to o, in both tables */
+		for (uint32_t e = b->obj_first[o]; e < b->obj_first[o + 1]; e++) {
+			assert_int_equal(orgmri_table_event_object(a, e), o);
 			assert_int_equal(orgmri_table_event_object(b, e), o);
+		}
 	}
 	assert_int_equal(orgmri_table_object(b, "no such key \x01"), ORGMRI_NONE);
 	same_names(b, a->type_names, b->type_names, a->ntypes, orgmri_table_type);
@@ -435,6 +437,27 @@ static void test_too_many_activities(void **state)
 	orgmri_table_free(t);
 }
 
+/* Objects without events share their obj_first with the next object:
+ * an event belongs to the one whose range is not empty. */
+static void test_event_object_skips_empty_objects(void **state)
+{
+	(void)state;
+	uint32_t first[] = { 0, 0, 2, 2, 2, 3 };
+	orgmri_table t;
+	memset(&t, 0, sizeof(t));
+	t.nobjects = 5;
+	t.nevents = 3;
+	t.obj_first = first;
+	assert_int_equal(orgmri_table_event_object(&t, 0), 1);
+	assert_int_equal(orgmri_table_event_object(&t, 1), 1);
+	assert_int_equal(orgmri_table_event_object(&t, 2), 4);
+	uint32_t one[] = { 0, 1 };
+	t.nobjects = 1;
+	t.nevents = 1;
+	t.obj_first = one;
+	assert_int_equal(orgmri_table_event_object(&t, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +471,7 @@ int main(void)
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_activities, setup,
 		                                teardown),
+		cmocka_unit_test(test_event_object_skips_empty_objects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
