@@ -545,8 +545,13 @@ static void release_strings(const unsigned char *base, const snap_header *h)
 	uintptr_t hi = lo + h->sec[S_STRINGS].len;
 	lo = (lo + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
 	hi &= ~((uintptr_t)pg - 1);
+#ifdef MADV_DONTNEED
 	if (hi > lo)
 		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+#else
+	(void)lo;
+	(void)hi;
+#endif
 }
 
 int snapshot_map_file(const char *path, uint64_t generation, orgmri_table *t,
