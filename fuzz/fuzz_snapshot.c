@@ -19,14 +19,14 @@ static void walk(const orgmri_table *t)
 {
 	size_t sum = 0;
 	for (size_t o = 0; o < t->nobjects; o++) {
-		sum += strlen(t->obj_key[o]) + strlen(t->type_names[t->obj_type[o]]);
+		sum += strlen(orgmri_table_object_key(t, o)) + strlen(t->type_names[t->obj_type[o]]);
 		for (uint32_t e = t->obj_first[o]; e < t->obj_first[o + 1]; e++) {
 			sum += strlen(t->activity_names[t->ev_activity[e]]);
 			sum += strlen(t->person_names[t->ev_actor[e]]);
 			uint32_t s = t->ev_attrs[e];
 			for (uint32_t i = t->aset_first[s]; i < t->aset_first[s + 1]; i++)
 				sum += strlen(t->attr_key_names[t->aset_key[i]]) +
-				       strlen(t->aset_value[i]);
+				       strlen(orgmri_table_aset_value(t, i));
 		}
 		for (uint32_t l = t->link_first[o]; l < t->link_first[o + 1]; l++)
 			sum += t->link_dst[l] +

@@ -84,11 +84,11 @@ static json_t *json_links(const orgmri_model *m, const orgmri_dora *d)
 		const orgmri_incident_link *l = &d->links[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "incident",
-		                    json_string(m->table->obj_key[l->incident]));
+		                    json_string(orgmri_table_object_key(m->table, l->incident)));
 		json_object_set_new(o, "deployment", l->deployment == ORGMRI_NONE
 			? json_null()
-			: json_string(m->table->obj_key[
-				m->deployments[l->deployment].object]));
+			: json_string(orgmri_table_object_key(m->table, 
+				m->deployments[l->deployment].object)));
 		const char *how = link_name(l->how);
 		json_object_set_new(o, "linkage", how ? json_string(how)
 		                                      : json_null());

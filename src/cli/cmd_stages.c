@@ -44,7 +44,7 @@ static json_t *json_errors(const orgmri_model *m)
 		const orgmri_model_error *e = &m->errors[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "item", json_string(
-			m->table->obj_key[m->item[e->item]]));
+			orgmri_table_object_key(m->table, m->item[e->item])));
 		json_object_set_new(o, "stage",
 		                    json_string(m->stream.stages[e->stage].name));
 		json_object_set_new(o, "start", jtime(e->start));
@@ -191,7 +191,7 @@ static int render(cli_ctx *ctx, const metrics_input *in, void *const *vres,
 		for (size_t i = 0; i < m->nerrors && i < TEXT_ERRORS_MAX; i++) {
 			const orgmri_model_error *e = &m->errors[i];
 			fprintf(ctx->out, "  %s %s: %s .. %s\n",
-			        m->table->obj_key[m->item[e->item]],
+			        orgmri_table_object_key(m->table, m->item[e->item]),
 			        m->stream.stages[e->stage].name,
 			        orgmri_time_format(e->start, a),
 			        orgmri_time_format(e->end, b));

@@ -396,13 +396,16 @@ static void individual_rows(ctx *c)
 	a.n = b.n = times.n = ptimes.n = who.n = 0;
 
 	/* commits per active author per week */
-	for (size_t e = 0; e < t->nevents; e++) {
-		if (t->ev_activity[e] != c->a_authored ||
-		    t->obj_type[t->ev_object[e]] != c->t_commit)
+	for (size_t o = 0; o < t->nobjects; o++) {
+		if (t->obj_type[o] != c->t_commit)
 			continue;
-		dpush(&times, (double)t->ev_time[e]);
-		dpush(&ptimes, (double)t->ev_time[e]);
-		dpush(&who, (double)t->ev_actor[e]);
+		for (size_t e = t->obj_first[o]; e < t->obj_first[o + 1]; e++) {
+			if (t->ev_activity[e] != c->a_authored)
+				continue;
+			dpush(&times, (double)t->ev_time[e]);
+			dpush(&ptimes, (double)t->ev_time[e]);
+			dpush(&who, (double)t->ev_actor[e]);
+		}
 	}
 	r = new_row(c, 1, "commits per author per week", "", "median",
 	            "orgmri people", ORGMRI_BETTER_NEITHER);

@@ -61,7 +61,7 @@ static void commit_facts(const orgmri_table *t, const ids *k, uint32_t o,
 		for (uint32_t a = set ? t->aset_first[set] : 0;
 		     set && a < t->aset_first[set + 1]; a++) {
 			uint32_t key = t->aset_key[a];
-			const char *v = t->aset_value[a];
+			const char *v = orgmri_table_aset_value(t, a);
 			if (key == k->paths && *ev_paths == SIZE_MAX)
 				*ev_paths = ev;
 			else if ((key == k->parents && atol(v) >= 2) ||
@@ -180,7 +180,7 @@ int files_build(const orgmri_model *m, files_index *fx)
 			continue;
 		size_t rlen;
 		if (!repo || !*repo)
-			repo = files_key_repo(t->obj_key[o], &rlen);
+			repo = files_key_repo(orgmri_table_object_key(t, o), &rlen);
 		else
 			rlen = strlen(repo);
 		int64_t rid = orgmri_intern_add(&fx->repos, repo, rlen);

@@ -133,7 +133,7 @@ static long long base_merges(const orgmri_model *m, const ids *k, size_t i,
 		*known |= has;
 		if (!merge)
 			continue;
-		const char *sha = strchr(t->obj_key[c], '@');
+		const char *sha = strchr(orgmri_table_object_key(t, c), '@');
 		if (own && sha && strcmp(sha + 1, own) == 0)
 			continue;
 		found += orgmri_is_base_merge(title, base);

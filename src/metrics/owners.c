@@ -189,7 +189,7 @@ static int repo_rules(const orgmri_table *t, const files_index *fx,
 			continue;
 		(*nrepos)++;
 		size_t len;
-		const char *repo = files_key_repo(t->obj_key[o], &len);
+		const char *repo = files_key_repo(orgmri_table_object_key(t, o), &len);
 		uint32_t id = orgmri_intern_find(&fx->repos, repo, len);
 		if (id != ORGMRI_NONE)
 			rules[id] = text;

@@ -141,25 +141,27 @@ static void status_moves(const orgmri_model *m, orgmri_rework *r)
 	uint32_t a_sc = orgmri_table_activity(t, "status_changed");
 	uint32_t k_from = orgmri_table_attr_key(t, "from_category");
 	uint32_t k_cat = orgmri_table_attr_key(t, "category");
-	for (size_t ev = 0; ev < t->nevents; ev++) {
-		uint32_t a = t->ev_activity[ev];
-		if (a == ORGMRI_NONE || !in(t->ev_time[ev], r))
-			continue;
-		if (a == a_re)
-			r->reopened++;
-		if (a != a_sc)
-			continue;
-		r->status_changes++;
-		/* the previous category: from_category if given, else the
-		 * category of the previous status change of the same issue */
-		int to = category_rank(orgmri_table_attr(t, ev, k_cat));
-		int from = category_rank(orgmri_table_attr(t, ev, k_from));
-		uint32_t o = t->ev_object[ev];
-		for (size_t p = ev; from < 0 && p-- > t->obj_first[o];)
-			if (t->ev_activity[p] == a_sc)
-				from = category_rank(orgmri_table_attr(t, p, k_cat));
-		if (to >= 0 && from >= 0 && to < from)
-			r->backwards++;
+	for (size_t o = 0; o < t->nobjects; o++) {
+		for (size_t ev = t->obj_first[o]; ev < t->obj_first[o + 1]; ev++) {
+			uint32_t a = t->ev_activity[ev];
+			if (a == ORGMRI_NONE || !in(t->ev_time[ev], r))
+				continue;
+			if (a == a_re)
+				r->reopened++;
+			if (a != a_sc)
+				continue;
+			r->status_changes++;
+			/* the previous category: from_category if given, else
+			 * the category of the previous status change of the
+			 * same issue */
+			int to = category_rank(orgmri_table_attr(t, ev, k_cat));
+			int from = category_rank(orgmri_table_attr(t, ev, k_from));
+			for (size_t p = ev; from < 0 && p-- > t->obj_first[o];)
+				if (t->ev_activity[p] == a_sc)
+					from = category_rank(orgmri_table_attr(t, p, k_cat));
+			if (to >= 0 && from >= 0 && to < from)
+				r->backwards++;
+		}
 	}
 }
 

@@ -522,7 +522,7 @@ static void item_facts(orgmri_model *m, size_t i, const ids *d,
 	const char *repo = object_attr(t, o, d->k_repo);
 	if (!repo) {
 		/* "change:owner/repo#12" -> "owner/repo" */
-		const char *key = strchr(t->obj_key[o], ':');
+		const char *key = strchr(orgmri_table_object_key(t, o), ':');
 		const char *hash = key ? strchr(key, '#') : NULL;
 		repo = hash ? orgmri_arena_strndup(&in->arena, key + 1,
 		                                   (size_t)(hash - key - 1))
@@ -534,7 +534,7 @@ static void item_facts(orgmri_model *m, size_t i, const ids *d,
 	const char *team = in->person_team[author];
 	m->item_team[i] = team ? team : repo_team(m, cfg, repo);
 	uint8_t ai = in->obj_ai[o] ||
-	             (in->ai_changes && list_has(in->ai_changes, t->obj_key[o])) ||
+	             (in->ai_changes && list_has(in->ai_changes, orgmri_table_object_key(t, o))) ||
 	             (m->item_created[i] != ORGMRI_NO_TIME &&
 	              m->item_created[i] >= in->ai_since &&
 	              m->item_created[i] < in->ai_until);

@@ -7,11 +7,18 @@
  * in the order of the `sections` table below, each starting on an 8-byte
  * boundary and zero-padded to the next.  Numeric sections are the table's
  * arrays byte for byte (native byte order; the header's byte_order field
- * refuses a file from a machine of the other order).  A string list is an
- * array of u32 offsets into the last section, the string bytes: each
- * distinct string once (attribute values repeat a lot), NUL-terminated.  The header carries the store's generation
+ * refuses a file from a machine of the other order), the object key and
+ * attribute value offsets included: they index the last section, the
+ * string bytes, which starts with the table's own string blob byte for
+ * byte (object keys, each distinct attribute value once) and goes on with
+ * the dictionaries' names.  A dictionary (string list) is an array of u32
+ * offsets into that section.  The header carries the store's generation
  * (orgmri_store_generation) at the time of the load it was written from,
  * a checksum of the body and a checksum of itself.
+ *
+ * Once checked, the string section's pages are released from the process
+ * (madvise MADV_DONTNEED on the read-only file mapping): analyses read few
+ * keys and values, and a page read again comes back from the page cache.
  *
  * A snapshot is only a cache: anything unexpected about it (missing,
  * short, foreign, stale, a single flipped bit, an index out of range)
@@ -30,7 +37,7 @@
 #include "model/snapshot.h"
 
 #define SNAP_MAGIC "ORGMRITS"      /* orgmri table snapshot */
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u      /* 2: offsets, 16-bit names, no ev_object */
 #define SNAP_BYTE_ORDER 0x01020304u
 #define SNAP_MAX_COUNT ((uint64_t)UINT32_MAX - 1)
 
@@ -41,45 +48,47 @@ enum {
 };
 
 enum {
-	S_EV_OBJECT, S_EV_ACTIVITY, S_EV_TIME, S_EV_ACTOR, S_EV_ATTRS,
-	S_OBJ_TYPE, S_OBJ_FIRST,
+	S_EV_ACTIVITY, S_EV_TIME, S_EV_ACTOR, S_EV_ATTRS,
+	S_OBJ_KEY, S_OBJ_TYPE, S_OBJ_FIRST,
 	S_LINK_FIRST, S_LINK_DST, S_LINK_REL,
 	S_RLINK_FIRST, S_RLINK_SRC, S_RLINK_REL,
-	S_PERSON_BOT, S_ASET_FIRST, S_ASET_KEY,
-	S_OBJ_KEY, S_TYPE_NAMES, S_ACTIVITY_NAMES, S_PERSON_NAMES,
-	S_RELATION_NAMES, S_ATTR_KEY_NAMES, S_ASET_VALUE,
+	S_PERSON_BOT, S_ASET_FIRST, S_ASET_KEY, S_ASET_VALUE,
+	S_TYPE_NAMES, S_ACTIVITY_NAMES, S_PERSON_NAMES,
+	S_RELATION_NAMES, S_ATTR_KEY_NAMES,
 	S_STRINGS,
 	NSECTIONS
 };
-#define FIRST_STRING_LIST S_OBJ_KEY
+#define FIRST_STRING_LIST S_TYPE_NAMES
 
 /* What each section holds: element width in bytes, its element count
  * (header count `count`, plus one for CSR offset arrays) and the table
  * member it is read from and mapped to.  Sections from FIRST_STRING_LIST
- * up to S_STRINGS are string lists (member of type const char **). */
+ * up to S_STRINGS are string lists (member of type const char **), the
+ * dictionaries. */
 static const struct section_desc {
 	unsigned width;
 	unsigned count;
 	unsigned plus1;
 	size_t member;
 } sections[NSECTIONS] = {
-	[S_EV_OBJECT] = { 4, N_EVENTS, 0, offsetof(orgmri_table, ev_object) },
-	[S_EV_ACTIVITY] = { 4, N_EVENTS, 0, offsetof(orgmri_table, ev_activity) },
+	[S_EV_ACTIVITY] = { 2, N_EVENTS, 0, offsetof(orgmri_table, ev_activity) },
 	[S_EV_TIME] = { 8, N_EVENTS, 0, offsetof(orgmri_table, ev_time) },
 	[S_EV_ACTOR] = { 4, N_EVENTS, 0, offsetof(orgmri_table, ev_actor) },
 	[S_EV_ATTRS] = { 4, N_EVENTS, 0, offsetof(orgmri_table, ev_attrs) },
-	[S_OBJ_TYPE] = { 4, N_OBJECTS, 0, offsetof(orgmri_table, obj_type) },
+	[S_OBJ_KEY] = { 4, N_OBJECTS, 0, offsetof(orgmri_table, obj_key_off) },
+	[S_OBJ_TYPE] = { 2, N_OBJECTS, 0, offsetof(orgmri_table, obj_type) },
 	[S_OBJ_FIRST] = { 4, N_OBJECTS, 1, offsetof(orgmri_table, obj_first) },
 	[S_LINK_FIRST] = { 4, N_OBJECTS, 1, offsetof(orgmri_table, link_first) },
 	[S_LINK_DST] = { 4, N_LINKS, 0, offsetof(orgmri_table, link_dst) },
-	[S_LINK_REL] = { 4, N_LINKS, 0, offsetof(orgmri_table, link_rel) },
+	[S_LINK_REL] = { 2, N_LINKS, 0, offsetof(orgmri_table, link_rel) },
 	[S_RLINK_FIRST] = { 4, N_OBJECTS, 1, offsetof(orgmri_table, rlink_first) },
 	[S_RLINK_SRC] = { 4, N_LINKS, 0, offsetof(orgmri_table, rlink_src) },
-	[S_RLINK_REL] = { 4, N_LINKS, 0, offsetof(orgmri_table, rlink_rel) },
+	[S_RLINK_REL] = { 2, N_LINKS, 0, offsetof(orgmri_table, rlink_rel) },
 	[S_PERSON_BOT] = { 1, N_PEOPLE, 0, offsetof(orgmri_table, person_bot) },
 	[S_ASET_FIRST] = { 4, N_ASETS, 1, offsetof(orgmri_table, aset_first) },
-	[S_ASET_KEY] = { 4, N_PAIRS, 0, offsetof(orgmri_table, aset_key) },
-	[S_OBJ_KEY] = { 4, N_OBJECTS, 0, offsetof(orgmri_table, obj_key) },
+	[S_ASET_KEY] = { 2, N_PAIRS, 0, offsetof(orgmri_table, aset_key) },
+	[S_ASET_VALUE] = { 4, N_PAIRS, 0,
+	                   offsetof(orgmri_table, aset_value_off) },
 	[S_TYPE_NAMES] = { 4, N_TYPES, 0, offsetof(orgmri_table, type_names) },
 	[S_ACTIVITY_NAMES] = { 4, N_ACTIVITIES, 0,
 	                       offsetof(orgmri_table, activity_names) },
@@ -88,7 +97,6 @@ static const struct section_desc {
 	                       offsetof(orgmri_table, relation_names) },
 	[S_ATTR_KEY_NAMES] = { 4, N_ATTR_KEYS, 0,
 	                       offsetof(orgmri_table, attr_key_names) },
-	[S_ASET_VALUE] = { 4, N_PAIRS, 0, offsetof(orgmri_table, aset_value) },
 	[S_STRINGS] = { 1, N_STRING_BYTES, 0, 0 },
 };
 
@@ -252,44 +260,14 @@ static void count_table(const orgmri_table *t, uint64_t *n)
 	n[N_PAIRS] = t->nasets ? t->aset_first[t->nasets] : 0;
 }
 
-/* Distinct strings of the table, in order of first use, and where each
- * starts in the string section. */
-typedef struct string_pool {
-	orgmri_intern names;
-	uint32_t *at;
-	size_t cap;
-	uint64_t bytes;
-} string_pool;
-
-/* Offset of `str` in the string section; UINT64_MAX on out of memory or
- * past 4 GiB of strings. */
-static uint64_t pool_offset(string_pool *p, const char *str)
+/* Sections in order.  The string section is the table's blob followed
+ * by every dictionary name (NUL-terminated) in the order of the string
+ * lists, which is how their offsets are counted here. */
+static int write_body(writer *w, const orgmri_table *t, snap_header *h)
 {
-	size_t len = strlen(str);
-	uint32_t before = p->names.count;
-	int64_t id = orgmri_intern_add(&p->names, str, len);
-	if (id < 0)
-		return UINT64_MAX;
-	if ((uint32_t)id < before)
-		return p->at[id];
-	if ((size_t)id >= p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 4096;
-		uint32_t *at = orgmri_reallocarray(p->at, cap, sizeof(*at));
-		if (!at)
-			return UINT64_MAX;
-		p->at = at;
-		p->cap = cap;
-	}
-	if (p->bytes + len + 1 > UINT32_MAX)
-		return UINT64_MAX;
-	p->at[id] = (uint32_t)p->bytes;
-	p->bytes += len + 1;
-	return p->at[id];
-}
-
-static int write_body(writer *w, const orgmri_table *t, snap_header *h,
-                      string_pool *pool)
-{
+	if (t->nstring_bytes == 0 || t->strings[t->nstring_bytes - 1] != '\0')
+		return ORGMRI_EINVAL;
+	uint64_t next = t->nstring_bytes;   /* offset of the next name */
 	for (int i = 0; i < NSECTIONS; i++) {
 		const struct section_desc *d = &sections[i];
 		uint64_t count = h->n[d->count] + d->plus1;
@@ -301,19 +279,22 @@ static int write_body(writer *w, const orgmri_table *t, snap_header *h,
 		} else if (i < S_STRINGS) {
 			const char *const *names = string_list(t, i);
 			for (uint64_t k = 0; k < count; k++) {
-				uint64_t off = pool_offset(pool, names[k]);
-				if (off == UINT64_MAX)
+				if (next > UINT32_MAX)
 					return ORGMRI_ELIMIT;
-				uint32_t off32 = (uint32_t)off;
+				uint32_t off32 = (uint32_t)next;
 				w_put(w, &off32, sizeof(off32));
+				next += strlen(names[k]) + 1;
 			}
 		} else {
-			for (uint32_t k = 0; k < pool->names.count; k++)
-				w_put(w, pool->names.names[k], pool->names.lens[k] + 1);
-			/* a final NUL: the section is never empty and always
-			 * ends a string, whatever offsets a reader finds */
-			w_put(w, "", 1);
-			h->n[N_STRING_BYTES] = pool->bytes + 1;
+			if (next > UINT32_MAX)
+				return ORGMRI_ELIMIT;
+			w_put(w, t->strings, t->nstring_bytes);
+			for (int l = FIRST_STRING_LIST; l < S_STRINGS; l++) {
+				const char *const *names = string_list(t, l);
+				for (uint64_t k = 0; k < h->n[sections[l].count]; k++)
+					w_put(w, names[k], strlen(names[k]) + 1);
+			}
+			h->n[N_STRING_BYTES] = next;
 		}
 		h->sec[i].len = w->pos - h->sec[i].off;
 		w_pad(w);
@@ -368,8 +349,6 @@ int snapshot_write(const orgmri_table *t, uint64_t generation,
 
 	writer w = { .fd = -1, .pos = sizeof(h) };
 	sum_init(&w.sum);
-	string_pool pool = { .cap = 0 };
-	orgmri_intern_init(&pool.names);
 	int rc = 0;
 	if (!(w.buf = malloc(WBUF_SIZE)))
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
@@ -381,9 +360,10 @@ int snapshot_write(const orgmri_table *t, uint64_t generation,
 	}
 	if (lseek(w.fd, (off_t)sizeof(h), SEEK_SET) < 0)
 		w.error = errno;
-	if (write_body(&w, t, &h, &pool)) {
-		rc = orgmri_seterr(err, ORGMRI_ELIMIT, "%s: out of memory or more "
-		                   "than 4 GiB of strings", path);
+	if (write_body(&w, t, &h)) {
+		rc = orgmri_seterr(err, ORGMRI_ELIMIT, "%s: more than 4 GiB of "
+		                   "strings, or a table without its string blob",
+		                   path);
 		goto done;
 	}
 	w_flush(&w);
@@ -411,8 +391,6 @@ done:
 		unlink(tmp);
 	}
 	free(w.buf);
-	orgmri_intern_free(&pool.names);
-	free(pool.at);
 	return rc;
 }
 
@@ -467,6 +445,14 @@ static int all_below(const uint32_t *a, uint64_t n, uint64_t limit)
 	return !bad;
 }
 
+static int all_below16(const uint16_t *a, uint64_t n, uint64_t limit)
+{
+	uint32_t bad = 0;
+	for (uint64_t i = 0; i < n; i++)
+		bad |= a[i] >= limit;
+	return !bad;
+}
+
 /* CSR offsets: first[0] = 0, never decreasing, first[n] = total. */
 static int csr_ok(const uint32_t *first, uint64_t n, uint64_t total)
 {
@@ -478,7 +464,8 @@ static int csr_ok(const uint32_t *first, uint64_t n, uint64_t total)
 	return 1;
 }
 
-/* Every index the analyses follow stays inside its array. */
+/* Every index and offset the analyses follow stays inside its array
+ * (the string blob ends with a NUL: resolve_strings checked it). */
 static int table_ok(const orgmri_table *t, uint64_t npairs)
 {
 	if (t->nasets < 1 ||
@@ -487,23 +474,22 @@ static int table_ok(const orgmri_table *t, uint64_t npairs)
 	    !csr_ok(t->rlink_first, t->nobjects, t->nlinks) ||
 	    !csr_ok(t->aset_first, t->nasets, npairs))
 		return 0;
-	for (size_t o = 0; o < t->nobjects; o++)
-		for (uint32_t e = t->obj_first[o]; e < t->obj_first[o + 1]; e++)
-			if (t->ev_object[e] != o)
-				return 0;
-	if (!all_below(t->ev_activity, t->nevents, t->nactivities) ||
+	if (!all_below16(t->ev_activity, t->nevents, t->nactivities) ||
 	    !all_below(t->ev_actor, t->nevents, t->npeople) ||
 	    !all_below(t->ev_attrs, t->nevents, t->nasets) ||
-	    !all_below(t->obj_type, t->nobjects, t->ntypes) ||
+	    !all_below(t->obj_key_off, t->nobjects, t->nstring_bytes) ||
+	    !all_below16(t->obj_type, t->nobjects, t->ntypes) ||
 	    !all_below(t->link_dst, t->nlinks, t->nobjects) ||
 	    !all_below(t->rlink_src, t->nlinks, t->nobjects) ||
-	    !all_below(t->link_rel, t->nlinks, t->nrelations) ||
-	    !all_below(t->rlink_rel, t->nlinks, t->nrelations) ||
-	    !all_below(t->aset_key, npairs, t->nattr_keys))
+	    !all_below16(t->link_rel, t->nlinks, t->nrelations) ||
+	    !all_below16(t->rlink_rel, t->nlinks, t->nrelations) ||
+	    !all_below16(t->aset_key, npairs, t->nattr_keys) ||
+	    !all_below(t->aset_value_off, npairs, t->nstring_bytes))
 		return 0;
 	/* orgmri_table_object searches the keys by halving */
 	for (size_t o = 1; o < t->nobjects; o++)
-		if (strcmp(t->obj_key[o - 1], t->obj_key[o]) >= 0)
+		if (strcmp(orgmri_table_object_key(t, o - 1),
+		           orgmri_table_object_key(t, o)) >= 0)
 			return 0;
 	return 1;
 }
@@ -514,7 +500,7 @@ static int resolve_strings(const unsigned char *base, const snap_header *h,
 {
 	const char *blob = (const char *)base + h->sec[S_STRINGS].off;
 	uint64_t nbytes = h->n[N_STRING_BYTES];
-	if (blob[nbytes - 1] != '\0')
+	if (nbytes == 0 || blob[nbytes - 1] != '\0')
 		return 0;
 	for (int i = FIRST_STRING_LIST; i < S_STRINGS; i++) {
 		const uint32_t *off = (const uint32_t *)(base + h->sec[i].off);
@@ -545,6 +531,27 @@ static void point_table(const unsigned char *base, const snap_header *h,
 	for (int i = 0; i < FIRST_STRING_LIST; i++)
 		*(const void **)((char *)t + sections[i].member) =
 			base + h->sec[i].off;
+	t->strings = (const char *)base + h->sec[S_STRINGS].off;
+	t->nstring_bytes = h->n[N_STRING_BYTES];
+}
+
+/* Drop the string section's whole pages from the process (see the top). */
+static void release_strings(const unsigned char *base, const snap_header *h)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	if (pg <= 0)
+		return;
+	uintptr_t lo = (uintptr_t)base + h->sec[S_STRINGS].off;
+	uintptr_t hi = lo + h->sec[S_STRINGS].len;
+	lo = (lo + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+	hi &= ~((uintptr_t)pg - 1);
+#ifdef MADV_DONTNEED
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+#else
+	(void)lo;
+	(void)hi;
+#endif
 }
 
 int snapshot_map_file(const char *path, uint64_t generation, orgmri_table *t,
@@ -598,6 +605,7 @@ int snapshot_map_file(const char *path, uint64_t generation, orgmri_table *t,
 		rc = corrupt(err, path, "an index is out of range");
 		goto fail;
 	}
+	release_strings(b, h);
 	*t = v;
 	m->base = base;
 	m->len = size;

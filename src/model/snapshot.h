@@ -11,8 +11,8 @@
 #include "orgmri/table.h"
 
 /* A mapped snapshot: the file's read-only mapping and one heap block
- * holding the table's string pointer arrays (obj_key, the dictionaries,
- * aset_value), which point into the mapping. */
+ * holding the dictionaries' string pointer arrays, which point into the
+ * mapping (object keys and attribute values are offsets, table.h). */
 typedef struct snapshot_map {
 	void *base;
 	size_t len;

@@ -6,7 +6,9 @@
  * counting sort (objects are few compared to events), then each object's
  * short run is sorted by time, activity and actor.  Attribute objects are
  * interned by their stored text, so events sharing the same attributes
- * (most do) share one decoded set.
+ * (most do) share one decoded set.  Object keys and the distinct attribute
+ * values go into one string blob, referred to by 32-bit offsets; an
+ * event's object is not stored (its position in obj_first says it).
  *
  * When a snapshot of the table at the store's current generation lies
  * beside the store (snapshot.c), the table is that file mapped instead,
@@ -17,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>  /* malloc_trim */
+#endif
 
 #include "core/attrs.h"
 #include "core/util.h"
@@ -24,13 +29,15 @@
 #include "orgmri/table.h"
 #include "store/internal.h"
 
-/* A table loaded from SQLite owns its arrays (malloc'd, strings in the
- * arena and pools).  A mapped table's arrays live in `map` (its pointer
- * arrays in map.ptrs); the pools then only serve the look-ups and
- * `objects` stays empty (objects are found by halving the sorted keys). */
+/* A table loaded from SQLite owns its arrays (malloc'd, dictionary
+ * strings in the arena and pools, object keys and attribute values in
+ * `strings`).  A mapped table's arrays live in `map` (its dictionaries'
+ * pointer arrays in map.ptrs); the pools then only serve the look-ups.
+ * Objects are found by halving the sorted keys either way. */
 typedef struct table_internal {
 	orgmri_arena arena;
-	orgmri_intern types, activities, attr_keys, relations, objects;
+	orgmri_intern types, activities, attr_keys, relations;
+	orgmri_buf strings;
 	snapshot_map map;
 	int mapped;
 } table_internal;
@@ -38,6 +45,26 @@ typedef struct table_internal {
 static int oom(orgmri_error *err)
 {
 	return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory while loading");
+}
+
+/* Dictionaries numbered in 16-bit columns (table.h). */
+static int too_many(orgmri_error *err, const char *path, const char *what)
+{
+	return orgmri_seterr(err, ORGMRI_ELIMIT, "%s: more than %u distinct %s; "
+	                     "the in-memory table numbers them in 16 bits",
+	                     path, ORGMRI_TABLE_MAX_NAMES, what);
+}
+
+/* Append `len` bytes of `s` and a NUL to the string blob; *off = where
+ * they start.  The blob is addressed by 32-bit offsets. */
+static int blob_add(orgmri_buf *b, const char *s, size_t len, uint32_t *off)
+{
+	if (b->len + len + 1 > UINT32_MAX)
+		return ORGMRI_ELIMIT;
+	*off = (uint32_t)b->len;
+	if (orgmri_buf_put(b, s, len) || orgmri_buf_putc(b, '\0'))
+		return ORGMRI_ENOMEM;
+	return 0;
 }
 
 /* Grow-on-demand id -> index map for database row ids. */
@@ -123,24 +150,36 @@ static int load_objects(orgmri_store *s, orgmri_table *t, table_internal *in,
 		rc = orgmri_store_sqlerr(s, err, "reading objects");
 		goto done;
 	}
-	qsort(ks, n, sizeof(*ks), cmp_okey);
+	if (in->types.count > ORGMRI_TABLE_MAX_NAMES) {
+		rc = too_many(err, s->path, "object types");
+		goto done;
+	}
+	if (n)
+		qsort(ks, n, sizeof(*ks), cmp_okey);
 	t->nobjects = n;
 	t->obj_type = calloc(n ? n : 1, sizeof(*t->obj_type));
+	t->obj_key_off = calloc(n ? n : 1, sizeof(*t->obj_key_off));
 	t->obj_first = calloc(n + 1, sizeof(*t->obj_first));
-	if (!t->obj_type || !t->obj_first) {
+	if (!t->obj_type || !t->obj_key_off || !t->obj_first) {
 		rc = oom(err);
 		goto done;
 	}
-	/* Interned in key order, so an object's intern id is its index. */
+	/* Keys go into the blob in key order, so orgmri_table_object can
+	 * halve them. */
 	for (size_t i = 0; i < n; i++) {
-		t->obj_type[i] = ks[i].type;
-		if (orgmri_intern_add(&in->objects, ks[i].key, strlen(ks[i].key)) < 0 ||
-		    idx_set(om, ks[i].id, (uint32_t)i)) {
+		t->obj_type[i] = (uint16_t)ks[i].type;
+		int brc = blob_add(&in->strings, ks[i].key, strlen(ks[i].key),
+		                   &t->obj_key_off[i]);
+		if (brc == ORGMRI_ELIMIT) {
+			rc = orgmri_seterr(err, ORGMRI_ELIMIT, "%s: more than 4 GiB "
+			                   "of object keys", s->path);
+			goto done;
+		}
+		if (brc || idx_set(om, ks[i].id, (uint32_t)i)) {
 			rc = oom(err);
 			goto done;
 		}
 	}
-	t->obj_key = in->objects.names;
 done:
 	orgmri_arena_free(&tmp);
 	free(ks);
@@ -185,14 +224,49 @@ static int load_names(orgmri_store *s, const char *sql, orgmri_intern *pool,
 	return rc;
 }
 
-/* Attribute sets: decoded once per distinct stored text. */
+/* aset_add's answer for an attribute key past ORGMRI_TABLE_MAX_NAMES
+ * (positive: not one of the ORGMRI_E* codes it also returns). */
+#define ASET_TOO_MANY_KEYS 1
+
+/* Attribute sets: decoded once per distinct stored text; each distinct
+ * value goes into the string blob once (values repeat a lot). */
 typedef struct aset_builder {
 	orgmri_intern raw;     /* stored text -> set id - 1 */
-	uint32_t *first, *key;
-	const char **value;
+	orgmri_intern values;  /* value -> index into value_at */
+	uint32_t *value_at;    /* its offset in the blob */
+	size_t cap_values;
+	uint32_t *first, *value;
+	uint16_t *key;
 	size_t nsets, npairs, cap_sets, cap_pairs;
 	orgmri_buf scratch;
 } aset_builder;
+
+/* Blob offset of attribute value v (added when new). */
+static int aset_value(aset_builder *b, orgmri_buf *blob, const char *v,
+                      uint32_t *off)
+{
+	size_t len = strlen(v);
+	uint32_t before = b->values.count;
+	int64_t id = orgmri_intern_add(&b->values, v, len);
+	if (id < 0)
+		return ORGMRI_ENOMEM;
+	if ((uint32_t)id < before) {
+		*off = b->value_at[id];
+		return 0;
+	}
+	if ((size_t)id >= b->cap_values) {
+		size_t cap = b->cap_values ? b->cap_values * 2 : 1024;
+		uint32_t *at = orgmri_reallocarray(b->value_at, cap, sizeof(*at));
+		if (!at)
+			return ORGMRI_ENOMEM;
+		b->value_at = at;
+		b->cap_values = cap;
+	}
+	int rc = blob_add(blob, v, len, off);
+	if (!rc)
+		b->value_at[id] = *off;
+	return rc;
+}
 
 static int aset_add(aset_builder *b, table_internal *in, const char *text,
                     size_t len, uint32_t *out)
@@ -224,11 +298,10 @@ static int aset_add(aset_builder *b, table_internal *in, const char *text,
 		size_t cap = b->cap_pairs ? b->cap_pairs * 2 : 4096;
 		while (cap < b->npairs + (size_t)na)
 			cap *= 2;
-		uint32_t *kk = orgmri_reallocarray(b->key, cap, sizeof(*kk));
+		uint16_t *kk = orgmri_reallocarray(b->key, cap, sizeof(*kk));
 		if (kk)
 			b->key = kk;
-		const char **vv = orgmri_reallocarray((void *)b->value, cap,
-		                                      sizeof(*vv));
+		uint32_t *vv = orgmri_reallocarray(b->value, cap, sizeof(*vv));
 		if (vv)
 			b->value = vv;
 		if (!kk || !vv)
@@ -241,11 +314,15 @@ static int aset_add(aset_builder *b, table_internal *in, const char *text,
 	for (long i = 0; i < na; i++) {
 		int64_t kid = orgmri_intern_add(&in->attr_keys, attrs[i].name,
 		                                strlen(attrs[i].name));
-		const char *v = orgmri_arena_strdup(&in->arena, attrs[i].value);
-		if (kid < 0 || !v)
+		if (kid < 0)
 			return ORGMRI_ENOMEM;
-		b->key[b->npairs] = (uint32_t)kid;
-		b->value[b->npairs] = v;
+		if (kid >= (int64_t)ORGMRI_TABLE_MAX_NAMES)
+			return ASET_TOO_MANY_KEYS;
+		int vrc = aset_value(b, &in->strings, attrs[i].value,
+		                     &b->value[b->npairs]);
+		if (vrc)
+			return vrc;
+		b->key[b->npairs] = (uint16_t)kid;
 		b->npairs++;
 	}
 	b->nsets = s;
@@ -303,7 +380,7 @@ static uint32_t *name_ranks(const char *const *names, size_t n)
 	return rank;
 }
 
-/* new[j] = old[perm[j]] for a column of `width`-byte elements (4 or 8),
+/* new[j] = old[perm[j]] for a column of `width`-byte elements (2, 4, 8),
  * gathered into `scratch` (room for n elements of 8 bytes) and copied
  * back.  The reads are random but independent, so the processor overlaps
  * their cache misses; following the permutation's cycles in place instead
@@ -317,22 +394,29 @@ static void permute(void *column, size_t width, const uint32_t *perm,
 		int64_t *dst = scratch;
 		for (size_t j = 0; j < n; j++)
 			dst[j] = src[perm[j]];
-	} else {
+	} else if (width == 4) {
 		const uint32_t *src = column;
 		uint32_t *dst = scratch;
+		for (size_t j = 0; j < n; j++)
+			dst[j] = src[perm[j]];
+	} else {
+		const uint16_t *src = column;
+		uint16_t *dst = scratch;
 		for (size_t j = 0; j < n; j++)
 			dst[j] = src[perm[j]];
 	}
 	memcpy(column, scratch, n * width);
 }
 
-/* Put events in (object, time, activity, actor, row) order. */
-static int sort_events(orgmri_table *t, orgmri_error *err)
+/* Put events in (object, time, activity, actor, row) order; ev_object
+ * (the loader's own column, not kept) gives each event's object. */
+static int sort_events(orgmri_table *t, const uint32_t *ev_object,
+                       orgmri_error *err)
 {
 	size_t n = t->nevents;
 	uint32_t *count = t->obj_first;  /* nobjects + 1, zeroed */
 	for (size_t i = 0; i < n; i++)
-		count[t->ev_object[i] + 1]++;
+		count[ev_object[i] + 1]++;
 	for (size_t o = 0; o < t->nobjects; o++)
 		count[o + 1] += count[o];
 	uint32_t *perm = malloc((n ? n : 1) * sizeof(*perm));
@@ -344,7 +428,7 @@ static int sort_events(orgmri_table *t, orgmri_error *err)
 	}
 	memcpy(pos, count, (t->nobjects + 1) * sizeof(*pos));
 	for (size_t i = 0; i < n; i++)
-		perm[pos[t->ev_object[i]]++] = (uint32_t)i;
+		perm[pos[ev_object[i]]++] = (uint32_t)i;
 	free(pos);
 	sort_ctx sc = { t, name_ranks(t->activity_names, t->nactivities),
 	                name_ranks(t->person_names, t->npeople) };
@@ -369,8 +453,7 @@ static int sort_events(orgmri_table *t, orgmri_error *err)
 		return oom(err);
 	}
 	permute(t->ev_time, sizeof(int64_t), perm, scratch, n);
-	permute(t->ev_object, sizeof(uint32_t), perm, scratch, n);
-	permute(t->ev_activity, sizeof(uint32_t), perm, scratch, n);
+	permute(t->ev_activity, sizeof(uint16_t), perm, scratch, n);
 	permute(t->ev_actor, sizeof(uint32_t), perm, scratch, n);
 	permute(t->ev_attrs, sizeof(uint32_t), perm, scratch, n);
 	free(scratch);
@@ -378,9 +461,12 @@ static int sort_events(orgmri_table *t, orgmri_error *err)
 	return 0;
 }
 
+/* Reads the events in row order; *ev_object (malloc'd, the caller frees)
+ * receives each one's object for sort_events. */
 static int load_events(orgmri_store *s, orgmri_table *t, table_internal *in,
                        const idx_map *om, const idx_map *am,
-                       const idx_map *pm, aset_builder *ab, orgmri_error *err)
+                       const idx_map *pm, aset_builder *ab,
+                       uint32_t **ev_object, orgmri_error *err)
 {
 	long long total = 0;
 	sqlite3_stmt *st;
@@ -393,12 +479,12 @@ static int load_events(orgmri_store *s, orgmri_table *t, table_internal *in,
 	if (total >= (long long)UINT32_MAX)
 		return orgmri_seterr(err, ORGMRI_ELIMIT, "more than 4 billion events");
 	size_t cap = (size_t)total + 1;
-	t->ev_object = malloc(cap * sizeof(uint32_t));
-	t->ev_activity = malloc(cap * sizeof(uint32_t));
+	uint32_t *evo = *ev_object = malloc(cap * sizeof(uint32_t));
+	t->ev_activity = malloc(cap * sizeof(uint16_t));
 	t->ev_time = malloc(cap * sizeof(int64_t));
 	t->ev_actor = malloc(cap * sizeof(uint32_t));
 	t->ev_attrs = malloc(cap * sizeof(uint32_t));
-	if (!t->ev_object || !t->ev_activity || !t->ev_time || !t->ev_actor ||
+	if (!evo || !t->ev_activity || !t->ev_time || !t->ev_actor ||
 	    !t->ev_attrs)
 		return oom(err);
 	if ((rc = orgmri_store_prepare(s,
@@ -419,17 +505,25 @@ static int load_events(orgmri_store *s, orgmri_table *t, table_internal *in,
 			                   "activity or person", s->path);
 			break;
 		}
-		t->ev_object[n] = o;
-		t->ev_activity[n] = a;
+		evo[n] = o;
+		t->ev_activity[n] = (uint16_t)a;  /* < 65536: load_sqlite */
 		t->ev_time[n] = sqlite3_column_int64(st, 2);
 		t->ev_actor[n] = p;
 		const char *at = (const char *)sqlite3_column_text(st, 4);
 		int arc = aset_add(ab, in, at ? at : "",
 		                   (size_t)sqlite3_column_bytes(st, 4), &t->ev_attrs[n]);
 		if (arc) {
-			rc = arc == ORGMRI_ENOMEM ? oom(err) :
-			     orgmri_seterr(err, ORGMRI_ECORRUPT,
-			                   "%s: damaged event attributes", s->path);
+			if (arc == ORGMRI_ENOMEM)
+				rc = oom(err);
+			else if (arc == ASET_TOO_MANY_KEYS)
+				rc = too_many(err, s->path, "attribute keys");
+			else if (arc == ORGMRI_ELIMIT)
+				rc = orgmri_seterr(err, ORGMRI_ELIMIT, "%s: more than "
+				                   "4 GiB of object keys and attribute "
+				                   "values", s->path);
+			else
+				rc = orgmri_seterr(err, ORGMRI_ECORRUPT,
+				                   "%s: damaged event attributes", s->path);
 			break;
 		}
 		n++;
@@ -494,6 +588,10 @@ static int load_links(orgmri_store *s, orgmri_table *t, table_internal *in,
 			rc = oom(err);
 			goto done;
 		}
+		if (rid >= (int64_t)ORGMRI_TABLE_MAX_NAMES) {
+			rc = too_many(err, s->path, "link relations");
+			goto done;
+		}
 		if (rows[n].src == ORGMRI_NONE || rows[n].dst == ORGMRI_NONE) {
 			rc = orgmri_seterr(err, ORGMRI_ECORRUPT,
 			                   "%s: a link refers to a missing object",
@@ -512,9 +610,9 @@ static int load_links(orgmri_store *s, orgmri_table *t, table_internal *in,
 	t->link_first = calloc(no + 1, sizeof(uint32_t));
 	t->rlink_first = calloc(no + 1, sizeof(uint32_t));
 	t->link_dst = malloc((n ? n : 1) * sizeof(uint32_t));
-	t->link_rel = malloc((n ? n : 1) * sizeof(uint32_t));
+	t->link_rel = malloc((n ? n : 1) * sizeof(uint16_t));
 	t->rlink_src = malloc((n ? n : 1) * sizeof(uint32_t));
-	t->rlink_rel = malloc((n ? n : 1) * sizeof(uint32_t));
+	t->rlink_rel = malloc((n ? n : 1) * sizeof(uint16_t));
 	if (!t->link_first || !t->rlink_first || !t->link_dst || !t->link_rel ||
 	    !t->rlink_src || !t->rlink_rel) {
 		rc = oom(err);
@@ -526,14 +624,14 @@ static int load_links(orgmri_store *s, orgmri_table *t, table_internal *in,
 	for (size_t i = 0; i < n; i++) {
 		t->link_first[rows[i].src + 1]++;
 		t->link_dst[i] = rows[i].dst;
-		t->link_rel[i] = rows[i].rel;
+		t->link_rel[i] = (uint16_t)rows[i].rel;
 	}
 	if (n)
 		qsort(rows, n, sizeof(*rows), cmp_lrow_dst);
 	for (size_t i = 0; i < n; i++) {
 		t->rlink_first[rows[i].dst + 1]++;
 		t->rlink_src[i] = rows[i].src;
-		t->rlink_rel[i] = rows[i].rel;
+		t->rlink_rel[i] = (uint16_t)rows[i].rel;
 	}
 	for (size_t o = 0; o < no; o++) {
 		t->link_first[o + 1] += t->link_first[o];
@@ -560,7 +658,6 @@ static orgmri_table *table_new(void)
 	orgmri_intern_init(&in->activities);
 	orgmri_intern_init(&in->attr_keys);
 	orgmri_intern_init(&in->relations);
-	orgmri_intern_init(&in->objects);
 	return t;
 }
 
@@ -581,9 +678,17 @@ static int load_sqlite(orgmri_store *s, orgmri_table **out, uint64_t *gen,
 	aset_builder ab;
 	memset(&ab, 0, sizeof(ab));
 	orgmri_intern_init(&ab.raw);
+	orgmri_intern_init(&ab.values);
 	uint8_t *bot = NULL;
+	uint32_t *ev_object = NULL;
 	int rc;
 
+	/* Offset 0 of the blob is "": the blob is never empty and ends
+	 * with a NUL, as in a snapshot. */
+	if (orgmri_buf_putc(&in->strings, '\0')) {
+		rc = oom(err);
+		goto fail;
+	}
 	/* One read transaction: a consistent snapshot even while an ingest
 	 * runs in another process (WAL). */
 	if ((rc = orgmri_store_exec(s, "BEGIN", err)))
@@ -593,9 +698,11 @@ static int load_sqlite(orgmri_store *s, orgmri_table **out, uint64_t *gen,
 	if ((rc = load_objects(s, t, in, &om, err)) ||
 	    (rc = load_names(s, "SELECT id, name FROM activities ORDER BY id",
 	                     &in->activities, &am, NULL, err)) ||
+	    (in->activities.count > ORGMRI_TABLE_MAX_NAMES &&
+	     (rc = too_many(err, s->path, "activities"))) ||
 	    (rc = load_names(s, "SELECT id, name, bot FROM people ORDER BY id",
 	                     &people, &pm, &bot, err)) ||
-	    (rc = load_events(s, t, in, &om, &am, &pm, &ab, err)) ||
+	    (rc = load_events(s, t, in, &om, &am, &pm, &ab, &ev_object, err)) ||
 	    (rc = load_links(s, t, in, &om, err))) {
 		orgmri_store_exec(s, "ROLLBACK", NULL);
 		goto fail;
@@ -637,10 +744,12 @@ static int load_sqlite(orgmri_store *s, orgmri_table **out, uint64_t *gen,
 	if (ab.nsets == 0)
 		t->aset_first[1] = 0;
 	t->aset_key = ab.key;
-	t->aset_value = ab.value;
+	t->aset_value_off = ab.value;
 	ab.key = NULL;
 	ab.value = NULL;
-	if ((rc = sort_events(t, err)))
+	t->strings = in->strings.ptr;
+	t->nstring_bytes = in->strings.len;
+	if ((rc = sort_events(t, ev_object, err)))
 		goto fail;
 	*out = t;
 	goto cleanup;
@@ -651,11 +760,14 @@ cleanup:
 	free(am.v);
 	free(pm.v);
 	free(bot);
+	free(ev_object);
 	orgmri_intern_free(&people);
 	orgmri_intern_free(&ab.raw);
+	orgmri_intern_free(&ab.values);
+	free(ab.value_at);
 	free(ab.first);
 	free(ab.key);
-	free((void *)ab.value);
+	free(ab.value);
 	orgmri_buf_free(&ab.scratch);
 	return rc;
 }
@@ -700,6 +812,17 @@ static int load_mapped(const char *path, uint64_t gen, orgmri_table **out)
 	return 0;
 }
 
+/* Give freed heap pages back to the system after a load from SQLite:
+ * the loader's scratch (row id maps, the sort's permutation, the decoded
+ * attribute pool) and, when the snapshot replaced it, the heap table were
+ * malloc'd in pieces, and glibc keeps freed heap memory for reuse. */
+static void release_free_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 /* A store we may write may have its snapshot written beside it (also when
  * this process opened it read-only, as the analyses do). */
 static int may_write_beside(const orgmri_store *s)
@@ -719,9 +842,23 @@ int orgmri_table_load(orgmri_store *s, orgmri_table **out, orgmri_error *err)
 	}
 	int rc = load_sqlite(s, out, &gen, err);
 	/* Best effort: without a snapshot the next load reads SQLite again,
-	 * which is slower but right, so a failure here is not the load's. */
-	if (!rc && snap && gen && may_write_beside(s))
-		snapshot_write(*out, gen, snap, NULL);
+	 * which is slower but right, so a failure here is not the load's.
+	 * Once written, the snapshot replaces the heap table: the same
+	 * table (checked like any other snapshot, at this generation) in
+	 * fewer resident bytes and shared with other processes.  The heap
+	 * table goes first, so that the two are never resident together;
+	 * in the rare case that the file cannot be mapped after all
+	 * (replaced meanwhile by a newer one, out of memory) the store is
+	 * read again. */
+	if (!rc && snap && gen && may_write_beside(s) &&
+	    snapshot_write(*out, gen, snap, NULL) == 0) {
+		orgmri_table_free(*out);
+		*out = NULL;
+		release_free_memory();
+		if (load_mapped(snap, gen, out) != 0)
+			rc = load_sqlite(s, out, &gen, err);
+	}
+	release_free_memory();
 	free(snap);
 	return rc;
 }
@@ -735,12 +872,12 @@ void orgmri_table_free(orgmri_table *t)
 		snapshot_unmap(&in->map);
 		goto pools;
 	}
-	free(t->ev_object);
 	free(t->ev_activity);
 	free(t->ev_time);
 	free(t->ev_actor);
 	free(t->ev_attrs);
 	free(t->obj_type);
+	free(t->obj_key_off);
 	free(t->obj_first);
 	free(t->link_first);
 	free(t->link_dst);
@@ -752,15 +889,15 @@ void orgmri_table_free(orgmri_table *t)
 	free(t->person_bot);
 	free(t->aset_first);
 	free(t->aset_key);
-	free((void *)t->aset_value);
+	free(t->aset_value_off);
 pools:
 	if (in) {
+		orgmri_buf_free(&in->strings);
 		orgmri_arena_free(&in->arena);
 		orgmri_intern_free(&in->types);
 		orgmri_intern_free(&in->activities);
 		orgmri_intern_free(&in->attr_keys);
 		orgmri_intern_free(&in->relations);
-		orgmri_intern_free(&in->objects);
 		free(in);
 	}
 	free(t);
@@ -793,16 +930,12 @@ uint32_t orgmri_table_relation(const orgmri_table *t, const char *name)
 
 uint32_t orgmri_table_object(const orgmri_table *t, const char *key)
 {
-	const table_internal *in = t->internal;
-	if (!in->mapped) {
-		/* interned in key order, so the intern id is the index */
-		return find(&in->objects, key);
-	}
-	/* obj_key is sorted by strcmp (checked when mapped) */
+	/* the keys are sorted by strcmp (by the loader; checked when
+	 * mapped) */
 	size_t lo = 0, hi = t->nobjects;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(t->obj_key[mid], key);
+		int c = strcmp(orgmri_table_object_key(t, mid), key);
 		if (c == 0)
 			return (uint32_t)mid;
 		if (c < 0)
@@ -820,6 +953,21 @@ const char *orgmri_table_attr(const orgmri_table *t, size_t ev, uint32_t key)
 		return NULL;
 	for (uint32_t i = t->aset_first[s]; i < t->aset_first[s + 1]; i++)
 		if (t->aset_key[i] == key)
-			return t->aset_value[i];
+			return orgmri_table_aset_value(t, i);
 	return NULL;
+}
+
+uint32_t orgmri_table_event_object(const orgmri_table *t, size_t ev)
+{
+	/* the last o with obj_first[o] <= ev; objects without events
+	 * share their obj_first with the next one, so the last wins */
+	size_t lo = 0, hi = t->nobjects;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->obj_first[mid] <= ev)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
 }

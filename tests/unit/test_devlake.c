@@ -251,7 +251,7 @@ static orgmri_model *devlake_model(const orgmri_table *t)
 static size_t item_of(const orgmri_model *m, const char *key)
 {
 	for (size_t i = 0; i < m->nitems; i++)
-		if (strcmp(m->table->obj_key[m->item[i]], key) == 0)
+		if (strcmp(orgmri_table_object_key(m->table, m->item[i]), key) == 0)
 			return i;
 	fail_msg("no item %s", key);
 	return 0;
@@ -307,8 +307,8 @@ static void test_change_lead_time(void **state)
 		/* the deployment DevLake attributed the PR to */
 		const char *dep = "";
 		if (m->item_deployment[i] != ORGMRI_NONE) {
-			const char *k = t->obj_key[m->deployments[
-				m->item_deployment[i]].object];
+			const char *k = orgmri_table_object_key(t, m->deployments[
+				m->item_deployment[i]].object);
 			dep = strchr(k, '/') + 1;
 		}
 		assert_string_equal(dep, get(&want, r, "deployment_commit_id"));
@@ -344,12 +344,12 @@ static void test_deployment_chain(void **state)
 		         get(&dc, r, "cicd_deployment_id"), get(&dc, r, "id"));
 		const orgmri_deployment *d = NULL;
 		for (size_t k = 0; k < m->ndeployments; k++)
-			if (strcmp(t->obj_key[m->deployments[k].object], key) == 0)
+			if (strcmp(orgmri_table_object_key(t, m->deployments[k].object), key) == 0)
 				d = &m->deployments[k];
 		assert_non_null(d);
 		const char *prev = "";
 		if (d->prev != ORGMRI_NONE)
-			prev = strchr(t->obj_key[m->deployments[d->prev].object], '/') + 1;
+			prev = strchr(orgmri_table_object_key(t, m->deployments[d->prev].object), '/') + 1;
 		if (strcmp(prev, get(&dc, r, "prev_success_deployment_commit_id")))
 			fail_msg("%s: previous orgmri \"%s\", DevLake \"%s\"", key, prev,
 			         get(&dc, r, "prev_success_deployment_commit_id"));
@@ -394,7 +394,7 @@ static void test_incident_linkage(void **state)
 	assert_int_equal(d->nlinks, inc.rows);
 	size_t linked = 0;
 	for (size_t k = 0; k < d->nlinks; k++) {
-		const char *id = t->obj_key[d->links[k].incident] + strlen("incident:");
+		const char *id = orgmri_table_object_key(t, d->links[k].incident) + strlen("incident:");
 		const char *expect = NULL;
 		for (size_t r = 0; r < want.rows; r++)
 			if (strcmp(get(&want, r, "id"), id) == 0)
@@ -405,8 +405,8 @@ static void test_incident_linkage(void **state)
 			continue;
 		}
 		char pipeline[64];
-		snprintf(pipeline, sizeof(pipeline), "%s", t->obj_key[
-			m->deployments[d->links[k].deployment].object] +
+		snprintf(pipeline, sizeof(pipeline), "%s", orgmri_table_object_key(t, 
+			m->deployments[d->links[k].deployment].object) +
 			strlen("deployment:"));
 		*strchr(pipeline, '/') = '\0';
 		if (!expect || strcmp(expect, pipeline) != 0)

@@ -161,8 +161,8 @@ static void test_linkage(void **state)
 	o.linkage = ORGMRI_LINK_PREVIOUS;
 	orgmri_dora *d = dora(&f, &o);
 	assert_int_equal(d->nlinks, 1);
-	assert_string_equal(f.table->obj_key[f.model->deployments[
-		d->links[0].deployment].object], "deployment:d1");
+	assert_string_equal(orgmri_table_object_key(f.table, f.model->deployments[
+		d->links[0].deployment].object), "deployment:d1");
 	assert_int_equal(d->rows[0].failed, 1);
 	assert_double_equal(d->rows[0].change_failure_rate, 0.5, 1e-12);
 	/* recovery (2023) from d1's finish: 26 h; restore (2021): 2 h */
@@ -174,8 +174,8 @@ static void test_linkage(void **state)
 	orgmri_dora_free(d);
 	o.linkage = ORGMRI_LINK_WINDOW;
 	d = dora(&f, &o);
-	assert_string_equal(f.table->obj_key[f.model->deployments[
-		d->links[0].deployment].object], "deployment:d2");
+	assert_string_equal(orgmri_table_object_key(f.table, f.model->deployments[
+		d->links[0].deployment].object), "deployment:d2");
 	orgmri_dora_free(d);
 	tu_model_free(&f);
 }
@@ -208,8 +208,8 @@ static void test_rework_rate(void **state)
 	for (size_t k = 0; k < d->nlinks; k++)
 		if (d->links[k].how == ORGMRI_LINK_REVERT) {
 			found = 1;
-			assert_string_equal(f.table->obj_key[f.model->deployments[
-				d->links[k].deployment].object], "deployment:d1");
+			assert_string_equal(orgmri_table_object_key(f.table, f.model->deployments[
+				d->links[k].deployment].object), "deployment:d1");
 		}
 	assert_true(found);
 	orgmri_dora_free(d);

@@ -2,22 +2,28 @@
  * member for member the table read from SQLite; a new ingest makes the
  * snapshot stale; a re-ingest of nothing new does not; truncated, flipped,
  * foreign and other-version files are refused and the load falls back to
- * SQLite with the right answer.  Whether a table came from the snapshot is
- * read from /proc/self/maps (its event column lies in a mapping of the
- * .snap file), not from the loader's own word. */
+ * SQLite with the right answer.  Whether a table is mapped from the
+ * snapshot is read from /proc/self/maps (its event column lies in a
+ * mapping of the .snap file), not from the loader's own word; whether the
+ * load read SQLite from whether the .snap file was replaced (a load from
+ * SQLite writes a new file and then maps it). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/internal.h"
+
 #include "model/snapshot.h"
 #include "testutil.h"
 
-/* Where things are in a version 1 file (docs/store.md, "Table
+/* Where things are in a version 2 file (docs/store.md, "Table
  * snapshot"): the section table starts at byte 120, 16 bytes a section;
- * sections 1 (ev_activity), 6 (obj_first), 23 (strings). */
+ * sections 0 (ev_activity, u16), 4 (object key offsets), 6 (obj_first),
+ * 16 (attribute value offsets), 22 (strings). */
 #define SEC_TABLE 120
-enum { SEC_EV_ACTIVITY = 1, SEC_OBJ_FIRST = 6, SEC_STRINGS = 23 };
+enum { SEC_EV_ACTIVITY = 0, SEC_OBJ_KEY = 4, SEC_OBJ_FIRST = 6,
+       SEC_ASET_VALUE = 16, SEC_STRINGS = 22 };
 
 typedef struct fixture {
 	char *dir, *db, *snap;
@@ -131,24 +137,34 @@ static void same_table(const orgmri_table *a, const orgmri_table *b)
 	assert_int_equal(a->nattr_keys, b->nattr_keys);
 	assert_int_equal(a->nasets, b->nasets);
 	size_t n = a->nevents, no = a->nobjects, nl = a->nlinks;
-	same_ints(a->ev_object, b->ev_object, n, 4);
-	same_ints(a->ev_activity, b->ev_activity, n, 4);
+	same_ints(a->ev_activity, b->ev_activity, n, 2);
 	same_ints(a->ev_time, b->ev_time, n, 8);
 	same_ints(a->ev_actor, b->ev_actor, n, 4);
 	same_ints(a->ev_attrs, b->ev_attrs, n, 4);
-	same_ints(a->obj_type, b->obj_type, no, 4);
+	same_ints(a->obj_type, b->obj_type, no, 2);
 	same_ints(a->obj_first, b->obj_first, no + 1, 4);
 	same_ints(a->link_first, b->link_first, no + 1, 4);
 	same_ints(a->link_dst, b->link_dst, nl, 4);
-	same_ints(a->link_rel, b->link_rel, nl, 4);
+	same_ints(a->link_rel, b->link_rel, nl, 2);
 	same_ints(a->rlink_first, b->rlink_first, no + 1, 4);
 	same_ints(a->rlink_src, b->rlink_src, nl, 4);
-	same_ints(a->rlink_rel, b->rlink_rel, nl, 4);
+	same_ints(a->rlink_rel, b->rlink_rel, nl, 2);
 	same_ints(a->person_bot, b->person_bot, a->npeople, 1);
 	same_ints(a->aset_first, b->aset_first, a->nasets + 1, 4);
 	size_t npairs = a->aset_first[a->nasets];
-	same_ints(a->aset_key, b->aset_key, npairs, 4);
-	same_names(b, a->obj_key, b->obj_key, no, orgmri_table_object);
+	same_ints(a->aset_key, b->aset_key, npairs, 2);
+	for (size_t o = 0; o < no; o++) {
+		assert_string_equal(orgmri_table_object_key(a, o),
+		                    orgmri_table_object_key(b, o));
+		assert_int_equal(orgmri_table_object(b,
+		                 orgmri_table_object_key(a, o)), o);
+		/* every event of o maps back to o, in both tables */
+		for (uint32_t e = b->obj_first[o]; e < b->obj_first[o + 1]; e++) {
+			assert_int_equal(orgmri_table_event_object(a, e), o);
+			assert_int_equal(orgmri_table_event_object(b, e), o);
+		}
+	}
+	assert_int_equal(orgmri_table_object(b, "no such key \x01"), ORGMRI_NONE);
 	same_names(b, a->type_names, b->type_names, a->ntypes, orgmri_table_type);
 	same_names(b, a->activity_names, b->activity_names, a->nactivities,
 	           orgmri_table_activity);
@@ -157,7 +173,9 @@ static void same_table(const orgmri_table *a, const orgmri_table *b)
 	           orgmri_table_relation);
 	same_names(b, a->attr_key_names, b->attr_key_names, a->nattr_keys,
 	           orgmri_table_attr_key);
-	same_names(b, a->aset_value, b->aset_value, npairs, NULL);
+	for (size_t i = 0; i < npairs; i++)
+		assert_string_equal(orgmri_table_aset_value(a, i),
+		                    orgmri_table_aset_value(b, i));
 	for (size_t e = 0; e < n; e += 97)
 		for (uint32_t k = 0; k < a->nattr_keys; k++) {
 			const char *x = orgmri_table_attr(a, e, k);
@@ -188,11 +206,25 @@ static void spit(const char *path, const void *b, size_t len)
 	fclose(fp);
 }
 
-/* Load, expecting the table from the snapshot (or not), equal to ref. */
+/* Inode of the snapshot file, 0 when there is none. */
+static ino_t snap_inode(const fixture *f)
+{
+	struct stat st;
+	return stat(f->snap, &st) == 0 ? st.st_ino : 0;
+}
+
+/* Load with snapshots on, expecting the table from the snapshot as it is
+ * (from_snapshot) or from SQLite, equal to ref.  Either way the table
+ * ends up mapped from the .snap file: a load from SQLite writes a new one
+ * (renamed over the old, hence another inode) and maps it. */
 static void expect(fixture *f, int from_snapshot, const orgmri_table *ref)
 {
+	ino_t before = snap_inode(f);
 	orgmri_table *t = load(f, 1);
-	assert_int_equal(mapped_from(t->ev_time, f->snap), from_snapshot);
+	ino_t after = snap_inode(f);
+	assert_true(after != 0);
+	assert_int_equal(before == after, from_snapshot);
+	assert_true(mapped_from(t->ev_time, f->snap));
 	same_table(ref, t);
 	orgmri_table_free(t);
 }
@@ -303,6 +335,11 @@ static void put_u32(unsigned char *file, uint64_t off, uint32_t v)
 	memcpy(file + off, &v, 4);
 }
 
+static void put_u16(unsigned char *file, uint64_t off, uint16_t v)
+{
+	memcpy(file + off, &v, 2);
+}
+
 /* Files with correct checksums and a wrong index: the range checks, not
  * the checksum, must refuse them. */
 static void test_crafted_indexes(void **state)
@@ -319,20 +356,37 @@ static void test_crafted_indexes(void **state)
 	expect(f, 1, f->ref);
 	/* an activity index past the dictionary */
 	memcpy(bad, good, len);
-	put_u32(bad, section_off(bad, SEC_EV_ACTIVITY, NULL),
-	        (uint32_t)f->ref->nactivities);
+	put_u16(bad, section_off(bad, SEC_EV_ACTIVITY, NULL),
+	        (uint16_t)f->ref->nactivities);
 	snapshot_seal(bad, len);
 	damaged(f, bad, len);
-	/* an object's event range moved by one */
+	/* an object's event range past the last event (the events' objects
+	 * are not stored, so a range moved inside the events would be a
+	 * sound table: only the checksum catches that) */
 	memcpy(bad, good, len);
 	put_u32(bad, section_off(bad, SEC_OBJ_FIRST, NULL) + 4,
-	        f->ref->obj_first[1] + 1);
+	        (uint32_t)f->ref->nevents + 1);
 	snapshot_seal(bad, len);
 	damaged(f, bad, len);
 	/* a string section that does not end a string */
 	memcpy(bad, good, len);
 	uint64_t slen, soff = section_off(bad, SEC_STRINGS, &slen);
 	bad[soff + slen - 1] = 'x';
+	snapshot_seal(bad, len);
+	damaged(f, bad, len);
+	/* an object key, then an attribute value, just past the strings */
+	int offs[] = { SEC_OBJ_KEY, SEC_ASET_VALUE };
+	for (int i = 0; i < 2; i++) {
+		memcpy(bad, good, len);
+		uint64_t n, at = section_off(bad, offs[i], &n);
+		assert_true(n >= 4);
+		put_u32(bad, at + n - 4, (uint32_t)slen);
+		snapshot_seal(bad, len);
+		damaged(f, bad, len);
+	}
+	/* a version 1 file with good checksums (its layout differs) */
+	memcpy(bad, good, len);
+	put_u32(bad, 8, 1);
 	snapshot_seal(bad, len);
 	damaged(f, bad, len);
 	free(bad);
@@ -349,10 +403,59 @@ static void test_readonly_store_uses_snapshot(void **state)
 	                                   &err), 0);
 	orgmri_table *t;
 	assert_int_equal(orgmri_table_load(ro, &t, &err), 0);
-	assert_true(mapped_from(t->ev_object, f->snap));
+	assert_true(mapped_from(t->ev_attrs, f->snap));
 	same_table(f->ref, t);
 	orgmri_table_free(t);
 	orgmri_store_close(ro);
+}
+
+/* One more distinct activity than the 16-bit column holds: the load
+ * fails with ORGMRI_ELIMIT and says why, from SQLite and thus without a
+ * snapshot either. */
+static void test_too_many_activities(void **state)
+{
+	fixture *f = *state;
+	orgmri_error err;
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+	         "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
+	         "WHERE i < %u) INSERT INTO activities(name) "
+	         "SELECT 'extra activity ' || i FROM c",
+	         ORGMRI_TABLE_MAX_NAMES + 1u - (unsigned)f->ref->nactivities);
+	assert_int_equal(orgmri_store_exec(f->store, sql, &err), 0);
+	orgmri_table *t = NULL;
+	assert_int_equal(orgmri_table_load(f->store, &t, &err), ORGMRI_ELIMIT);
+	assert_null(t);
+	assert_non_null(strstr(err.message, "more than 65536 distinct activities"));
+	struct stat st;
+	assert_int_not_equal(stat(f->snap, &st), 0);
+	/* exactly at the limit it loads */
+	assert_int_equal(orgmri_store_exec(f->store, "DELETE FROM activities "
+	                 "WHERE name = 'extra activity 1'", &err), 0);
+	assert_int_equal(orgmri_table_load(f->store, &t, &err), 0);
+	assert_int_equal(t->nactivities, ORGMRI_TABLE_MAX_NAMES);
+	orgmri_table_free(t);
+}
+
+/* Objects without events share their obj_first with the next object:
+ * an event belongs to the one whose range is not empty. */
+static void test_event_object_skips_empty_objects(void **state)
+{
+	(void)state;
+	uint32_t first[] = { 0, 0, 2, 2, 2, 3 };
+	orgmri_table t;
+	memset(&t, 0, sizeof(t));
+	t.nobjects = 5;
+	t.nevents = 3;
+	t.obj_first = first;
+	assert_int_equal(orgmri_table_event_object(&t, 0), 1);
+	assert_int_equal(orgmri_table_event_object(&t, 1), 1);
+	assert_int_equal(orgmri_table_event_object(&t, 2), 4);
+	uint32_t one[] = { 0, 1 };
+	t.nobjects = 1;
+	t.nevents = 1;
+	t.obj_first = one;
+	assert_int_equal(orgmri_table_event_object(&t, 0), 0);
 }
 
 int main(void)
@@ -366,6 +469,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crafted_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_store_uses_snapshot,
 		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_many_activities, setup,
+		                                teardown),
+		cmocka_unit_test(test_event_object_skips_empty_objects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
