@@ -620,12 +620,6 @@ int orgmri_store_generation(orgmri_store *s, uint64_t *out, orgmri_error *err)
 	return 0;
 }
 
-static int cmp_attr(const void *a, const void *b)
-{
-	return strcmp(((const orgmri_attr *)a)->name,
-	              ((const orgmri_attr *)b)->name);
-}
-
 /* Attributes are stored sorted by name, so the same event stores the same
  * bytes whatever order its source listed them in (validation has already
  * refused duplicate names). */
@@ -636,7 +630,7 @@ static int sorted_attrs(orgmri_ingest *ing, const orgmri_event *ev)
 	if (ev->nattrs == 0)
 		return 0;
 	memcpy(ing->sorted, ev->attrs, ev->nattrs * sizeof(*ev->attrs));
-	qsort(ing->sorted, ev->nattrs, sizeof(*ev->attrs), cmp_attr);
+	orgmri_attrs_sort(ing->sorted, ev->nattrs);
 	return 0;
 }
 
