@@ -118,6 +118,12 @@ typedef struct pend_key {
 	uint32_t i;                                /* index into ev */
 } pend_key;
 
+/* (obj, time) packed into one unsigned number (sort_keys) */
+struct radix_key {
+	uint64_t key;
+	uint32_t i;
+};
+
 enum { SORT_UNDECIDED, SORT_ON, SORT_OFF };
 
 typedef struct sorted_batch {
@@ -130,6 +136,8 @@ typedef struct sorted_batch {
 	orgmri_buf text;
 	pend_key *keys;
 	size_t keycap;
+	struct radix_key *rk;    /* scratch of sort_keys: 2 * rkcap */
+	size_t rkcap;
 	int unordered;           /* a waiting event is below the one before it */
 	uint32_t gen;            /* advances each time what waits is written */
 	sqlite3_stmt *exists;
@@ -914,6 +922,7 @@ static void sorted_free(sorted_batch *sb)
 	free(sb->ev);
 	free(sb->ln);
 	free(sb->keys);
+	free(sb->rk);
 	free(sb->obj);
 	free(sb->objorder);
 	sqlite3_finalize(sb->exists);
@@ -950,6 +959,90 @@ static int cmp_pend_key(const void *a, const void *b)
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
 	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Bits needed for the numbers 0..x. */
+static int bits_for(uint64_t x)
+{
+	int b = 0;
+	while (x) {
+		b++;
+		x >>= 1;
+	}
+	return b;
+}
+
+/*
+ * Sort the batch's keys[0, n) (built in index order) by (obj, time),
+ * equal pairs in index order: the order cmp_pend_key gives.  An LSD
+ * radix sort, 11 bits a pass, on (obj - min obj) << tbits | (time - min
+ * time), which fits in 64 bits whenever the batch's object and time
+ * ranges together need at most 64 (always, for real data: millions of
+ * objects and centuries in milliseconds take 62); it is stable, so
+ * index order among equal pairs stays.  A pass whose digit is the same
+ * for every key is skipped.  Otherwise, or without memory for the
+ * scratch (16 bytes a key, twice), qsort with cmp_pend_key.  qsort's
+ * merge sort with its comparison callback was 4% of all samples of a
+ * 4.9M-event CSV ingest, in the store's thread, the slower one.
+ * Only keys[].i is meaningful afterwards.
+ */
+static void sort_keys(sorted_batch *sb, size_t n)
+{
+	pend_key *k = sb->keys;
+	if (n < 2)
+		return;
+	int64_t omin = k[0].obj, omax = omin, tmin = k[0].time, tmax = tmin;
+	for (size_t j = 1; j < n; j++) {
+		omin = k[j].obj < omin ? k[j].obj : omin;
+		omax = k[j].obj > omax ? k[j].obj : omax;
+		tmin = k[j].time < tmin ? k[j].time : tmin;
+		tmax = k[j].time > tmax ? k[j].time : tmax;
+	}
+	int tbits = bits_for((uint64_t)tmax - (uint64_t)tmin);
+	int obits = bits_for((uint64_t)omax - (uint64_t)omin);
+	if (tbits + obits > 64 || n > SIZE_MAX / 2) {
+		qsort(k, n, sizeof(*k), cmp_pend_key);
+		return;
+	}
+	if (n > sb->rkcap) {
+		struct radix_key *r = orgmri_reallocarray(sb->rk, 2 * n,
+		                                          sizeof(*r));
+		if (!r) {
+			qsort(k, n, sizeof(*k), cmp_pend_key);
+			return;
+		}
+		sb->rk = r;
+		sb->rkcap = n;
+	}
+	struct radix_key *a = sb->rk, *b = sb->rk + n;
+	for (size_t j = 0; j < n; j++) {
+		uint64_t t = (uint64_t)k[j].time - (uint64_t)tmin;
+		uint64_t o = (uint64_t)k[j].obj - (uint64_t)omin;
+		a[j].key = tbits == 64 ? t : o << tbits | t;
+		a[j].i = k[j].i;
+	}
+	enum { RBITS = 11, RSIZE = 1 << RBITS };
+	size_t cnt[RSIZE];
+	for (int shift = 0; shift < tbits + obits; shift += RBITS) {
+		memset(cnt, 0, sizeof(cnt));
+		for (size_t j = 0; j < n; j++)
+			cnt[(a[j].key >> shift) & (RSIZE - 1)]++;
+		if (cnt[(a[0].key >> shift) & (RSIZE - 1)] == n)
+			continue; /* every key has this digit */
+		size_t sum = 0;
+		for (size_t d = 0; d < RSIZE; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t j = 0; j < n; j++)
+			b[cnt[(a[j].key >> shift) & (RSIZE - 1)]++] = a[j];
+		struct radix_key *t = a;
+		a = b;
+		b = t;
+	}
+	for (size_t j = 0; j < n; j++)
+		k[j].i = a[j].i;
 }
 
 /* Objects numbered here are written in key order (their index's order),
@@ -1148,7 +1241,7 @@ static int sorted_write(orgmri_ingest *ing, orgmri_error *err)
 	}
 	/* input grouped by object in time order (XES traces) is in order */
 	if (sb->unordered)
-		qsort(sb->keys, sb->nev, sizeof(*sb->keys), cmp_pend_key);
+		sort_keys(sb, sb->nev);
 	orgmri_buf_cstr(&sb->text);
 	orgmri_rows rows = { sb->nev, ing, event_column };
 	int written = 0;
