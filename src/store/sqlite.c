@@ -1531,7 +1531,8 @@ fail:
 
 int orgmri_bulk_sorting(const orgmri_bulk *b)
 {
-	return b->ing->sb.state == SORT_ON;
+	/* events in key order are written every IN_ORDER_CHUNK: no burst */
+	return b->ing->sb.state == SORT_ON && b->ing->sb.unordered;
 }
 
 int orgmri_bulk_end(orgmri_bulk *b, orgmri_error *err)
