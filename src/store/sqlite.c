@@ -38,6 +38,13 @@
 /* Sorted batches: once IN_ORDER_CHUNK events wait and arrived in key
  * order, they are written at once (sorted_add). */
 #define IN_ORDER_CHUNK 4096
+/* SQLite's page cache during an ingest, KiB: large, as interleaved
+ * events revisit pages all over the B-trees; small while the sorted path
+ * writes events that arrived in key order, which touch only the
+ * B-trees' right edges (10x BPIC 2012 XES: peak RSS 332 -> 87-103 MB,
+ * the same CPU). */
+#define INGEST_CACHE_KB 262144
+#define IN_ORDER_CACHE_KB 32768
 #define GENERATION_KEY "generation"
 
 /* Forward migrations: migrations[i] takes the schema from version i to
@@ -178,6 +185,7 @@ struct orgmri_ingest {
 	uint32_t *seen, stamp;   /* repeated related objects (seen_in_event) */
 	size_t seen_cap;
 	orgmri_ingest_counts counts_at_begin; /* restored when a batch fails */
+	int small_cache;         /* IN_ORDER_CACHE_KB set (set_cache) */
 	sorted_batch sb;
 };
 
@@ -912,9 +920,23 @@ static int dense_get(orgmri_ingest *ing, densemap *d, idmap *m, uint32_t n,
  * bytes per object of the run.  A failure while writing what waits rolls the whole batch back
  * (the plain path commits the complete events before a failure).
  */
+/* The page cache for in-order writes (small = 1) or any other (0).
+ * Only a hint: a failure to set it changes nothing stored. */
+static void set_cache(orgmri_ingest *ing, int small)
+{
+	if (ing->small_cache == small)
+		return;
+	char sql[64];
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d",
+	         small ? IN_ORDER_CACHE_KB : INGEST_CACHE_KB);
+	if (orgmri_store_exec(ing->store, sql, NULL) == 0)
+		ing->small_cache = small;
+}
+
 static void sorted_off(orgmri_ingest *ing)
 {
 	ing->sb.state = SORT_OFF;
+	set_cache(ing, 0);
 }
 
 static void sorted_free(sorted_batch *sb)
@@ -1246,8 +1268,10 @@ static int sorted_write(orgmri_ingest *ing, orgmri_error *err)
 		sb->keys[i].i = (uint32_t)i;
 	}
 	/* input grouped by object in time order (XES traces) is in order */
-	if (sb->unordered)
+	if (sb->unordered) {
+		set_cache(ing, 0);
 		sort_keys(sb, sb->nev);
+	}
 	orgmri_buf_cstr(&sb->text);
 	orgmri_rows rows = { sb->nev, ing, event_column };
 	int written = 0;
@@ -1482,8 +1506,10 @@ static int sorted_add(orgmri_bulk *b, const orgmri_bulk_event *be,
 	 * parsing thread waiting for the queue: write what waits now, in
 	 * one INSERT ... SELECT per table (about half the CPU per event of
 	 * the plain path's statement per row), and go on sorting. */
-	if (!sb->unordered && sb->nev >= IN_ORDER_CHUNK)
+	if (!sb->unordered && sb->nev >= IN_ORDER_CHUNK) {
+		set_cache(ing, 1);
 		return sorted_write(ing, err);
+	}
 	return 0;
 }
 
@@ -1629,8 +1655,10 @@ int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
 	}
 	ing->run_id = sqlite3_last_insert_rowid(s->db);
 	sqlite3_finalize(st);
-	if ((rc = orgmri_store_exec(s, "PRAGMA cache_size=-262144;"
-	                               "PRAGMA wal_autocheckpoint=8192", err))) {
+	char pragmas[96];
+	snprintf(pragmas, sizeof(pragmas), "PRAGMA cache_size=-%d;"
+	         "PRAGMA wal_autocheckpoint=8192", INGEST_CACHE_KB);
+	if ((rc = orgmri_store_exec(s, pragmas, err))) {
 		st = NULL;
 		goto fail;
 	}
