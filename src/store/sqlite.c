@@ -11,10 +11,15 @@
  * list dropped first, so (event, destination) stays unique without an
  * index (schema 2).  The ingest pipeline uses a second entry point,
  * orgmri_bulk_event_add (bulk.h), with the per-event preparation already
- * done on its parsing thread; both end in insert_event / insert_link.
+ * done on its parsing thread; both end in insert_event / insert_link,
+ * except into a new store, where the events wait and each batch is
+ * written sorted, one INSERT ... SELECT per table from the in-memory
+ * rows (store/rows.h; "Sorted batches" below).
  *
  * The SQL is kept to what PostgreSQL also accepts (ON CONFLICT DO
- * NOTHING, no SQLite-only types) so a second backend can reuse it.
+ * NOTHING, no SQLite-only types) so a second backend can reuse it; the
+ * sorted batches' INSERT OR FAIL ... SELECT FROM orgmri_rows is this
+ * backend's own bulk path (a PostgreSQL one would use COPY).
  */
 #include <sqlite3.h>
 #include <stdio.h>
