@@ -55,6 +55,19 @@ int orgmri_is_number_text(const char *s, size_t len)
 	return i == len;
 }
 
+void orgmri_attrs_sort(orgmri_attr *attrs, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		orgmri_attr a = attrs[i];
+		size_t j = i;
+		while (j > 0 && strcmp(attrs[j - 1].name, a.name) > 0) {
+			attrs[j] = attrs[j - 1];
+			j--;
+		}
+		attrs[j] = a;
+	}
+}
+
 int orgmri_attrs_encode(orgmri_buf *b, const orgmri_attr *attrs, size_t n)
 {
 	if (n == 0)

@@ -56,7 +56,8 @@ size_t orgmri_object_type_len(const char *object)
 const orgmri_attr *orgmri_event_attr(const orgmri_event *ev, const char *name)
 {
 	for (size_t i = 0; i < ev->nattrs; i++)
-		if (strcmp(ev->attrs[i].name, name) == 0)
+		if (ev->attrs[i].name[0] == name[0] &&
+		    strcmp(ev->attrs[i].name, name) == 0)
 			return &ev->attrs[i];
 	return NULL;
 }

@@ -49,10 +49,10 @@ static int run_csv(orgmri_adapter_ctx *ctx, orgmri_error *err)
 
 const orgmri_adapter orgmri_adapter_jsonl = {
 	"jsonl", "canonical events, JSON Lines (docs/formats.md)",
-	detect_jsonl, run_jsonl, ORGMRI_ADAPTER_STREAM,
+	detect_jsonl, run_jsonl, ORGMRI_ADAPTER_STREAM | ORGMRI_ADAPTER_VALIDATED,
 };
 
 const orgmri_adapter orgmri_adapter_csv = {
 	"csv", "canonical events, CSV (docs/formats.md)",
-	detect_csv, run_csv, ORGMRI_ADAPTER_STREAM,
+	detect_csv, run_csv, ORGMRI_ADAPTER_STREAM | ORGMRI_ADAPTER_VALIDATED,
 };

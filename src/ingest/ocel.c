@@ -592,5 +592,5 @@ static int run_ocel(orgmri_adapter_ctx *ctx, orgmri_error *err)
 const orgmri_adapter orgmri_adapter_ocel = {
 	"ocel", "object-centric event log, OCEL 2.0 JSON, XML or SQLite "
 	"(.jsonocel, .xmlocel, .sqlite; docs/eventlogs.md)",
-	detect_ocel, run_ocel, ORGMRI_ADAPTER_STREAM,
+	detect_ocel, run_ocel, ORGMRI_ADAPTER_STREAM | ORGMRI_ADAPTER_VALIDATED,
 };

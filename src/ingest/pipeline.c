@@ -139,6 +139,7 @@ typedef struct pipeline {
 	int prod_rc;
 	orgmri_error prod_err;
 	orgmri_read_options user_read;
+	int validated;               /* the adapter validated each event */
 	/* bulk mode (store/bulk.h): the producer's numbering and scratch */
 	int bulk;
 	numbering objects, activities, people;
@@ -238,12 +239,6 @@ static int copy_event(orgmri_arena *a, orgmri_event *dst,
 	return 0;
 }
 
-static int cmp_attr_name(const void *a, const void *b)
-{
-	return strcmp(((const orgmri_attr *)a)->name,
-	              ((const orgmri_attr *)b)->name);
-}
-
 /* Dense number of `name` in `nm`, and its interned copy (stable: the
  * arena never moves, so the store's thread may read it). */
 static int number(numbering *nm, const char *name, uint32_t *n,
@@ -322,7 +317,7 @@ static int prepare_event(pipeline *p, batch *b, const orgmri_event *src,
 		return orgmri_seterr(err, ORGMRI_ELIMIT, "more than 256 attributes");
 	if (src->nattrs) {
 		memcpy(p->sorted, src->attrs, src->nattrs * sizeof(*src->attrs));
-		qsort(p->sorted, src->nattrs, sizeof(*src->attrs), cmp_attr_name);
+		orgmri_attrs_sort(p->sorted, src->nattrs);
 		orgmri_buf_clear(&p->attrs);
 		char *enc;
 		if (orgmri_attrs_encode(&p->attrs, p->sorted, src->nattrs) ||
@@ -375,8 +370,9 @@ static int produce_event(orgmri_sink *s, const orgmri_event *ev,
 {
 	pipeline *p = (pipeline *)s;
 	/* Validate here so a bad event is reported with the adapter's
-	 * location, exactly as the store would have refused it. */
-	int rc = orgmri_event_validate(ev, err);
+	 * location, exactly as the store would have refused it (unless the
+	 * adapter did that already: ORGMRI_ADAPTER_VALIDATED). */
+	int rc = p->validated ? 0 : orgmri_event_validate(ev, err);
 	if (rc)
 		return rc;
 	if (!p->cur && !(p->cur = take_free(p)))
@@ -487,14 +483,26 @@ static int run_adapter(orgmri_adapter_ctx *ctx, void *arg, orgmri_error *err)
 	return ad->run(ctx, err);
 }
 
+static int run_pipeline(orgmri_adapter_ctx *ctx, orgmri_pipeline_fn fn,
+                        void *arg, int report_events, int validated,
+                        orgmri_error *err);
+
 int orgmri_pipeline_run(const orgmri_adapter *ad, orgmri_adapter_ctx *ctx,
                         orgmri_error *err)
 {
-	return orgmri_pipeline_call(ctx, run_adapter, (void *)ad, 1, err);
+	return run_pipeline(ctx, run_adapter, (void *)ad, 1,
+	                    (ad->flags & ORGMRI_ADAPTER_VALIDATED) != 0, err);
 }
 
 int orgmri_pipeline_call(orgmri_adapter_ctx *ctx, orgmri_pipeline_fn fn,
                          void *arg, int report_events, orgmri_error *err)
+{
+	return run_pipeline(ctx, fn, arg, report_events, 0, err);
+}
+
+static int run_pipeline(orgmri_adapter_ctx *ctx, orgmri_pipeline_fn fn,
+                        void *arg, int report_events, int validated,
+                        orgmri_error *err)
 {
 	/* ORGMRI_PIPELINE=0: everything on the calling thread through the
 	 * sink (tests compare the two paths' stores; see test_ingest_paths.sh) */
@@ -508,6 +516,7 @@ int orgmri_pipeline_call(orgmri_adapter_ctx *ctx, orgmri_pipeline_fn fn,
 	p->fn = fn;
 	p->arg = arg;
 	p->report_events = report_events;
+	p->validated = validated;
 	p->limit = QUEUE_MIN;
 	p->pctx = *ctx;
 	p->pctx.sink = &p->sink;

@@ -295,8 +295,18 @@ static const struct {
 static const char *decode(char *v, char *end, int normalise, char **bad,
                           char **out_end)
 {
-	char *o = v;
-	for (char *p = v; p < end;) {
+	/* Most values hold none of the bytes below: skip ahead without
+	 * copying to the first one (or the end). */
+	char *p = v;
+	if (normalise)
+		while (p < end && *p != '<' && *p != '&' && *p != '\t' &&
+		       *p != '\n' && *p != '\r')
+			p++;
+	else
+		while (p < end && *p != '<' && *p != '&')
+			p++;
+	char *o = p;
+	while (p < end) {
 		char c = *p;
 		if (c == '<') {
 			*bad = p;

@@ -49,8 +49,10 @@ void orgmri_bulk_free(orgmri_bulk *b);
 int orgmri_bulk_event_add(orgmri_bulk *b, const orgmri_bulk_event *be,
                           orgmri_error *err);
 
-/* 1 while the store keeps events back to write them sorted (then it
- * writes in bursts, and the pipeline lets its queue grow), else 0. */
+/* 1 while the store keeps events back to write them sorted, a whole
+ * batch in one burst (then the pipeline lets its queue grow), else 0
+ * (also while the events waiting arrived in key order: those are
+ * written every 4,096). */
 int orgmri_bulk_sorting(const orgmri_bulk *b);
 
 /* Write the events the store keeps back for sorting (docs/store.md,

@@ -6,11 +6,14 @@
 
 #include <sqlite3.h>
 #include "orgmri/store.h"
+#include "store/rows.h"
 
 struct orgmri_store {
 	sqlite3 *db;
 	char *path;
 	int readonly;
+	orgmri_rows *rows;   /* what `orgmri_rows` shows (store/rows.h) */
+	int rows_known;      /* orgmri_rows_register done on db */
 };
 
 int orgmri_store_sqlerr(orgmri_store *s, orgmri_error *err, const char *what);

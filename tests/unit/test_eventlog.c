@@ -264,7 +264,7 @@ static void test_running_example_dfg(void **state)
 		long long cnt;
 		if (sscanf(line, "%d>%dx%lld", &a, &b, &cnt) != 3)
 			continue;
-		uint32_t ia, ib;
+		uint32_t ia = 0, ib = 0; /* set by activity(); -O3 cannot tell */
 		activity(m, names[a], &ia);
 		activity(m, names[b], &ib);
 		size_t e = 0;
