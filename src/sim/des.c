@@ -630,6 +630,8 @@ static void summarise(rep_state *s, rep_out *o)
 	o->lead_p50 = q[0];
 	o->lead_p85 = q[1];
 	o->lead_p95 = q[2];
+	/* summed in the order the selection left (so its last bits depend
+	 * on that order; see stats.c on bracketed selection) */
 	double sum = 0;
 	for (size_t i = 0; i < w->nleads; i++)
 		sum += w->leads[i];
