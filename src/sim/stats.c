@@ -89,10 +89,11 @@ static void multiselect(double *x, size_t lo, size_t hi, const size_t *k,
  * selects on all of x: the values are the same either way, only the
  * time differs.  The order x is left in differs from plain multiselect's,
  * which moves only the rounding of a sum taken over x afterwards (des.c's
- * mean lead time of a replication with >= BR_MIN measured items: a few
- * ulps, ~1e-14 relative).
+ * mean lead time of a replication with >= BR_MIN measured items: tens
+ * of ulps, ~1e-14 relative).
  * pos[i] receives where rank k[i] ended up.  The M/M/3 benchmark spends
- * ~5% of its time here instead of ~13% in multiselect. */
+ * ~10% of its time here and in the selection after it, where multiselect
+ * on all values took ~13% of a longer time (docs/simulation.md, 8). */
 #define BR_MIN 65536      /* below this, plain multiselect is as fast */
 #define BR_SAMPLE 8192
 #define BR_DEV 180        /* sample ranks either side: ~4 sd at p = 0.5 */
