@@ -173,8 +173,11 @@ static inline event heap_pop(workspace *w)
 		size_t c = 2 * i + 1;
 		if (c >= n)
 			break;
-		if (c + 1 < n && w->heap[c + 1].t < w->heap[c].t)
-			c++;
+		/* the smaller child, without a branch: which one it is is a
+		 * coin toss, so a branch here is mispredicted half the time.
+		 * heap[n] (c + 1 == n) is the old last element, still in the
+		 * array, and the test then adds 0 as the branch did. */
+		c += (c + 1 < n) & (w->heap[c + 1].t < w->heap[c].t);
 		if (last.t <= w->heap[c].t)
 			break;
 		w->heap[i] = w->heap[c];
