@@ -569,6 +569,45 @@ static void test_backtest_synthetic(void **state)
 	free(lead);
 }
 
+/* Large inputs take the bracketed selection of stats.c (n >= 65536):
+ * the same values as sorting, for random data with ties, sorted and
+ * reversed data, a trend (as lead times in completion order), all equal
+ * values, and ranks close together (brackets that merge). */
+static void test_quantile_select_large(void **state)
+{
+	(void)state;
+	unsigned st = 11;
+	const size_t ns[] = { 65536, 70001, 200003 };
+	const double ps[] = { 0, 0.15, 0.5, 0.51, 0.85, 0.95, 0.999, 1 };
+	for (size_t in = 0; in < 3; in++) {
+		size_t n = ns[in];
+		double *a = malloc(n * sizeof(double)), *b = malloc(n * sizeof(double));
+		for (int kind = 0; kind < 5; kind++) {
+			for (size_t i = 0; i < n; i++) {
+				double r = (double)(rand_r(&st) % 1000);
+				a[i] = kind == 0 ? r : kind == 1 ? (double)i :
+				       kind == 2 ? (double)(n - i) :
+				       kind == 3 ? (double)i * 0.01 + r : 7.0;
+			}
+			memcpy(b, a, n * sizeof(double));
+			sim_sort(b, n);
+			double q[8];
+			sim_quantiles_unsorted(a, n, ps, q, 8);
+			for (size_t k = 0; k < 8; k++)
+				assert_true(q[k] == sim_quantile(b, n, ps[k]));
+			/* the three of every replication summary, from a fresh copy */
+			for (size_t i = 0; i < n; i++)
+				a[i] = b[(i * 7919) % n];
+			const double p3[] = { 0.5, 0.85, 0.95 };
+			sim_quantiles_unsorted(a, n, p3, q, 3);
+			for (size_t k = 0; k < 3; k++)
+				assert_true(q[k] == sim_quantile(b, n, p3[k]));
+		}
+		free(a);
+		free(b);
+	}
+}
+
 static void test_quantile_select(void **state)
 {
 	(void)state;
@@ -858,6 +897,7 @@ int main(void)
 		cmocka_unit_test(test_backtest_synthetic),
 		cmocka_unit_test(test_ground_truth_scenarios),
 		cmocka_unit_test(test_quantile_select),
+		cmocka_unit_test(test_quantile_select_large),
 		cmocka_unit_test(test_scenario_parse_apply),
 		cmocka_unit_test(test_forecast),
 		cmocka_unit_test(test_extract_sample),
