@@ -97,7 +97,8 @@ static void json_str(FILE *fp, const char *s)
 int orgmri_map_write_json(const orgmri_map *m, FILE *fp, size_t max_variants)
 {
 	char a[ORGMRI_TIME_BUFSZ];
-	fprintf(fp, "{\"cases\":%lld,\"events\":%lld", m->cases, m->events);
+	fprintf(fp, "{\"schema\":\"orgmri.map/1\",\"cases\":%lld,"
+	        "\"events\":%lld", m->cases, m->events);
 	if (m->events) {
 		fprintf(fp, ",\"first_time\":\"%s\"", orgmri_time_format(m->first_time, a));
 		fprintf(fp, ",\"last_time\":\"%s\"", orgmri_time_format(m->last_time, a));

@@ -16,6 +16,7 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 echo "bpic2012 ingest: $(echo "$end - $start" | bc) s"
 "$ORGMRI" map --db "$T/bpic.db" --format json --variants 3 > "$T/bpic.json"
+eq "$(jq -r .schema "$T/bpic.json")" orgmri.map/1 "map schema"
 eq "$(jq .cases "$T/bpic.json")" 13087 "bpic2012 traces"
 eq "$(jq .events "$T/bpic.json")" 262200 "bpic2012 events"
 eq "$(jq '.activities | length' "$T/bpic.json")" 24 "bpic2012 activities"
