@@ -18,6 +18,27 @@ void *orgmri_reallocarray(void *p, size_t n, size_t size)
 	return realloc(p, total ? total : 1);
 }
 
+int orgmri_array_reserve(void **p, size_t *cap, size_t need, size_t size,
+                         size_t first, int zero)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : (first ? first : 1);
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return ORGMRI_ENOMEM;
+		n *= 2;
+	}
+	char *q = orgmri_reallocarray(*p, n, size);
+	if (!q)
+		return ORGMRI_ENOMEM;
+	if (zero)
+		memset(q + *cap * size, 0, (n - *cap) * size);
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
 int orgmri_buf_grow(orgmri_buf *b, size_t extra)
 {
 	if (b->oom)

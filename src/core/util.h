@@ -33,6 +33,19 @@ void orgmri_err_prefix(orgmri_error *err, const char *fmt, ...)
 /* Multiply-overflow-checked allocation helpers. */
 void *orgmri_reallocarray(void *p, size_t n, size_t size);
 
+/* Room for `need` elements in the array *p of *cap elements of `size`
+ * bytes: the capacity doubles, from `first` when the array is empty; with
+ * `zero`, the elements added are zero-filled.  0, or ORGMRI_ENOMEM with
+ * *p and *cap unchanged.  The common case (room already) is inline. */
+int orgmri_array_reserve(void **p, size_t *cap, size_t need, size_t size,
+                         size_t first, int zero);
+static inline int orgmri_array_grow(void **p, size_t *cap, size_t need,
+                                    size_t size, size_t first, int zero)
+{
+	return need <= *cap ? 0 :
+	       orgmri_array_reserve(p, cap, need, size, first, zero);
+}
+
 /* ---- growable byte buffer -------------------------------------------- */
 
 typedef struct orgmri_buf {

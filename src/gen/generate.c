@@ -37,21 +37,6 @@ enum {
 
 /* ---- small helpers ----------------------------------------------------- */
 
-static int grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap * 2 : 1024;
-	while (n < need)
-		n *= 2;
-	void *p = orgmri_reallocarray(*arr, n, size);
-	if (!p)
-		return ORGMRI_ENOMEM;
-	*arr = p;
-	*cap = n;
-	return 0;
-}
-
 /* A duration of `hours`, in ms rounded to whole seconds, at least 1 s and
  * at most 10^6 hours (a wide log-normal can draw absurd values; they must
  * not overflow the clock). */
@@ -76,7 +61,8 @@ static int item_less(const gen_item *a, const gen_item *b)
 
 static void schedule(gen_sim *g, int64_t t, uint32_t kind, uint32_t id)
 {
-	if (grow((void **)&g->heap, &g->heap_cap, g->nheap + 1, sizeof(gen_item))) {
+	if (orgmri_array_grow((void **)&g->heap, &g->heap_cap, g->nheap + 1,
+	                      sizeof(gen_item), 1024, 0)) {
 		fail(g, ORGMRI_ENOMEM);
 		return;
 	}
@@ -206,8 +192,8 @@ static uint32_t new_commit(gen_sim *g, gen_change *c)
 			                      "ask for fewer events", MAX_COMMITS);
 		return GEN_NONE;
 	}
-	if (grow((void **)&g->commits, &g->commits_cap, g->ncommits + 1,
-	         sizeof(gen_commit))) {
+	if (orgmri_array_grow((void **)&g->commits, &g->commits_cap, g->ncommits + 1,
+	                      sizeof(gen_commit), 1024, 0)) {
 		fail(g, ORGMRI_ENOMEM);
 		return GEN_NONE;
 	}
@@ -300,8 +286,8 @@ static void arrival(gen_sim *g, uint32_t unit, int64_t t)
 			                      "items: ask for fewer events", MAX_CHANGES);
 		return;
 	}
-	if (grow((void **)&g->changes, &g->changes_cap, g->nchanges + 1,
-	         sizeof(gen_change))) {
+	if (orgmri_array_grow((void **)&g->changes, &g->changes_cap, g->nchanges + 1,
+	                      sizeof(gen_change), 1024, 0)) {
 		fail(g, ORGMRI_ENOMEM);
 		return;
 	}
@@ -460,8 +446,8 @@ static void deploy_start(gen_sim *g, uint32_t unit, int64_t t)
 	gen_unit *u = &g->units[unit];
 	if (u->deploying || u->pending_head == GEN_NONE)
 		return;
-	if (grow((void **)&g->deps, &g->deps_cap, g->ndeps + 1,
-	         sizeof(gen_deployment))) {
+	if (orgmri_array_grow((void **)&g->deps, &g->deps_cap, g->ndeps + 1,
+	                      sizeof(gen_deployment), 1024, 0)) {
 		fail(g, ORGMRI_ENOMEM);
 		return;
 	}

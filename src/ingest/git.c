@@ -365,18 +365,8 @@ static int emit_read_commit(git_run *r, uint32_t i, const git_commit *c);
 /* Room for n commits in r->commits, the new ones zeroed. */
 static int reserve_commits(git_run *r, size_t n)
 {
-	if (n <= r->commits_cap)
-		return 0;
-	size_t cap = r->commits_cap ? r->commits_cap : 1024;
-	while (cap < n)
-		cap *= 2;
-	gcommit *v = orgmri_reallocarray(r->commits, cap, sizeof(*v));
-	if (!v)
-		return oom(r);
-	memset(v + r->commits_cap, 0, (cap - r->commits_cap) * sizeof(*v));
-	r->commits = v;
-	r->commits_cap = cap;
-	return 0;
+	return orgmri_array_grow((void **)&r->commits, &r->commits_cap, n,
+	                         sizeof(*r->commits), 1024, 1) ? oom(r) : 0;
 }
 
 /*

@@ -167,23 +167,6 @@ static void bad_record(xes_state *s, const char *why, long line, long col)
 		s->opts->warn(&e, s->opts->warn_ctx);
 }
 
-/* ---- growable arrays ---------------------------------------------- */
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap * 2 : 64;
-	while (n < need)
-		n *= 2;
-	void *q = orgmri_reallocarray(*p, n, size);
-	if (!q)
-		return ORGMRI_ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
 static char *keep(xes_state *s, const char *text)
 {
 	char *p = orgmri_arena_strdup(&s->arena, text);
@@ -337,8 +320,8 @@ static void event_attribute(xes_state *s, ekind k, const char **atts)
 		          "event, one of them the XES position)";
 		return;
 	}
-	if (grow((void **)&s->attrs, &s->attrs_cap, s->nattrs + 1,
-	         sizeof(*s->attrs))) {
+	if (orgmri_array_grow((void **)&s->attrs, &s->attrs_cap, s->nattrs + 1,
+	                      sizeof(*s->attrs), 64, 0)) {
 		fatal(s, ORGMRI_ENOMEM, "out of memory");
 		return;
 	}
@@ -382,8 +365,8 @@ static void trace_attribute(xes_state *s, ekind k, const char **atts)
 	}
 	if (s->ntattrs >= MAX_EVENT_ATTRS / 2)
 		return;
-	if (grow((void **)&s->tattrs, &s->tattrs_cap, s->ntattrs + 1,
-	         sizeof(*s->tattrs))) {
+	if (orgmri_array_grow((void **)&s->tattrs, &s->tattrs_cap, s->ntattrs + 1,
+	                      sizeof(*s->tattrs), 64, 0)) {
 		fatal(s, ORGMRI_ENOMEM, "out of memory");
 		return;
 	}
@@ -427,8 +410,8 @@ static void start_trace(xes_state *s)
 
 static void start_event(xes_state *s)
 {
-	if (grow((void **)&s->events, &s->events_cap, s->nevents + 1,
-	         sizeof(*s->events))) {
+	if (orgmri_array_grow((void **)&s->events, &s->events_cap, s->nevents + 1,
+	                      sizeof(*s->events), 64, 0)) {
 		fatal(s, ORGMRI_ENOMEM, "out of memory");
 		return;
 	}

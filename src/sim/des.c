@@ -127,27 +127,12 @@ typedef struct rep_state {
 
 /* ---- containers -------------------------------------------------------- */
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 64;
-	while (c < need)
-		c *= 2;
-	void *q = orgmri_reallocarray(*p, c, size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = c;
-	return 0;
-}
-
 static inline int heap_push(rep_state *s, double t, uint32_t it, int kind,
                             int st)
 {
 	workspace *w = s->w;
-	if (__builtin_expect(w->nheap == w->capheap, 0) &&
-	    grow((void **)&w->heap, &w->capheap, w->nheap + 1, sizeof(event))) {
+	if (orgmri_array_grow((void **)&w->heap, &w->capheap, w->nheap + 1,
+	                      sizeof(event), 64, 0)) {
 		s->oom = 1;
 		return -1;
 	}
@@ -190,8 +175,8 @@ static inline event heap_pop(workspace *w)
 
 static inline int q_push(qheap *q, uint64_t key, uint32_t it)
 {
-	if (__builtin_expect(q->n == q->cap, 0) &&
-	    grow((void **)&q->e, &q->cap, q->n + 1, sizeof(qentry)))
+	if (orgmri_array_grow((void **)&q->e, &q->cap, q->n + 1, sizeof(qentry),
+	                      64, 0))
 		return -1;
 	size_t i = q->n++;
 	while (i > 0) {
@@ -403,9 +388,8 @@ HOT void complete(rep_state *s, uint32_t id, double t)
 	if (t >= s->w0 && t < s->w1)
 		s->done_in_window++;
 	if (it->flags & IT_MEASURED) {
-		if (__builtin_expect(w->nleads == w->capleads, 0) &&
-		    grow((void **)&w->leads, &w->capleads, w->nleads + 1,
-		         sizeof(double))) {
+		if (orgmri_array_grow((void **)&w->leads, &w->capleads,
+		                      w->nleads + 1, sizeof(double), 64, 0)) {
 			s->oom = 1;
 			return;
 		}
@@ -537,10 +521,10 @@ HOT void on_arrival(rep_state *s, double t)
 	if (w->nfree) {
 		id = w->freelist[--w->nfree];
 	} else {
-		if (grow((void **)&w->items, &w->capitems, w->nitems + 1,
-		         sizeof(item)) ||
-		    grow((void **)&w->freelist, &w->capfree, w->capitems,
-		         sizeof(uint32_t))) {
+		if (orgmri_array_grow((void **)&w->items, &w->capitems,
+		                      w->nitems + 1, sizeof(item), 64, 0) ||
+		    orgmri_array_grow((void **)&w->freelist, &w->capfree,
+		                      w->capitems, sizeof(uint32_t), 64, 0)) {
 			s->oom = 1;
 			return;
 		}

@@ -732,33 +732,13 @@ static void next_stamp(orgmri_ingest *ing)
 	}
 }
 
-/* Room for element `need` in the zero-filled array v of *cap elements of
- * `size` bytes: the capacity doubles from 1024 and new elements are
- * zero.  Returns the array, or NULL on out of memory with v and *cap as
- * they were. */
-static void *grow_zeroed(void *v, size_t *cap, size_t need, size_t size)
-{
-	if (need < *cap)
-		return v;
-	size_t n = *cap ? *cap : 1024;
-	while (n <= need)
-		n *= 2;
-	char *p = orgmri_reallocarray(v, n, size);
-	if (p) {
-		memset(p + *cap * size, 0, (n - *cap) * size);
-		*cap = n;
-	}
-	return p;
-}
-
 /* 1 when object k was already named by the current event, else 0 (and
  * now it was); negative on out of memory. */
 static int seen_in_event(orgmri_ingest *ing, uint32_t k, orgmri_error *err)
 {
-	uint32_t *sn = grow_zeroed(ing->seen, &ing->seen_cap, k, sizeof(*sn));
-	if (!sn)
+	if (orgmri_array_grow((void **)&ing->seen, &ing->seen_cap, (size_t)k + 1,
+	                      sizeof(*ing->seen), 1024, 1))
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
-	ing->seen = sn;
 	if (ing->seen[k] == ing->stamp)
 		return 1;
 	ing->seen[k] = ing->stamp;
@@ -879,10 +859,9 @@ static int dense_get(orgmri_ingest *ing, densemap *d, idmap *m, uint32_t n,
 		*out = d->rowid[n];
 		return 0;
 	}
-	int64_t *r = grow_zeroed(d->rowid, &d->cap, n, sizeof(*r));
-	if (!r)
+	if (orgmri_array_grow((void **)&d->rowid, &d->cap, (size_t)n + 1,
+	                      sizeof(*d->rowid), 1024, 1))
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
-	d->rowid = r;
 	int rc = idmap_db(ing->store, m, name, strlen(name),
 	                  is_object ? orgmri_object_type_len(name) : 0,
 	                  &d->rowid[n], err);
@@ -1176,10 +1155,9 @@ static int object_get(orgmri_bulk *b, uint32_t n, const char *key,
 	if (!(sb->state == SORT_ON && sb->objects_here) ||
 	    (n < d->cap && d->rowid[n] > 0))
 		return dense_get(ing, d, &ing->objects, n, key, 1, out, err);
-	int64_t *r = grow_zeroed(d->rowid, &d->cap, n, sizeof(*r));
-	if (!r)
+	if (orgmri_array_grow((void **)&d->rowid, &d->cap, (size_t)n + 1,
+	                      sizeof(*d->rowid), 1024, 1))
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
-	d->rowid = r;
 	if (sb->nobj == sb->objcap) {
 		size_t cap = sb->objcap ? sb->objcap * 2 : 4096;
 		pend_object *o = orgmri_reallocarray(sb->obj, cap, sizeof(*o));
@@ -1411,10 +1389,9 @@ static int sorted_decide(orgmri_ingest *ing, orgmri_error *err)
 static int objstate_at(orgmri_bulk *b, uint32_t n, objstate **out,
                        orgmri_error *err)
 {
-	objstate *o = grow_zeroed(b->os, &b->oscap, n, sizeof(*o));
-	if (!o)
+	if (orgmri_array_grow((void **)&b->os, &b->oscap, (size_t)n + 1,
+	                      sizeof(*b->os), 1024, 1))
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
-	b->os = o;
 	*out = &b->os[n];
 	return 0;
 }
