@@ -83,13 +83,17 @@ int orgmri_ingest_begin(orgmri_store *store, const char *source,
                         orgmri_error *err);
 orgmri_sink *orgmri_ingest_sink(orgmri_ingest *ing);
 /* Events per transaction (default 500,000; <= 0 restores it).  Smaller
- * batches lose less work to a crash and hold less memory. */
+ * batches lose less work to a crash and hold less memory.  The first
+ * ingest into an empty store is one transaction (its "build", see
+ * docs/store.md); there a batch is what is written at once. */
 void orgmri_ingest_set_batch(orgmri_ingest *ing, long events);
 /* Count a record the adapter skipped (bad input it chose to pass over). */
 void orgmri_ingest_note_skip(orgmri_ingest *ing);
 const orgmri_ingest_counts *orgmri_ingest_get_counts(const orgmri_ingest *ing);
 /* Commit what is pending now (adapters call this at safe points, e.g.
- * before saving a high-water mark with orgmri_store_meta_set). */
+ * before saving a high-water mark with orgmri_store_meta_set).  During a
+ * build everything, the mark included, commits together when the run
+ * finishes. */
 int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err);
 int orgmri_ingest_finish(orgmri_ingest *ing, int ok, const char *message,
                          orgmri_error *err);

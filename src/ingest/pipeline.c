@@ -29,9 +29,11 @@
  * counts travel with the batches so they reach the run's counters on the
  * store's thread.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/attrs.h"
 #include "core/util.h"
@@ -422,11 +424,31 @@ static void *producer(void *arg)
 
 /* The next full batch; NULL when the producer is done and the queue
  * empty, or, when `wait` is 0, when nothing is queued right now. */
-static batch *take(pipeline *p, int wait)
+/* The next batch: without waiting (wait 0), or waiting until one comes
+ * or the producer is done (wait 1), or at most ms milliseconds (wait 2;
+ * NULL with *timed_out set when none came). */
+static batch *take_within(pipeline *p, int wait, long ms, int *timed_out)
 {
+	struct timespec until;
+	if (wait == 2) {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += ms / 1000;
+		until.tv_nsec += (ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+	}
 	pthread_mutex_lock(&p->mu);
-	while (wait && p->count == 0 && !p->done)
-		pthread_cond_wait(&p->not_empty, &p->mu);
+	while (wait && p->count == 0 && !p->done) {
+		if (wait == 1) {
+			pthread_cond_wait(&p->not_empty, &p->mu);
+		} else if (pthread_cond_timedwait(&p->not_empty, &p->mu,
+		                                  &until) == ETIMEDOUT) {
+			*timed_out = p->count == 0 && !p->done;
+			break;
+		}
+	}
 	batch *b = NULL;
 	if (p->count) {
 		b = p->queue[p->head];
@@ -436,6 +458,11 @@ static batch *take(pipeline *p, int wait)
 	}
 	pthread_mutex_unlock(&p->mu);
 	return b;
+}
+
+static batch *take(pipeline *p, int wait)
+{
+	return take_within(p, wait, 0, NULL);
 }
 
 static void set_limit(pipeline *p, size_t limit)
@@ -524,7 +551,13 @@ static int run_pipeline(orgmri_adapter_ctx *ctx, orgmri_pipeline_fn fn,
 	p->pctx.read.skipped_ctx = p;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->not_full, NULL);
-	pthread_cond_init(&p->not_empty, NULL);
+	/* timed waits for events (take_within) count on the monotonic
+	 * clock: a change of the wall clock is not a stall */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->not_empty, &ca);
+	pthread_condattr_destroy(&ca);
 	orgmri_bulk *bulk = NULL;
 	if (ctx->ingest && ctx->sink == orgmri_ingest_sink(ctx->ingest)) {
 		if (orgmri_bulk_new(ctx->ingest, &bulk, NULL) == 0)
@@ -549,6 +582,13 @@ static int run_pipeline(orgmri_adapter_ctx *ctx, orgmri_pipeline_fn fn,
 		 * the last event (store/bulk.h, orgmri_bulk_idle). */
 		if (!(b = take(p, 0)) && bulk && !rc &&
 		    (rc = orgmri_bulk_idle(bulk, &cerr)))
+			set_failed(p, rc);
+		/* Still nothing after ORGMRI_BULK_STALL_MS: the input is
+		 * slower than the store (orgmri_bulk_stalled). */
+		int timed_out = 0;
+		if (!b && bulk && !rc &&
+		    !(b = take_within(p, 2, ORGMRI_BULK_STALL_MS, &timed_out)) &&
+		    timed_out && (rc = orgmri_bulk_stalled(bulk, &cerr)))
 			set_failed(p, rc);
 		if (!b && !(b = take(p, 1)))
 			break;

@@ -70,10 +70,21 @@ int orgmri_bulk_end(orgmri_bulk *b, orgmri_error *err);
  * smaller than a batch would write nothing until its end), and once the
  * open batch holds ORGMRI_BULK_IDLE_COMMIT events it commits the batch
  * early and copies the WAL into the database file (a passive
- * checkpoint), which the store's close would do at the end.  On failure
+ * checkpoint), which the store's close would do at the end; not during
+ * a build (below), which goes on through short waits.  On failure
  * the open batch is rolled back, as with orgmri_bulk_end.
  */
 #define ORGMRI_BULK_IDLE_COMMIT 16384
 int orgmri_bulk_idle(orgmri_bulk *b, orgmri_error *err);
+
+/*
+ * The queue stayed empty for ORGMRI_BULK_STALL_MS after
+ * orgmri_bulk_idle: the input is slower than the store.  The first
+ * ingest into an empty store, written as one transaction (its "build",
+ * docs/store.md), commits here and goes on batch by batch, so that
+ * readers see a slow stream.  Otherwise nothing happens.
+ */
+#define ORGMRI_BULK_STALL_MS 1000
+int orgmri_bulk_stalled(orgmri_bulk *b, orgmri_error *err);
 
 #endif

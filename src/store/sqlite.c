@@ -22,6 +22,7 @@
  * backend's own bulk path (a PostgreSQL one would use COPY).
  */
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,11 @@ struct orgmri_ingest {
 	size_t seen_cap;
 	orgmri_ingest_counts counts_at_begin; /* restored when a batch fails */
 	int small_cache;         /* IN_ORDER_CACHE_KB set (set_cache) */
+	/* Build mode (build_begin): the run's first ingest into an empty
+	 * store, written as one transaction with a rollback journal. */
+	int build_tried, build;
+	long build_pending;      /* events since the build's last flush */
+	int finishing;           /* orgmri_ingest_finish: flush commits */
 	sorted_batch sb;
 };
 
@@ -200,6 +206,7 @@ static int64_t now_ms(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
 
 int orgmri_store_schema_version(void)
 {
@@ -320,16 +327,30 @@ static int store_open(orgmri_store **out, const char *path, unsigned flags,
  * nothing was ever stored in it, and it opens as the empty store it is
  * (an ingest killed at any moment leaves a store that opens;
  * tests/cli/test_kill.sh).  A file this process cannot write keeps its
- * version, and the read-only open says it needs migrating.
+ * version, and the read-only open says it needs migrating.  The same
+ * for a store with a hot journal (a killed build): the open for writing
+ * rolls it back.
  */
+/* Whether `path` has a rollback journal with something in it: a build
+ * (build_begin) was killed, and the first open for writing rolls the
+ * store back to what it held before; a read-only one cannot. */
+static int hot_journal(const char *path)
+{
+	char j[4096];
+	struct stat st;
+	return snprintf(j, sizeof(j), "%s-journal", path) < (int)sizeof(j) &&
+	       stat(j, &st) == 0 && st.st_size > 0;
+}
+
 int orgmri_store_open(orgmri_store **out, const char *path, unsigned flags,
                       orgmri_error *err)
 {
 	if (!path)
 		path = orgmri_store_default_path();
 	int v;
-	if ((flags & ORGMRI_STORE_READONLY) && (v = file_version(path)) >= 0 &&
-	    v < SCHEMA_VERSION && access(path, W_OK) == 0) {
+	if ((flags & ORGMRI_STORE_READONLY) && access(path, W_OK) == 0 &&
+	    (hot_journal(path) ||
+	     ((v = file_version(path)) >= 0 && v < SCHEMA_VERSION))) {
 		orgmri_store *w;
 		if (store_open(&w, path, flags & ~(unsigned)ORGMRI_STORE_READONLY,
 		               NULL) == 0)
@@ -535,10 +556,95 @@ static void sorted_off(orgmri_ingest *ing);
 static int sorted_write(orgmri_ingest *ing, orgmri_error *err);
 static void fail_batch(orgmri_ingest *ing);
 
+/* Whether the store holds no events and no objects (0 or 1), or -1. */
+static int store_empty(orgmri_store *s, orgmri_error *err)
+{
+	sqlite3_stmt *st;
+	if (orgmri_store_prepare(s,
+		"SELECT NOT EXISTS(SELECT 1 FROM events)"
+		" AND NOT EXISTS(SELECT 1 FROM objects)", &st, err))
+		return -1;
+	int empty = -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		empty = sqlite3_column_int(st, 0);
+	else
+		orgmri_store_sqlerr(s, err, "reading the events");
+	sqlite3_finalize(st);
+	return empty;
+}
+
+/*
+ * Build mode: the first ingest into an empty store is written as one
+ * transaction with a rollback journal instead of the WAL.  A rollback
+ * journal keeps only the pages that existed when the transaction began
+ * (a few: the empty schema), so each page of the new store is written
+ * once; through the WAL every page is written twice (the log, then the
+ * checkpoint), and a commit per batch would journal the pages that the
+ * earlier batches wrote.  Crash safety is SQLite's: a killed build
+ * leaves a hot journal, and the next open rolls the store back to empty.
+ *
+ * SQLite changes a store out of WAL mode only when no other connection
+ * has it open; when it cannot (PRAGMA journal_mode answers "wal"), the
+ * run is written as before.  The build ends (commit, back to WAL) when
+ * the run finishes, when its input stalls (orgmri_bulk_stalled: the
+ * pipeline waited ORGMRI_BULK_STALL_MS for events; input slower than
+ * the store gains nothing from a build, and readers should see it), or
+ * when a batch fails.  While it runs, other processes cannot open the store (their
+ * switch to WAL waits for the lock) and readers wait once SQLite spills
+ * pages to the file: the store had nothing to read yet.
+ * ORGMRI_BUILD=0 turns it off (for measuring).
+ */
+static void build_begin(orgmri_ingest *ing)
+{
+	ing->build_tried = 1;
+	const char *env = getenv("ORGMRI_BUILD");
+	if ((env && strcmp(env, "0") == 0) || store_empty(ing->store, NULL) != 1)
+		return;
+	sqlite3_stmt *st;
+	if (orgmri_store_prepare(ing->store, "PRAGMA journal_mode=DELETE", &st,
+	                         NULL))
+		return;
+	ing->build = sqlite3_step(st) == SQLITE_ROW &&
+	             sqlite3_column_text(st, 0) &&
+	             strcmp((const char *)sqlite3_column_text(st, 0),
+	                    "delete") == 0;
+	sqlite3_finalize(st);
+	/* FULL: syncs the journal before the store's first page is
+	 * overwritten; with a journal of a few pages this costs nothing. */
+	if (ing->build)
+		orgmri_store_exec(ing->store, "PRAGMA synchronous=FULL", NULL);
+}
+
+/* Leave build mode: back to the WAL (best effort: if another process
+ * opened the store meanwhile, the next open switches it). */
+static void build_leave(orgmri_ingest *ing)
+{
+	if (!ing->build)
+		return;
+	ing->build = 0;
+	orgmri_store_exec(ing->store, "PRAGMA journal_mode=WAL;"
+	                              "PRAGMA synchronous=NORMAL", NULL);
+}
+
+/* End the build: commit what it wrote, then back to the WAL. */
+static int build_end(orgmri_ingest *ing, orgmri_error *err)
+{
+	if (!ing->build)
+		return 0;
+	ing->finishing = 1;
+	int rc = orgmri_ingest_flush(ing, err);
+	ing->finishing = 0;
+	if (!rc)
+		build_leave(ing);
+	return rc;
+}
+
 static int begin_txn(orgmri_ingest *ing, orgmri_error *err)
 {
 	if (ing->in_txn)
 		return 0;
+	if (!ing->build_tried)
+		build_begin(ing);
 	int rc = orgmri_store_exec(ing->store, "BEGIN IMMEDIATE", err);
 	if (rc)
 		return rc;
@@ -596,12 +702,18 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 		if (sqlite3_step(ing->set_next_id) != SQLITE_DONE)
 			rc = orgmri_store_sqlerr(ing->store, err, "saving the event id");
 	}
-	if (!rc)
-		rc = orgmri_store_exec(ing->store, "COMMIT", err);
 	if (rc)
 		return rc;
+	/* A build commits once, at its end (build_begin). */
+	if (ing->build && !ing->finishing) {
+		ing->build_pending += ing->pending;
+		ing->pending = 0;
+		return 0;
+	}
+	if ((rc = orgmri_store_exec(ing->store, "COMMIT", err)))
+		return rc;
 	ing->in_txn = 0;
-	ing->pending = 0;
+	ing->pending = ing->build_pending = 0;
 	ing->sb.expect_next_id = ing->next_id;
 	return 0;
 }
@@ -945,7 +1057,8 @@ static void fail_batch(orgmri_ingest *ing)
 	if (ing->in_txn)
 		orgmri_store_exec(ing->store, "ROLLBACK", NULL);
 	ing->in_txn = 0;
-	ing->pending = 0;
+	ing->pending = ing->build_pending = 0;
+	build_leave(ing);
 	int64_t skipped = ing->counts.skipped;
 	ing->counts = ing->counts_at_begin;
 	ing->counts.skipped = skipped;
@@ -1563,8 +1676,14 @@ int orgmri_bulk_idle(orgmri_bulk *b, orgmri_error *err)
 {
 	orgmri_ingest *ing = b->ing;
 	int rc = orgmri_bulk_end(b, err);
-	if (rc || !ing->in_txn || ing->pending < ORGMRI_BULK_IDLE_COMMIT)
+	if (rc || !ing->in_txn)
 		return rc;
+	/* A build goes on through short waits (a bulk load's parser is
+	 * briefly behind now and then, and always at the start, while the
+	 * sorted path only keeps events); orgmri_bulk_stalled ends it
+	 * after a long one. */
+	if (ing->build || ing->pending < ORGMRI_BULK_IDLE_COMMIT)
+		return 0;
 	if ((rc = orgmri_ingest_flush(ing, err)))
 		return rc;
 	/* Best effort: a checkpoint that cannot run now (a reader holds an
@@ -1572,6 +1691,11 @@ int orgmri_bulk_idle(orgmri_bulk *b, orgmri_error *err)
 	sqlite3_wal_checkpoint_v2(ing->store->db, NULL,
 	                          SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	return 0;
+}
+
+int orgmri_bulk_stalled(orgmri_bulk *b, orgmri_error *err)
+{
+	return build_end(b->ing, err);
 }
 
 int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
@@ -1682,11 +1806,13 @@ int orgmri_ingest_finish(orgmri_ingest *ing, int ok, const char *message,
 	/* A failed run still commits its complete events: each one was
 	 * validated, and keeping them is what "nothing stored is lost" and
 	 * idempotent re-runs need. */
+	ing->finishing = 1;
 	if (ing->in_txn && (rc = orgmri_ingest_flush(ing, err))) {
 		orgmri_store_exec(s, "ROLLBACK", NULL);
 		ing->in_txn = 0;
 		ok = 0;
 	}
+	build_leave(ing);
 	if (ing->run_id) {
 		sqlite3_stmt *st;
 		if (!orgmri_store_prepare(s,
