@@ -35,7 +35,7 @@
 #include "store/bulk.h"
 #include "store/internal.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 /* Events per transaction.  Real histories interleave many objects, so
  * each batch dirties pages all over the events B-tree; bigger batches
  * write each page fewer times (50k -> 500k: 7.9 s -> 6.0 s for 2.5M
@@ -94,6 +94,22 @@ static const char *const migrations[] = {
 	 * event's related list dropped first), so the index only cost a
 	 * second B-tree insert per link (bench/ingest.sh, docs/store.md). */
 	"DROP INDEX links_key;",
+	/* 2 -> 3: an object's key -> id map is a table of its own,
+	 * object_keys, instead of the unique index on objects.key.  A new
+	 * store's first ingest writes the objects in id order (appended
+	 * at the B-tree's right edge) and their keys once, sorted, at its
+	 * end; an index would take each batch's keys in the same statement
+	 * as the rows, one of the two orders scattered (4.9M CSV events:
+	 * 2.3 s of the store thread's ~5.5 s went to writing objects,
+	 * docs/performance.md).  objects keeps the same columns. */
+	"CREATE TABLE object_keys(key TEXT PRIMARY KEY,"
+	"  id INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO object_keys(key, id) SELECT key, id FROM objects;"
+	"CREATE TABLE objects_v3(id INTEGER PRIMARY KEY, type TEXT NOT NULL,"
+	"  key TEXT NOT NULL);"
+	"INSERT INTO objects_v3(id, type, key) SELECT id, type, key FROM objects;"
+	"DROP TABLE objects;"
+	"ALTER TABLE objects_v3 RENAME TO objects;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -155,7 +171,7 @@ typedef struct sorted_batch {
 	uint32_t gen;            /* advances each time what waits is written */
 	sqlite3_stmt *exists;
 	/* INSERT ... SELECT FROM orgmri_rows (store/rows.h), one per table */
-	sqlite3_stmt *put_events, *put_links, *put_objects;
+	sqlite3_stmt *put_events, *put_links, *put_objects, *put_object_keys;
 	/* objects: numbered here when the store had none (objects_here) */
 	int objects_here;
 	int64_t last_object_id;
@@ -165,13 +181,33 @@ typedef struct sorted_batch {
 	size_t objordercap;
 } sorted_batch;
 
-/* An in-memory name -> row id map in front of one name table. */
+/* An in-memory name -> row id map in front of one name table.  For
+ * objects, `select` reads object_keys, and `insert_key` adds the key row
+ * of a new object (schema 3). */
 typedef struct idmap {
 	orgmri_intern names;
 	int64_t *ids;
 	size_t cap;
-	sqlite3_stmt *insert, *select;
+	sqlite3_stmt *insert, *select, *insert_key;
 } idmap;
+
+/* A build's object keys (build_begin): each batch's new objects' keys,
+ * sorted, one run per batch; merged and written to object_keys when the
+ * build commits (keys_write). */
+typedef struct build_key {
+	size_t off;              /* into build_keys.text */
+	uint32_t len;
+	int64_t id;
+} build_key;
+
+typedef struct build_keys {
+	orgmri_buf text;
+	build_key *k;
+	size_t n, cap;
+	size_t *runs;            /* where each sorted run starts in k */
+	size_t nruns, runcap;
+	uint32_t *order;         /* k's indices in key order (keys_merge) */
+} build_keys;
 
 struct orgmri_ingest {
 	orgmri_store *store;
@@ -196,6 +232,7 @@ struct orgmri_ingest {
 	 * store, written as one transaction with a rollback journal. */
 	int build_tried, build;
 	long build_pending;      /* events since the build's last flush */
+	build_keys bk;           /* the build's object keys, for its end */
 	int finishing;           /* orgmri_ingest_finish: flush commits */
 	sorted_batch sb;
 };
@@ -494,6 +531,7 @@ static void idmap_free(idmap *m)
 	free(m->ids);
 	sqlite3_finalize(m->insert);
 	sqlite3_finalize(m->select);
+	sqlite3_finalize(m->insert_key);
 }
 
 /* Row id for name from the database, inserting the row when new.  For
@@ -502,6 +540,34 @@ static void idmap_free(idmap *m)
 static int idmap_db(orgmri_store *s, idmap *m, const char *name, size_t len,
                     size_t type_len, int64_t *out, orgmri_error *err)
 {
+	if (m->insert_key) {
+		/* objects: the key's row, else a new object and its key row
+		 * (the write transaction keeps anyone else from adding it
+		 * between the two) */
+		sqlite3_reset(m->select);
+		sqlite3_bind_text(m->select, 1, name, (int)len, SQLITE_STATIC);
+		int step = sqlite3_step(m->select);
+		if (step == SQLITE_ROW) {
+			*out = sqlite3_column_int64(m->select, 0);
+			sqlite3_reset(m->select);
+			return 0;
+		}
+		sqlite3_reset(m->select);
+		if (step != SQLITE_DONE)
+			return orgmri_store_sqlerr(s, err, "looking up a name");
+		sqlite3_reset(m->insert);
+		sqlite3_bind_text(m->insert, 1, name, (int)len, SQLITE_STATIC);
+		sqlite3_bind_text(m->insert, 2, name, (int)type_len, SQLITE_STATIC);
+		if (sqlite3_step(m->insert) != SQLITE_DONE)
+			return orgmri_store_sqlerr(s, err, "storing a name");
+		*out = sqlite3_last_insert_rowid(s->db);
+		sqlite3_reset(m->insert_key);
+		sqlite3_bind_text(m->insert_key, 1, name, (int)len, SQLITE_STATIC);
+		sqlite3_bind_int64(m->insert_key, 2, *out);
+		if (sqlite3_step(m->insert_key) != SQLITE_DONE)
+			return orgmri_store_sqlerr(s, err, "storing a name");
+		return 0;
+	}
 	sqlite3_reset(m->insert);
 	sqlite3_bind_text(m->insert, 1, name, (int)len, SQLITE_STATIC);
 	if (type_len)
@@ -555,6 +621,7 @@ static int idmap_get(orgmri_store *s, idmap *m, const char *name,
 static void sorted_off(orgmri_ingest *ing);
 static int sorted_write(orgmri_ingest *ing, orgmri_error *err);
 static void fail_batch(orgmri_ingest *ing);
+static int keys_write(orgmri_ingest *ing, orgmri_error *err);
 
 /* Whether the store holds no events and no objects (0 or 1), or -1. */
 static int store_empty(orgmri_store *s, orgmri_error *err)
@@ -672,7 +739,8 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 	if (!ing->in_txn)
 		return 0;
 	int rc;
-	if ((rc = sorted_write(ing, err))) {
+	if ((rc = sorted_write(ing, err)) ||
+	    (ing->build && ing->finishing && (rc = keys_write(ing, err)))) {
 		fail_batch(ing);
 		return rc;
 	}
@@ -984,14 +1052,16 @@ static int dense_get(orgmri_ingest *ing, densemap *d, idmap *m, uint32_t n,
 /*
  * Sorted batches.  Real histories interleave many objects, so events
  * arrive in an order that sends each insert to a different place of the
- * events B-tree (keyed by object, time, ...), and each new object to a
- * different place of the objects key index: finding those places was
- * most of the store thread's time.  When the store held no events and no
- * objects as the run's first batch began (checked inside that batch's
- * transaction), the pipeline's events instead wait until the batch is
- * flushed: then the batch's new objects are written in key order, its
- * events in (object row id, time, input) order -- left to right through
- * both B-trees once per batch -- and its links in input order.
+ * events B-tree (keyed by object, time, ...), and each new object's key
+ * to a different place of the object_keys B-tree: finding those places
+ * was most of the store thread's time.  When the store held no events
+ * and no objects as the run's first batch began (checked inside that
+ * batch's transaction), the pipeline's events instead wait until the
+ * batch is flushed: then the batch's new objects are written in id order
+ * (appended) and their keys in key order (in a build, all of the run's
+ * keys at its end, merged: keys_write), its events in (object row id,
+ * time, input) order -- left to right through the B-trees once per
+ * batch -- and its links in input order.
  *
  * What is stored stays exactly what the plain path stores, because every
  * decision is still taken when the event arrives, in input order:
@@ -1035,6 +1105,8 @@ static void sorted_off(orgmri_ingest *ing)
 	set_cache(ing, 0);
 }
 
+static void keys_clear(build_keys *bk);
+
 static void sorted_free(sorted_batch *sb)
 {
 	free(sb->ev);
@@ -1047,6 +1119,7 @@ static void sorted_free(sorted_batch *sb)
 	sqlite3_finalize(sb->put_events);
 	sqlite3_finalize(sb->put_links);
 	sqlite3_finalize(sb->put_objects);
+	sqlite3_finalize(sb->put_object_keys);
 	orgmri_buf_free(&sb->text);
 }
 
@@ -1058,6 +1131,7 @@ static void fail_batch(orgmri_ingest *ing)
 		orgmri_store_exec(ing->store, "ROLLBACK", NULL);
 	ing->in_txn = 0;
 	ing->pending = ing->build_pending = 0;
+	keys_clear(&ing->bk);
 	build_leave(ing);
 	int64_t skipped = ing->counts.skipped;
 	ing->counts = ing->counts_at_begin;
@@ -1164,9 +1238,9 @@ static void sort_keys(sorted_batch *sb, size_t n)
 		k[j].i = a[j].i;
 }
 
-/* Objects numbered here are written in key order (their index's order),
- * each with the row id it was given at first sight.  TEXT's order in
- * SQLite (BINARY): bytes, then the shorter first. */
+/* The keys of objects numbered here go to object_keys in key order (its
+ * primary key's), each with the row id it was given at first sight.
+ * TEXT's order in SQLite (BINARY): bytes, then the shorter first. */
 static int cmp_object_key(const void *a, const void *b)
 {
 	const struct obj_sort *x = a, *y = b;
@@ -1209,10 +1283,11 @@ static int put_rows(orgmri_ingest *ing, sqlite3_stmt **st, const char *sql,
 	return 0;
 }
 
+/* Row `row` of the objects waiting, in id order. */
 static void object_column(void *ctx, size_t row, int col, sqlite3_context *out)
 {
 	const sorted_batch *sb = ctx;
-	const pend_object *o = &sb->obj[sb->objorder[row].i];
+	const pend_object *o = &sb->obj[row];
 	const char *text = sb->text.ptr;
 	switch (col) {
 	case 0: sqlite3_result_int64(out, o->id); break;
@@ -1224,12 +1299,173 @@ static void object_column(void *ctx, size_t row, int col, sqlite3_context *out)
 	}
 }
 
+/* Row `row` of the waiting objects' keys, in key order (objorder). */
+static void object_key_column(void *ctx, size_t row, int col,
+                              sqlite3_context *out)
+{
+	const sorted_batch *sb = ctx;
+	const pend_object *o = &sb->obj[sb->objorder[row].i];
+	if (col == 0)
+		sqlite3_result_text(out, sb->text.ptr + o->key, (int)o->key_len,
+		                    SQLITE_STATIC);
+	else
+		sqlite3_result_int64(out, o->id);
+}
+
+static void keys_clear(build_keys *bk)
+{
+	bk->text.len = 0;
+	bk->n = bk->nruns = 0;
+}
+
+static void keys_free(build_keys *bk)
+{
+	orgmri_buf_free(&bk->text);
+	free(bk->k);
+	free(bk->runs);
+	free(bk->order);
+	memset(bk, 0, sizeof(*bk));
+}
+
+/* A build keeps the batch's keys, sorted (objorder), as one more run. */
+static int keys_keep(orgmri_ingest *ing, orgmri_error *err)
+{
+	sorted_batch *sb = &ing->sb;
+	build_keys *bk = &ing->bk;
+	if (orgmri_array_grow((void **)&bk->k, &bk->cap, bk->n + sb->nobj,
+	                      sizeof(*bk->k), 4096, 0) ||
+	    orgmri_array_grow((void **)&bk->runs, &bk->runcap, bk->nruns + 1,
+	                      sizeof(*bk->runs), 64, 0))
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	bk->runs[bk->nruns++] = bk->n;
+	for (size_t i = 0; i < sb->nobj; i++) {
+		const pend_object *o = &sb->obj[sb->objorder[i].i];
+		build_key *k = &bk->k[bk->n++];
+		k->off = bk->text.len;
+		k->len = o->key_len;
+		k->id = o->id;
+		if (orgmri_buf_put(&bk->text, sb->text.ptr + o->key, o->key_len))
+			return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int bkey_cmp(const build_keys *bk, size_t a, size_t b)
+{
+	const build_key *x = &bk->k[a], *y = &bk->k[b];
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(bk->text.ptr + x->off, bk->text.ptr + y->off, n);
+	if (c)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* bk->order = the kept keys in key order: a k-way merge of the runs with
+ * a binary heap of the runs' next keys (no two keys are equal: each
+ * object was new once). */
+static int keys_merge(build_keys *bk)
+{
+	size_t nr = bk->nruns;
+	free(bk->order);
+	bk->order = orgmri_reallocarray(NULL, bk->n ? bk->n : 1,
+	                                sizeof(*bk->order));
+	size_t *pos = orgmri_reallocarray(NULL, nr, 3 * sizeof(size_t));
+	if (!bk->order || !pos) {
+		free(pos);
+		return ORGMRI_ENOMEM;
+	}
+	size_t *end = pos + nr, *heap = end + nr, hn = 0;
+	for (size_t r = 0; r < nr; r++) {
+		pos[r] = bk->runs[r];
+		end[r] = r + 1 < nr ? bk->runs[r + 1] : bk->n;
+		if (pos[r] == end[r])
+			continue;
+		/* sift up */
+		size_t i = hn++;
+		while (i > 0 && bkey_cmp(bk, pos[r], pos[heap[(i - 1) / 2]]) < 0) {
+			heap[i] = heap[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		heap[i] = r;
+	}
+	for (size_t out = 0; hn > 0; out++) {
+		size_t r = heap[0];
+		bk->order[out] = (uint32_t)pos[r]++;
+		if (pos[r] == end[r])
+			r = heap[--hn];
+		/* sift r down from the root */
+		size_t i = 0;
+		for (;;) {
+			size_t c = 2 * i + 1;
+			if (c >= hn)
+				break;
+			if (c + 1 < hn &&
+			    bkey_cmp(bk, pos[heap[c + 1]], pos[heap[c]]) < 0)
+				c++;
+			if (bkey_cmp(bk, pos[heap[c]], pos[r]) >= 0)
+				break;
+			heap[i] = heap[c];
+			i = c;
+		}
+		if (hn > 0)
+			heap[i] = r;
+	}
+	free(pos);
+	return 0;
+}
+
+static void build_key_column(void *ctx, size_t row, int col,
+                             sqlite3_context *out)
+{
+	const build_keys *bk = ctx;
+	const build_key *k = &bk->k[bk->order[row]];
+	if (col == 0)
+		sqlite3_result_text(out, bk->text.ptr + k->off, (int)k->len,
+		                    SQLITE_STATIC);
+	else
+		sqlite3_result_int64(out, k->id);
+}
+
+static int put_rows(orgmri_ingest *ing, sqlite3_stmt **st, const char *sql,
+                    orgmri_rows *rows, int *written, const char *what,
+                    orgmri_error *err);
+
+/* The end of a build: its object keys, merged, appended to the empty
+ * object_keys B-tree in one pass. */
+static int keys_write(orgmri_ingest *ing, orgmri_error *err)
+{
+	build_keys *bk = &ing->bk;
+	if (!bk->n)
+		return 0;
+	if (keys_merge(bk))
+		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
+	orgmri_rows rows = { bk->n, bk, build_key_column };
+	sqlite3_stmt *st = NULL;
+	int written;
+	int rc = put_rows(ing, &st, "INSERT OR FAIL INTO object_keys(key, id)"
+	                  " SELECT c0, c1 FROM orgmri_rows", &rows, &written,
+	                  "storing names", err);
+	sqlite3_finalize(st);
+	keys_free(bk);
+	return rc;
+}
+
+/* The batch's new objects: the rows in id order (appended: their ids
+ * are the greatest), their keys in key order, now or, in a build, at its
+ * end (keys_write). */
 static int write_objects(orgmri_ingest *ing, orgmri_error *err)
 {
 	sorted_batch *sb = &ing->sb;
 	int rc;
 	if (!sb->nobj)
 		return 0;
+	orgmri_rows rows = { sb->nobj, sb, object_column };
+	int written;
+	if ((rc = put_rows(ing, &sb->put_objects,
+	                   "INSERT OR FAIL INTO objects(id, key, type)"
+	                   " SELECT c0, c1, c2 FROM orgmri_rows",
+	                   &rows, &written, "storing names", err)))
+		return rc;
 	if (sb->nobj > sb->objordercap) {
 		struct obj_sort *o = orgmri_reallocarray(sb->objorder, sb->objcap,
 		                                         sizeof(*o));
@@ -1245,12 +1481,16 @@ static int write_objects(orgmri_ingest *ing, orgmri_error *err)
 		sb->objorder[i].i = (uint32_t)i;
 	}
 	qsort(sb->objorder, sb->nobj, sizeof(*sb->objorder), cmp_object_key);
-	orgmri_rows rows = { sb->nobj, sb, object_column };
-	int written;
-	if ((rc = put_rows(ing, &sb->put_objects,
-	                   "INSERT OR FAIL INTO objects(id, key, type)"
-	                   " SELECT c0, c1, c2 FROM orgmri_rows",
-	                   &rows, &written, "storing names", err)))
+	if (ing->build)
+		rc = keys_keep(ing, err);
+	else {
+		orgmri_rows keys = { sb->nobj, sb, object_key_column };
+		rc = put_rows(ing, &sb->put_object_keys,
+		              "INSERT OR FAIL INTO object_keys(key, id)"
+		              " SELECT c0, c1 FROM orgmri_rows",
+		              &keys, &written, "storing names", err);
+	}
+	if (rc)
 		return rc;
 	sb->nobj = 0;
 	return 0;
@@ -1719,9 +1959,13 @@ int orgmri_ingest_begin(orgmri_store *s, const char *source, const char *kind,
 	/* objects need the type column too */
 	orgmri_intern_init(&ing->objects.names);
 	if ((rc = orgmri_store_prepare(s,
-		"INSERT INTO objects(key, type) VALUES (?, ?) "
-		"ON CONFLICT(key) DO NOTHING", &ing->objects.insert, err)) ||
-	    (rc = orgmri_store_prepare(s, "SELECT id FROM objects WHERE key = ?",
+		"INSERT INTO objects(key, type) VALUES (?, ?)",
+		&ing->objects.insert, err)) ||
+	    (rc = orgmri_store_prepare(s,
+		"INSERT INTO object_keys(key, id) VALUES (?, ?)",
+		&ing->objects.insert_key, err)) ||
+	    (rc = orgmri_store_prepare(s,
+		"SELECT id FROM object_keys WHERE key = ?",
 		&ing->objects.select, err)) ||
 	    (rc = orgmri_store_prepare(s,
 		"INSERT INTO events(object_id, activity_id, time, actor_id, disc,"
@@ -1845,6 +2089,7 @@ int orgmri_ingest_finish(orgmri_ingest *ing, int ok, const char *message,
 	sqlite3_finalize(ing->bump_generation);
 	orgmri_buf_free(&ing->attrs);
 	sorted_free(&ing->sb);
+	keys_free(&ing->bk);
 	free(ing->seen);
 	free(ing);
 	return rc;

@@ -66,6 +66,7 @@ git_identity() {
 store_dump() {
 	sqlite3 "$1" "
 	SELECT 'o', id, type, key FROM objects ORDER BY id;
+	SELECT 'k', key, id FROM object_keys ORDER BY key;
 	SELECT 'a', id, name FROM activities ORDER BY id;
 	SELECT 'p', id, name, bot FROM people ORDER BY id;
 	SELECT 'e', id, object_id, time, activity_id, actor_id, disc, attrs

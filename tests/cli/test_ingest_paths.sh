@@ -135,21 +135,45 @@ sqlite3 "$T/v0.db" "PRAGMA journal_mode=WAL;" > /dev/null
 expect_status 0 "$ORGMRI" --db "$T/v0.db" stats --format json
 expect_grep "$T/out" '"events": 0'
 
-# Schema 1 -> 2 drops the links index: a version 1 store (the same tables
-# plus links_key) is migrated by the next ingest, keeping every row, and
-# by a read-only command too (an upgraded orgmri just works on it).
+# Older schemas are migrated by the next ingest, keeping every row, and
+# by a read-only command too (an upgraded orgmri just works on them):
+# 1 -> 2 drops the links index, 2 -> 3 moves the objects' key -> id map
+# from a unique index on objects.key to the table object_keys.  Versions
+# 1 and 2 are made from a current store by undoing those steps.
+to_v2="DROP TABLE object_keys;
+	CREATE TABLE objects_v2(id INTEGER PRIMARY KEY, type TEXT NOT NULL,
+	  key TEXT NOT NULL UNIQUE);
+	INSERT INTO objects_v2 SELECT id, type, key FROM objects;
+	DROP TABLE objects;
+	ALTER TABLE objects_v2 RENAME TO objects;
+	PRAGMA user_version = 2;"
+cp "$T/edge-bulk.db" "$T/v2.db"
+sqlite3 "$T/v2.db" "$to_v2"
 cp "$T/edge-bulk.db" "$T/v1.db"
-sqlite3 "$T/v1.db" "CREATE UNIQUE INDEX links_key ON links(event_id, dst_id);
+sqlite3 "$T/v1.db" "$to_v2
+	CREATE UNIQUE INDEX links_key ON links(event_id, dst_id);
 	PRAGMA user_version = 1;"
-dump "$T/v1.db" > "$T/v1-before.txt"
+dump "$T/edge-bulk.db" > "$T/v1-before.txt"
 cp "$T/v1.db" "$T/v1r.db"
+cp "$T/v2.db" "$T/v2r.db"
 "$ORGMRI" --db "$T/v1.db" ingest -q "$T/edge.jsonl"
+"$ORGMRI" --db "$T/v2.db" ingest -q "$T/edge.jsonl"
 expect_status 0 "$ORGMRI" --db "$T/v1r.db" stats
-for db in v1 v1r; do
-	expect_eq "$(sqlite3 "$T/$db.db" "PRAGMA user_version")" 2 "$db: schema version after migrating"
-	expect_eq "$(sqlite3 "$T/$db.db" "SELECT count(*) FROM sqlite_master WHERE name = 'links_key'")" \
-		0 "$db: links_key after migrating"
+expect_status 0 "$ORGMRI" --db "$T/v2r.db" stats
+for db in v1 v1r v2 v2r; do
+	expect_eq "$(sqlite3 "$T/$db.db" "PRAGMA user_version")" 3 "$db: schema version after migrating"
+	expect_eq "$(sqlite3 "$T/$db.db" "SELECT count(*) FROM sqlite_master WHERE name = 'links_key'
+		OR name LIKE 'sqlite_autoindex_objects%'")" 0 "$db: old indexes after migrating"
+	expect_eq "$(sqlite3 "$T/$db.db" "SELECT (SELECT count(*) FROM objects) || ' ' ||
+		(SELECT count(*) FROM objects o JOIN object_keys k ON k.key = o.key AND k.id = o.id)")" \
+		"22 22" "$db: every object's key in object_keys"
 	if [ "$(dump "$T/$db.db")" = "$(cat "$T/v1-before.txt")" ]; then ok; else
 		fail "$db: migrating changed the rows"; fi
 done
+# a migrated store takes new objects as a new one does
+"$ORGMRI" --db "$T/v2.db" ingest -q "$T/gen/events.csv"
+"$ORGMRI" --db "$T/v3.db" ingest -q "$T/edge.jsonl"
+"$ORGMRI" --db "$T/v3.db" ingest -q "$T/gen/events.csv"
+if [ "$(dump "$T/v2.db")" = "$(dump "$T/v3.db")" ]; then ok; else
+	fail "a migrated store ingests differently"; fi
 finish
