@@ -21,6 +21,7 @@
  * sorted batches' INSERT OR FAIL ... SELECT FROM orgmri_rows is this
  * backend's own bulk path (a PostgreSQL one would use COPY).
  */
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -231,6 +232,7 @@ struct orgmri_ingest {
 	/* Build mode (build_begin): the run's first ingest into an empty
 	 * store, written as one transaction with a rollback journal. */
 	int build_tried, build;
+	int64_t wb_last;         /* build_writeback's last start, monotonic ms */
 	long build_pending;      /* events since the build's last flush */
 	build_keys bk;           /* the build's object keys, for its end */
 	int finishing;           /* orgmri_ingest_finish: flush commits */
@@ -416,6 +418,7 @@ static int store_open(orgmri_store **out, const char *path, unsigned flags,
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
 	}
 	s->readonly = (flags & ORGMRI_STORE_READONLY) != 0;
+	s->wb_fd = -1;
 	/* One connection is only ever used by one thread at a time. */
 	int oflags = (s->readonly ? SQLITE_OPEN_READONLY
 	                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -462,6 +465,8 @@ void orgmri_store_close(orgmri_store *s)
 	if (!s)
 		return;
 	sqlite3_close(s->db);
+	if (s->wb_fd >= 0)
+		close(s->wb_fd);
 	free(s->path);
 	free(s);
 }
@@ -682,6 +687,36 @@ static void build_begin(orgmri_ingest *ing)
 		orgmri_store_exec(ing->store, "PRAGMA synchronous=FULL", NULL);
 }
 
+/*
+ * During a build SQLite writes pages to the file only when its cache is
+ * full, and the kernel keeps them until the commit's fsync (its own
+ * writeback starts at 10% of memory dirty): the whole store's I/O came
+ * after the last event, the commit taking 0.14-0.85 s.  Starting the
+ * writeback as the build goes (sync_file_range, which does not wait) lets
+ * the disk work while the threads do; at most every 200 ms.  Linux only,
+ * and only a hint: a failure changes nothing.
+ */
+static void build_writeback(orgmri_ingest *ing)
+{
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+	orgmri_store *s = ing->store;
+	if (!ing->build)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (now - ing->wb_last < 200)
+		return;
+	ing->wb_last = now;
+	if (s->wb_fd < 0)
+		s->wb_fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (s->wb_fd >= 0)
+		sync_file_range(s->wb_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)ing;
+#endif
+}
+
 /* Leave build mode: back to the WAL (best effort: if another process
  * opened the store meanwhile, the next open switches it). */
 static void build_leave(orgmri_ingest *ing)
@@ -776,6 +811,7 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 	if (ing->build && !ing->finishing) {
 		ing->build_pending += ing->pending;
 		ing->pending = 0;
+		build_writeback(ing);
 		return 0;
 	}
 	if ((rc = orgmri_store_exec(ing->store, "COMMIT", err)))
@@ -1583,6 +1619,7 @@ static void link_column(void *ctx, size_t row, int col, sqlite3_context *out)
  * the batch back on failure. */
 static int sorted_write(orgmri_ingest *ing, orgmri_error *err)
 {
+	build_writeback(ing);
 	sorted_batch *sb = &ing->sb;
 	orgmri_store *s = ing->store;
 	if (!sb->nev && !sb->nln && !sb->nobj)
