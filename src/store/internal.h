@@ -14,11 +14,6 @@ struct orgmri_store {
 	int readonly;
 	orgmri_rows *rows;   /* what `orgmri_rows` shows (store/rows.h) */
 	int rows_known;      /* orgmri_rows_register done on db */
-	/* A descriptor of the store's file for starting writeback during a
-	 * build (sqlite.c, build_writeback), or -1.  Closed only after the
-	 * connection: closing any descriptor of a file drops the process's
-	 * POSIX locks on it, SQLite's included. */
-	int wb_fd;
 };
 
 int orgmri_store_sqlerr(orgmri_store *s, orgmri_error *err, const char *what);

@@ -21,6 +21,7 @@
  * sorted batches' INSERT OR FAIL ... SELECT FROM orgmri_rows is this
  * backend's own bulk path (a PostgreSQL one would use COPY).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -233,6 +234,7 @@ struct orgmri_ingest {
 	 * store, written as one transaction with a rollback journal. */
 	int build_tried, build;
 	int64_t wb_last;         /* build_writeback's last start, monotonic ms */
+	int wb_fd;               /* SQLite's descriptor of the file; -1 none, -2 unknown */
 	long build_pending;      /* events since the build's last flush */
 	build_keys bk;           /* the build's object keys, for its end */
 	int finishing;           /* orgmri_ingest_finish: flush commits */
@@ -418,7 +420,6 @@ static int store_open(orgmri_store **out, const char *path, unsigned flags,
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "out of memory");
 	}
 	s->readonly = (flags & ORGMRI_STORE_READONLY) != 0;
-	s->wb_fd = -1;
 	/* One connection is only ever used by one thread at a time. */
 	int oflags = (s->readonly ? SQLITE_OPEN_READONLY
 	                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -465,8 +466,6 @@ void orgmri_store_close(orgmri_store *s)
 	if (!s)
 		return;
 	sqlite3_close(s->db);
-	if (s->wb_fd >= 0)
-		close(s->wb_fd);
 	free(s->path);
 	free(s);
 }
@@ -669,6 +668,7 @@ static int store_empty(orgmri_store *s, orgmri_error *err)
 static void build_begin(orgmri_ingest *ing)
 {
 	ing->build_tried = 1;
+	ing->wb_fd = -2;
 	const char *env = getenv("ORGMRI_BUILD");
 	if ((env && strcmp(env, "0") == 0) || store_empty(ing->store, NULL) != 1)
 		return;
@@ -695,12 +695,39 @@ static void build_begin(orgmri_ingest *ing)
  * writeback as the build goes (sync_file_range, which does not wait) lets
  * the disk work while the threads do; at most every 200 ms.  Linux only,
  * and only a hint: a failure changes nothing.
+ *
+ * The descriptor is SQLite's own, found among the process's open files
+ * by device and inode: opening one of our own would be unsafe, as
+ * closing any descriptor of a file drops every POSIX lock the process
+ * holds on it, SQLite's included.
  */
+#ifdef __linux__
+static int store_fd(const orgmri_store *s)
+{
+	struct stat want, st;
+	DIR *d;
+	if (stat(s->path, &want) != 0 || !(d = opendir("/proc/self/fd")))
+		return -1;
+	int found = -1;
+	struct dirent *e;
+	while (found < 0 && (e = readdir(d))) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+		if (*end || end == e->d_name || fd == dirfd(d))
+			continue;
+		if (fstat((int)fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_dev == want.st_dev && st.st_ino == want.st_ino)
+			found = (int)fd;
+	}
+	closedir(d);
+	return found;
+}
+#endif
+
 static void build_writeback(orgmri_ingest *ing)
 {
-#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
-	orgmri_store *s = ing->store;
-	if (!ing->build)
+#ifdef __linux__
+	if (!ing->build || ing->wb_fd == -1)
 		return;
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -708,10 +735,10 @@ static void build_writeback(orgmri_ingest *ing)
 	if (now - ing->wb_last < 200)
 		return;
 	ing->wb_last = now;
-	if (s->wb_fd < 0)
-		s->wb_fd = open(s->path, O_RDONLY | O_CLOEXEC);
-	if (s->wb_fd >= 0)
-		sync_file_range(s->wb_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	if (ing->wb_fd == -2)
+		ing->wb_fd = store_fd(ing->store);
+	if (ing->wb_fd >= 0)
+		sync_file_range(ing->wb_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #else
 	(void)ing;
 #endif
