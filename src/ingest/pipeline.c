@@ -422,11 +422,10 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-/* The next full batch; NULL when the producer is done and the queue
- * empty, or, when `wait` is 0, when nothing is queued right now. */
-/* The next batch: without waiting (wait 0), or waiting until one comes
- * or the producer is done (wait 1), or at most ms milliseconds (wait 2;
- * NULL with *timed_out set when none came). */
+/* The next full batch: without waiting (wait 0: NULL when nothing is
+ * queued right now), or waiting until one comes (wait 1: NULL when the
+ * producer is done and the queue empty), or at most ms milliseconds
+ * (wait 2: NULL with *timed_out set when none came). */
 static batch *take_within(pipeline *p, int wait, long ms, int *timed_out)
 {
 	struct timespec until;

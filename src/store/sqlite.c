@@ -235,7 +235,6 @@ struct orgmri_ingest {
 	int build_tried, build;
 	int64_t wb_last;         /* build_writeback's last start, monotonic ms */
 	int wb_fd;               /* SQLite's descriptor of the file; -1 none, -2 unknown */
-	long build_pending;      /* events since the build's last flush */
 	build_keys bk;           /* the build's object keys, for its end */
 	int finishing;           /* orgmri_ingest_finish: flush commits */
 	sorted_batch sb;
@@ -836,7 +835,6 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 		return rc;
 	/* A build commits once, at its end (build_begin). */
 	if (ing->build && !ing->finishing) {
-		ing->build_pending += ing->pending;
 		ing->pending = 0;
 		build_writeback(ing);
 		return 0;
@@ -844,7 +842,7 @@ int orgmri_ingest_flush(orgmri_ingest *ing, orgmri_error *err)
 	if ((rc = orgmri_store_exec(ing->store, "COMMIT", err)))
 		return rc;
 	ing->in_txn = 0;
-	ing->pending = ing->build_pending = 0;
+	ing->pending = 0;
 	ing->sb.expect_next_id = ing->next_id;
 	return 0;
 }
@@ -1200,7 +1198,7 @@ static void fail_batch(orgmri_ingest *ing)
 	if (ing->in_txn)
 		orgmri_store_exec(ing->store, "ROLLBACK", NULL);
 	ing->in_txn = 0;
-	ing->pending = ing->build_pending = 0;
+	ing->pending = 0;
 	keys_clear(&ing->bk);
 	build_leave(ing);
 	int64_t skipped = ing->counts.skipped;
