@@ -9,8 +9,8 @@
  * queueing checks) and scaled by the scenario.  After review an item with
  * rework loops left goes back to coding for one rework period and then
  * queues for review again.  An item whose coding is unobserved (a squash
- * merge: it arrives at its merge) skips coding.  A merged item then waits for production in
- * one of two ways: with observed deployment waits (deploy_waits), no
+ * merge: it arrives at its merge) skips coding.  A merged item then waits
+ * for production in one of two ways: with observed deployment waits (deploy_waits), no
  * batch limit and no train asked for, for a resampled observed wait (a
  * delay, no queue); else for the next release train, which takes up to
  * batch_max items: trains leave at the given times (deploy_times, a
