@@ -90,6 +90,14 @@ typedef struct orgmri_sim_input {
 	int64_t start, end;      /* the window the input covers (ms) */
 } orgmri_sim_input;
 
+/* Whether an item's coding is unobserved: it visited coding and the
+ * visit lasted exactly 0 (its first commit is the moment it was opened,
+ * e.g. a squash merge seen only in git history, whose one commit is
+ * authored when it merges).  Such an item arrives at its merge; the
+ * calibration keeps its coding out of the coding work sample, and a
+ * trace-driven arrival of one skips coding (docs/simulation.md, 2, 6). */
+int orgmri_sim_coding_unobserved(const orgmri_sim_item *it);
+
 /* The risk tier of a change: high when size > 500 lines or it touches a
  * sensitive path, low when size <= 100 lines and files <= 5, else medium. */
 int orgmri_sim_tier(uint32_t size, uint32_t files, int sensitive);
@@ -148,6 +156,13 @@ typedef struct orgmri_sim_model {
 	double rate, trend, arrival_scale;
 	const double *arrival_times;
 	size_t narrivals;
+	/* Coding unobserved (orgmri_sim_coding_unobserved): a trace-driven
+	 * arrival i with arrival_unobserved[i] != 0 (NULL = none) skips
+	 * coding, as the recorded change did; a Poisson arrival whose
+	 * profile visits coding skips it with probability p_unobserved
+	 * (the calibrated share of coding visits not observed). */
+	const uint8_t *arrival_unobserved;
+	double p_unobserved;
 
 	/* Deployment: with deploy_waits, batch_max == 0, deploy_train == 0
 	 * and no deploy_times, a merged item reaches production after a
@@ -197,6 +212,10 @@ typedef struct orgmri_sim_calibration {
 	double rate_mean;              /* arrivals per week */
 	double rate_a, rate_b;         /* least squares rate = a + b * week */
 	orgmri_sim_stage_fit fit[ORGMRI_SIM_NSTAGES];
+	/* Of fit[CODING].visits, those whose coding is unobserved: they are
+	 * left out of coding's work sample, capacity and waits; their share
+	 * is model.p_unobserved. */
+	size_t coding_unobserved;
 	double p_security[ORGMRI_SIM_NTIERS];  /* share per tier */
 	size_t tier_n[ORGMRI_SIM_NTIERS];
 	double p_rework;               /* share of reviewed items with a loop */
@@ -324,6 +343,10 @@ double orgmri_sim_erlang_c_wait(double lambda, double mu, int c);
 typedef struct orgmri_sim_backtest {
 	double *arrivals;        /* hours since from - warmup, sorted (owned) */
 	size_t narrivals;        /* arrivals in [from - warmup, to) */
+	uint8_t *unobserved;     /* per arrival: 1 = its coding is unobserved
+	                            (owned) */
+	size_t nunobserved;      /* arrivals with the flag */
+	size_t changes_unobserved;   /* of `changes`, those with the flag */
 	size_t changes;          /* changes that arrived in [from, to) */
 	size_t finished;         /* of them, done: their lead time is known */
 	double actual_p50, actual_p85;   /* hours, done - arrival */

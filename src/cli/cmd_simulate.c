@@ -137,6 +137,10 @@ static void print_calibration_text(FILE *fp, const orgmri_sim_calibration *c)
 	}
 	fprintf(fp, "people = median distinct people ending the stage per "
 	        "active week; work = span minus estimated queueing\n");
+	fprintf(fp, "coding       %zu of %zu visits unobserved (0 h: first "
+	        "commit = merge, e.g. squash; %.2f), left out of its fit\n",
+	        c->coding_unobserved, c->fit[ORGMRI_STAGE_CODING].visits,
+	        m->p_unobserved);
 	fprintf(fp, "\nrouting      security review by tier: low %.2f (n=%zu), "
 	        "medium %.2f (n=%zu), high %.2f (n=%zu)\n",
 	        c->p_security[0], c->tier_n[0], c->p_security[1], c->tier_n[1],
@@ -186,6 +190,11 @@ static json_t *calibration_json(const orgmri_sim_calibration *c)
 		json_array_append_new(st, x);
 	}
 	json_object_set_new(o, "stages", st);
+	json_t *cu = json_object();
+	json_object_set_new(cu, "count",
+	                    json_integer((json_int_t)c->coding_unobserved));
+	json_object_set_new(cu, "share", json_real(m->p_unobserved));
+	json_object_set_new(o, "coding_unobserved", cu);
 	json_t *sec = json_object();
 	for (int t = 0; t < ORGMRI_SIM_NTIERS; t++) {
 		json_t *x = json_object();
@@ -430,11 +439,12 @@ static void print_backtest_text(FILE *fp, const backtest_out *b,
 {
 	char t0[ORGMRI_TIME_BUFSZ], t1[ORGMRI_TIME_BUFSZ], t2[ORGMRI_TIME_BUFSZ];
 	fprintf(fp, "\nbacktest: calibrated on [%s, %s), predicted [%s, %s) "
-	        "with its %zu actual arrivals (%.0f warm-up weeks before it)\n",
+	        "with its %zu actual arrivals (%.0f warm-up weeks before it; "
+	        "%zu with coding unobserved skip coding)\n",
 	        b->since == INT64_MIN ? "start" : orgmri_time_format(b->since, t0),
 	        orgmri_time_format(b->from, t1), t1,
 	        orgmri_time_format(b->to, t2), b->bt.narrivals,
-	        b->bt.warmup_weeks);
+	        b->bt.warmup_weeks, b->bt.nunobserved);
 	fprintf(fp, "  releases          %s", release_modes[b->releases]);
 	if (b->releases == ORGMRI_SIM_RELEASES_ACTUAL)
 		fprintf(fp, ": the %zu actual releases that shipped a change from "
@@ -473,7 +483,11 @@ static json_t *backtest_json(const backtest_out *b, const run_out *r)
 	                    json_integer((json_int_t)b->bt.nreleases));
 	json_object_set_new(o, "release_age_hours", json_real(b->bt.release_age));
 	json_object_set_new(o, "arrivals", json_integer((json_int_t)b->bt.narrivals));
+	json_object_set_new(o, "arrivals_coding_unobserved",
+	                    json_integer((json_int_t)b->bt.nunobserved));
 	json_object_set_new(o, "changes", json_integer((json_int_t)b->bt.changes));
+	json_object_set_new(o, "changes_coding_unobserved",
+	                    json_integer((json_int_t)b->bt.changes_unobserved));
 	json_object_set_new(o, "finished", json_integer((json_int_t)b->bt.finished));
 	json_object_set_new(o, "actual_p50_hours", json_real(b->bt.actual_p50));
 	json_object_set_new(o, "actual_p50_interval_hours",

@@ -17,6 +17,9 @@
  *    arriving in [from, to) that are done; the others are counted as
  *    unfinished.  It is an error when none is done, or when more than
  *    520 weeks would be simulated (the engine's limit);
+ *  - an arrival whose coding is unobserved (orgmri_sim_coding_unobserved:
+ *    a squash merge, which arrives at its merge) carries that flag into
+ *    the simulation, where it skips coding as the recorded change did;
  *  - the releases that shipped a change are the distinct times at which
  *    some change first reached production (its deploy stage's end); the
  *    trace-driven release variant (--releases actual) runs the trains at
@@ -39,6 +42,21 @@ static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
+}
+
+/* An arrival and whether its coding is unobserved, sorted by time then
+ * flag (a total order, so equal times sort the same on any qsort). */
+typedef struct arrival {
+	double t;
+	uint8_t unobserved;
+} arrival;
+
+static int cmp_arrival(const void *a, const void *b)
+{
+	const arrival *x = a, *y = b;
+	if (x->t != y->t)
+		return (x->t > y->t) - (x->t < y->t);
+	return (x->unobserved > y->unobserved) - (x->unobserved < y->unobserved);
 }
 
 /* The releases that shipped a change (distinct deploy-stage ends), those
@@ -85,9 +103,12 @@ int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
 	                                 MS_PER_HOUR);
 	size_t n = all->nitems ? all->nitems : 1;
 	bt->arrivals = malloc(n * sizeof(double));
+	bt->unobserved = malloc(n);
 	double *leads = malloc(n * sizeof(double));
-	if (!bt->arrivals || !leads) {
+	arrival *arr = malloc(n * sizeof(*arr));
+	if (!bt->arrivals || !bt->unobserved || !leads || !arr) {
 		free(leads);
+		free(arr);
 		orgmri_sim_backtest_free(bt);
 		return orgmri_seterr(err, ORGMRI_ENOMEM, "backtest: out of memory");
 	}
@@ -95,6 +116,7 @@ int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
 	int rc = collect_releases(all, start, bt);
 	if (rc) {
 		free(leads);
+		free(arr);
 		orgmri_sim_backtest_free(bt);
 		return orgmri_seterr(err, rc, "backtest: out of memory");
 	}
@@ -102,15 +124,23 @@ int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
 		const orgmri_sim_item *it = &all->items[i];
 		if (it->arrival < start || it->arrival >= to)
 			continue;
-		bt->arrivals[bt->narrivals++] =
-			(double)(it->arrival - start) / MS_PER_HOUR;
+		uint8_t u = (uint8_t)orgmri_sim_coding_unobserved(it);
+		arr[bt->narrivals++] = (arrival){
+			(double)(it->arrival - start) / MS_PER_HOUR, u };
+		bt->nunobserved += u;
 		if (it->arrival < from)
 			continue;
 		bt->changes++;
+		bt->changes_unobserved += u;
 		if (it->done)
 			leads[nl++] = (double)(it->done - it->arrival) / MS_PER_HOUR;
 	}
-	qsort(bt->arrivals, bt->narrivals, sizeof(double), cmp_double);
+	qsort(arr, bt->narrivals, sizeof(*arr), cmp_arrival);
+	for (size_t i = 0; i < bt->narrivals; i++) {
+		bt->arrivals[i] = arr[i].t;
+		bt->unobserved[i] = arr[i].unobserved;
+	}
+	free(arr);
 	sim_sort(leads, nl);
 	bt->finished = nl;
 	bt->actual_p50 = sim_quantile(leads, nl, 0.50);
@@ -151,6 +181,7 @@ void orgmri_sim_backtest_apply(const orgmri_sim_backtest *bt,
 {
 	m->arrival_times = bt->arrivals;
 	m->narrivals = bt->narrivals;
+	m->arrival_unobserved = bt->unobserved;
 	m->warmup_weeks = bt->warmup_weeks;
 	m->horizon_weeks = bt->horizon_weeks;
 }
@@ -187,6 +218,7 @@ void orgmri_sim_backtest_free(orgmri_sim_backtest *bt)
 	if (!bt)
 		return;
 	free(bt->arrivals);
+	free(bt->unobserved);
 	free(bt->releases);
 	memset(bt, 0, sizeof(*bt));
 }

@@ -18,6 +18,13 @@
  *    servers that are the actors (c = 1 for the second).  The review
  *    stage's work is further divided over its passes:
  *    (work - rework hours) / (loops + 1);
+ *  - coding unobserved: a coding visit of exactly 0 hours (the first
+ *    commit is the opening, e.g. a squash merge seen only in git) shows
+ *    no coding at all.  It counts as a visit, but stays out of coding's
+ *    work sample, capacity and waits (a zero would dilute the sample,
+ *    and a zero-length visit ending at the merge would cut its author's
+ *    next work time short); its share of the coding visits is
+ *    p_unobserved, with which simulated arrivals skip coding;
  *  - routing: each finished item becomes a profile (the stages it
  *    visited, its risk tier, rework loops and size), resampled whole so
  *    that correlations between them survive; the share of items ending
@@ -168,7 +175,7 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 	double *spans = malloc((in->nitems ? in->nitems : 1) * sizeof(*spans));
 	double *work = malloc((in->nitems ? in->nitems : 1) * sizeof(*work));
 	int fail = 0;
-	size_t n = 0;
+	size_t n = 0, unobserved = 0;
 	double span_sum = 0;
 	if (!v || !spans || !work)
 		goto oom;
@@ -176,6 +183,10 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 		const orgmri_sim_item *it = &in->items[i];
 		if (!it->end[s] || it->span[s] < 0 || !in_window(in, it->end[s]))
 			continue;
+		if (s == ORGMRI_STAGE_CODING && orgmri_sim_coding_unobserved(it)) {
+			unobserved++;   /* no coding to learn from (see top) */
+			continue;
+		}
 		int64_t len = (int64_t)llround(it->span[s] * MS_PER_HOUR);
 		v[n] = (visit){ it->end[s] - len, it->end[s], it->actor[s],
 		                (uint32_t)i };
@@ -183,8 +194,13 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 		span_sum += it->span[s];
 		n++;
 	}
-	fit->visits = n;
-	fit->share = cal->nitems ? (double)n / (double)cal->nitems : 0;
+	fit->visits = n + unobserved;
+	fit->share = cal->nitems ? (double)fit->visits / (double)cal->nitems : 0;
+	if (s == ORGMRI_STAGE_CODING) {
+		cal->coding_unobserved = unobserved;
+		cal->model.p_unobserved = fit->visits ?
+			(double)unobserved / (double)fit->visits : 0;
+	}
 	qsort(v, n, sizeof(*v), cmp_visit);
 	double cap = weekly_capacity(v, n, in->start, &fit->capacity_weeks, &fail);
 	if (fail)

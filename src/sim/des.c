@@ -8,8 +8,9 @@
  * is drawn from the stage's empirical sample (or an exponential, for
  * queueing checks) and scaled by the scenario.  After review an item with
  * rework loops left goes back to coding for one rework period and then
- * queues for review again.  A merged item then waits for production in
- * one of two ways: with observed deployment waits (deploy_waits), no
+ * queues for review again.  An item whose coding is unobserved (a squash
+ * merge: it arrives at its merge) skips coding.  A merged item then waits
+ * for production in one of two ways: with observed deployment waits (deploy_waits), no
  * batch limit and no train asked for, for a resampled observed wait (a
  * delay, no queue); else for the next release train, which takes up to
  * batch_max items: trains leave at the given times (deploy_times, a
@@ -494,11 +495,14 @@ HOT double next_poisson(rep_state *s, double t)
 HOT void schedule_arrival(rep_state *s, double t)
 {
 	double next;
+	int unobserved = 0;
 	if (s->m->arrival_times) {
 		if (s->next_arrival >= s->m->narrivals) {
 			s->arrivals_over = 1;
 			return;
 		}
+		unobserved = s->m->arrival_unobserved &&
+		             s->m->arrival_unobserved[s->next_arrival];
 		next = s->m->arrival_times[s->next_arrival++];
 	} else {
 		next = next_poisson(s, t);
@@ -507,10 +511,26 @@ HOT void schedule_arrival(rep_state *s, double t)
 		s->arrivals_over = 1;
 		return;
 	}
-	heap_push(s, next, 0, EV_ARRIVAL, 0);
+	/* the event's stage field carries the trace's flag */
+	heap_push(s, next, 0, EV_ARRIVAL, unobserved);
 }
 
-HOT void on_arrival(rep_state *s, double t)
+/* An arrival whose coding is unobserved skips coding (it arrives at its
+ * merge): trace-driven ones as flagged, Poisson ones with the calibrated
+ * share p_unobserved of coding visits (docs/simulation.md, section 2).
+ * One more draw only when that share is above 0. */
+HOT void arrival_coding(rep_state *s, item *it, int unobserved)
+{
+	const orgmri_sim_model *m = s->m;
+	if (!(it->visits & (1u << ORGMRI_STAGE_CODING)))
+		return;
+	if (!m->arrival_times && m->p_unobserved > 0)
+		unobserved = sim_rng_uniform(&s->rng) < m->p_unobserved;
+	if (unobserved)
+		it->visits &= (uint8_t)~(1u << ORGMRI_STAGE_CODING);
+}
+
+HOT void on_arrival(rep_state *s, double t, int unobserved)
 {
 	workspace *w = s->w;
 	if (++s->narrived > MAX_ARRIVALS) {
@@ -534,6 +554,7 @@ HOT void on_arrival(rep_state *s, double t)
 	memset(it, 0, sizeof(*it));
 	it->arrival = t;
 	draw_profile(s, it);
+	arrival_coding(s, it, unobserved);
 	if (t >= s->w0 && t < s->w1) {
 		it->flags |= IT_MEASURED;
 		s->nmeasured++;
@@ -679,7 +700,7 @@ static int run_one(const orgmri_sim_model *m, workspace *w, uint64_t seed,
 			break;
 		s.events++;
 		switch (e.kind) {
-		case EV_ARRIVAL: on_arrival(&s, e.t); break;
+		case EV_ARRIVAL: on_arrival(&s, e.t, e.stage); break;
 		case EV_DONE: on_done(&s, e.item, e.stage, e.t); break;
 		default: on_deploy(&s, e.t); break;
 		}

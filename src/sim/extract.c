@@ -41,6 +41,9 @@
  * A change seen only in git history (a merge or squash commit: merged,
  * never opened) counts as opened when it merged, so its coding runs from
  * its first commit to the merge (and it is unknown before its merge).
+ * A squash merge's one commit is authored at its merge, so its coding
+ * lasts exactly 0: its coding is unobserved (orgmri_sim_coding_unobserved)
+ * and it arrives at its merge; calibrate.c and des.c treat it so.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +168,14 @@ int orgmri_sim_tier(uint32_t size, uint32_t files, int sensitive)
 	if (size <= 100 && files <= 5)
 		return ORGMRI_TIER_LOW;
 	return ORGMRI_TIER_MEDIUM;
+}
+
+/* Exactly 0, not "short": a squash commit is authored when it merges, to
+ * the second; a change coded for a few seconds does not exist. */
+int orgmri_sim_coding_unobserved(const orgmri_sim_item *it)
+{
+	return it->end[ORGMRI_STAGE_CODING] != 0 &&
+	       it->span[ORGMRI_STAGE_CODING] == 0;
 }
 
 /* What one change's events say, before stage intervals are formed. */

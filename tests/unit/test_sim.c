@@ -291,6 +291,72 @@ static orgmri_sim_item window_item(double arrival, double coded, double done)
 	return it;
 }
 
+/* Coding unobserved (a squash merge: coding of exactly 0 h).  The
+ * calibration counts such a visit but keeps it out of coding's sample
+ * and sets p_unobserved; the engine skips coding for a flagged
+ * trace-driven arrival, and for a Poisson arrival with that share. */
+static void test_coding_unobserved(void **state)
+{
+	(void)state;
+	orgmri_sim_item items[4] = {
+		window_item(0, 10, 20), window_item(5, 9, 20),
+		window_item(30, 30, 50), window_item(60, 60, 70),
+	};
+	orgmri_sim_input in;
+	memset(&in, 0, sizeof(in));
+	in.items = items;
+	in.nitems = 4;
+	in.start = 0;
+	in.end = (int64_t)(100 * MS_H);
+	assert_int_equal(orgmri_sim_coding_unobserved(&items[1]), 0);
+	assert_int_equal(orgmri_sim_coding_unobserved(&items[2]), 1);
+	orgmri_sim_calibration cal;
+	assert_int_equal(orgmri_sim_calibrate(&in, &cal, NULL), 0);
+	const orgmri_sim_stage_fit *f = &cal.fit[ORGMRI_STAGE_CODING];
+	assert_int_equal(f->visits, 4);
+	assert_int_equal(cal.coding_unobserved, 2);
+	assert_true(fabs(cal.model.p_unobserved - 0.5) < 1e-12);
+	/* the sample holds the observed visits only: spans 10 and 4 h */
+	assert_int_equal(cal.model.stage[ORGMRI_STAGE_CODING].nsamples, 2);
+	assert_true(fabs(f->span_p50 - 7) < 1e-9);
+	orgmri_sim_calibration_free(&cal);
+
+	/* engine: coding only, 1 h work; utilisation = arrivals x work */
+	static const double one[1] = { 1 };
+	orgmri_sim_model m;
+	mmc_model(&m, 0.2, 1, 1, 60);
+	m.p_visit[ORGMRI_STAGE_REVIEW] = 0;
+	m.p_visit[ORGMRI_STAGE_CODING] = 1;
+	m.stage[ORGMRI_STAGE_CODING].samples = one;
+	m.stage[ORGMRI_STAGE_CODING].nsamples = 1;
+	orgmri_sim_options o = { 8, 2, 5 };
+	orgmri_sim_result r;
+	assert_int_equal(orgmri_sim_run(&m, &o, &r, NULL), 0);
+	assert_true(fabs(r.util[ORGMRI_STAGE_CODING].mean - 0.2) < 0.01);
+	m.p_unobserved = 0.25;   /* 0.2 x 0.75 */
+	assert_int_equal(orgmri_sim_run(&m, &o, &r, NULL), 0);
+	assert_true(fabs(r.util[ORGMRI_STAGE_CODING].mean - 0.15) < 0.01);
+	/* trace-driven: one arrival every 10 h over 4 weeks, every other
+	 * one flagged; p_unobserved does not apply to them */
+	double times[67];
+	uint8_t flags[67];
+	for (int i = 0; i < 67; i++) {
+		times[i] = 10.0 * i;
+		flags[i] = (uint8_t)(i % 2);
+	}
+	m.arrival_times = times;
+	m.narrivals = 67;
+	m.warmup_weeks = 0;
+	m.horizon_weeks = 4;
+	assert_int_equal(orgmri_sim_run(&m, &o, &r, NULL), 0);
+	assert_true(fabs(r.work[ORGMRI_STAGE_CODING].mean - 1) < 1e-12);
+	double all = r.util[ORGMRI_STAGE_CODING].mean;   /* 67 h / 672 h */
+	assert_true(fabs(all - 67.0 / 672) < 1e-9);
+	m.arrival_unobserved = flags;   /* 33 of 67 skip coding, 34 code */
+	assert_int_equal(orgmri_sim_run(&m, &o, &r, NULL), 0);
+	assert_true(fabs(r.util[ORGMRI_STAGE_CODING].mean - 34.0 / 672) < 1e-9);
+}
+
 /* Releases that shipped a change: the distinct deploy-stage ends in the
  * window calibrate the train (with the gaps at the window's edges), the
  * deployments that shipped nothing only count as deployments; a
@@ -893,6 +959,7 @@ int main(void)
 		cmocka_unit_test(test_engine_knobs),
 		cmocka_unit_test(test_release_train),
 		cmocka_unit_test(test_release_calibration),
+		cmocka_unit_test(test_coding_unobserved),
 		cmocka_unit_test(test_calibration_window),
 		cmocka_unit_test(test_backtest_synthetic),
 		cmocka_unit_test(test_ground_truth_scenarios),
