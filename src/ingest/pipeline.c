@@ -422,14 +422,14 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-/* The next full batch: without waiting (wait 0: NULL when nothing is
- * queued right now), or waiting until one comes (wait 1: NULL when the
- * producer is done and the queue empty), or at most ms milliseconds
- * (wait 2: NULL with *timed_out set when none came). */
-static batch *take_within(pipeline *p, int wait, long ms, int *timed_out)
+/* The next full batch, waiting for one at most ms milliseconds (< 0:
+ * until one comes or the producer is done); NULL when none came, with
+ * *timed_out set if the wait ran out, or when the producer is done and
+ * the queue empty. */
+static batch *take_within(pipeline *p, long ms, int *timed_out)
 {
 	struct timespec until;
-	if (wait == 2) {
+	if (ms > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += ms / 1000;
 		until.tv_nsec += (ms % 1000) * 1000000L;
@@ -439,8 +439,8 @@ static batch *take_within(pipeline *p, int wait, long ms, int *timed_out)
 		}
 	}
 	pthread_mutex_lock(&p->mu);
-	while (wait && p->count == 0 && !p->done) {
-		if (wait == 1) {
+	while (ms != 0 && p->count == 0 && !p->done) {
+		if (ms < 0) {
 			pthread_cond_wait(&p->not_empty, &p->mu);
 		} else if (pthread_cond_timedwait(&p->not_empty, &p->mu,
 		                                  &until) == ETIMEDOUT) {
@@ -459,9 +459,11 @@ static batch *take_within(pipeline *p, int wait, long ms, int *timed_out)
 	return b;
 }
 
+/* The next full batch; NULL when the producer is done and the queue
+ * empty, or, when `wait` is 0, when nothing is queued right now. */
 static batch *take(pipeline *p, int wait)
 {
-	return take_within(p, wait, 0, NULL);
+	return take_within(p, wait ? -1 : 0, NULL);
 }
 
 static void set_limit(pipeline *p, size_t limit)
@@ -586,7 +588,7 @@ static int run_pipeline(orgmri_adapter_ctx *ctx, orgmri_pipeline_fn fn,
 		 * slower than the store (orgmri_bulk_stalled). */
 		int timed_out = 0;
 		if (!b && bulk && !rc &&
-		    !(b = take_within(p, 2, ORGMRI_BULK_STALL_MS, &timed_out)) &&
+		    !(b = take_within(p, ORGMRI_BULK_STALL_MS, &timed_out)) &&
 		    timed_out && (rc = orgmri_bulk_stalled(bulk, &cerr)))
 			set_failed(p, rc);
 		if (!b && !(b = take(p, 1)))

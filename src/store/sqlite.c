@@ -626,21 +626,24 @@ static int sorted_write(orgmri_ingest *ing, orgmri_error *err);
 static void fail_batch(orgmri_ingest *ing);
 static int keys_write(orgmri_ingest *ing, orgmri_error *err);
 
-/* Whether the store holds no events and no objects (0 or 1), or -1. */
-static int store_empty(orgmri_store *s, orgmri_error *err)
+/* Whether the store holds any event and any object (0 or 1 each). */
+static int store_holds(orgmri_store *s, int *events, int *objects,
+                       orgmri_error *err)
 {
 	sqlite3_stmt *st;
-	if (orgmri_store_prepare(s,
-		"SELECT NOT EXISTS(SELECT 1 FROM events)"
-		" AND NOT EXISTS(SELECT 1 FROM objects)", &st, err))
-		return -1;
-	int empty = -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		empty = sqlite3_column_int(st, 0);
-	else
-		orgmri_store_sqlerr(s, err, "reading the events");
+	int rc = orgmri_store_prepare(s,
+		"SELECT EXISTS(SELECT 1 FROM events), EXISTS(SELECT 1 FROM objects)",
+		&st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*events = sqlite3_column_int(st, 0);
+		*objects = sqlite3_column_int(st, 1);
+	} else {
+		rc = orgmri_store_sqlerr(s, err, "reading the events");
+	}
 	sqlite3_finalize(st);
-	return empty;
+	return rc;
 }
 
 /*
@@ -669,7 +672,9 @@ static void build_begin(orgmri_ingest *ing)
 	ing->build_tried = 1;
 	ing->wb_fd = -2;
 	const char *env = getenv("ORGMRI_BUILD");
-	if ((env && strcmp(env, "0") == 0) || store_empty(ing->store, NULL) != 1)
+	int events = 1, objects = 1; /* as if full, should the query fail */
+	if ((env && strcmp(env, "0") == 0) ||
+	    store_holds(ing->store, &events, &objects, NULL) || events || objects)
 		return;
 	sqlite3_stmt *st;
 	if (orgmri_store_prepare(ing->store, "PRAGMA journal_mode=DELETE", &st,
@@ -1309,14 +1314,18 @@ static void sort_keys(sorted_batch *sb, size_t n)
 /* The keys of objects numbered here go to object_keys in key order (its
  * primary key's), each with the row id it was given at first sight.
  * TEXT's order in SQLite (BINARY): bytes, then the shorter first. */
+static int key_cmp(const char *x, size_t xl, const char *y, size_t yl)
+{
+	int c = memcmp(x, y, xl < yl ? xl : yl);
+	if (c)
+		return c;
+	return xl < yl ? -1 : xl > yl;
+}
+
 static int cmp_object_key(const void *a, const void *b)
 {
 	const struct obj_sort *x = a, *y = b;
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(x->key, y->key, n);
-	if (c)
-		return c;
-	return x->len < y->len ? -1 : x->len > y->len;
+	return key_cmp(x->key, x->len, y->key, y->len);
 }
 
 /* Write the rows of `rows` with the statement *st (prepared from `sql`
@@ -1421,11 +1430,8 @@ static int keys_keep(orgmri_ingest *ing, orgmri_error *err)
 static int bkey_cmp(const build_keys *bk, size_t a, size_t b)
 {
 	const build_key *x = &bk->k[a], *y = &bk->k[b];
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(bk->text.ptr + x->off, bk->text.ptr + y->off, n);
-	if (c)
-		return c;
-	return x->len < y->len ? -1 : x->len > y->len;
+	return key_cmp(bk->text.ptr + x->off, x->len, bk->text.ptr + y->off,
+	               y->len);
 }
 
 /* bk->order = the kept keys in key order: a k-way merge of the runs with
@@ -1784,18 +1790,12 @@ static int sorted_decide(orgmri_ingest *ing, orgmri_error *err)
 	ing->sb.state = SORT_OFF;
 	if (env && strcmp(env, "0") == 0)
 		return 0;
-	sqlite3_stmt *st;
-	int rc = orgmri_store_prepare(ing->store,
-		"SELECT EXISTS(SELECT 1 FROM events), EXISTS(SELECT 1 FROM objects)",
-		&st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_step(st) != SQLITE_ROW)
-		rc = orgmri_store_sqlerr(ing->store, err, "reading the events");
-	else if (sqlite3_column_int(st, 0) == 0) {
+	int events = 1, objects = 1; /* as if full, should the query fail */
+	int rc = store_holds(ing->store, &events, &objects, err);
+	if (!rc && !events) {
 		/* no objects either: every object of the run is new, and
 		 * takes max(id) + 1 = the next number, as SQLite would give */
-		ing->sb.objects_here = sqlite3_column_int(st, 1) == 0 &&
+		ing->sb.objects_here = !objects &&
 		                       !(getenv("ORGMRI_SORTED_OBJECTS") &&
 		                         strcmp(getenv("ORGMRI_SORTED_OBJECTS"),
 		                                "0") == 0);
@@ -1804,7 +1804,6 @@ static int sorted_decide(orgmri_ingest *ing, orgmri_error *err)
 		ing->sb.expect_next_id = ing->next_id;
 		ing->sb.gen = 1; /* objstate.first_gen 0 means "none yet" */
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
