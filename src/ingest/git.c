@@ -89,6 +89,8 @@ typedef struct git_run {
 	release_tag *tags;
 	size_t ntags;
 	orgmri_intern reach;    /* commits reachable from tags[0..reach_upto) */
+	orgmri_intern pulled;   /* commits taken from pull request heads */
+	int pull_refs;          /* read them (config git.pull-refs) */
 	size_t reach_upto;
 	char codeowners[GIT_OID_HEXSZ + 64]; /* "BLOB-SHA PATH" emitted now */
 	const char *owners_meta; /* the last run's git:REPO:codeowners */
@@ -705,6 +707,20 @@ typedef struct change_sum {
 	int ai;
 } change_sum;
 
+/* Count a commit the change brought in (merges only for the AI flag). */
+static void sum_commit(change_sum *s, int64_t author_ms, int64_t commit_ms,
+                       int merge, int ai)
+{
+	if (!merge) {
+		s->commits++;
+		if (author_ms < s->first_authored)
+			s->first_authored = author_ms;
+		if (commit_ms > s->last_committed)
+			s->last_committed = commit_ms;
+	}
+	s->ai |= ai;
+}
+
 /* Give `m` every commit reachable from its non-first parents that no
  * older mainline commit took, adding each to r->rel. */
 static int take_branch(git_run *r, uint32_t m, change_sum *s,
@@ -731,14 +747,7 @@ static int take_branch(git_run *r, uint32_t m, change_sum *s,
 		g->owner = m;
 		if (rel_add_commit(r, (const git_oid *)r->oids.names[i]))
 			return oom(r);
-		if (!g->merge) {
-			s->commits++;
-			if (g->author_ms < s->first_authored)
-				s->first_authored = g->author_ms;
-			if (g->commit_ms > s->last_committed)
-				s->last_committed = g->commit_ms;
-		}
-		s->ai |= g->ai;
+		sum_commit(s, g->author_ms, g->commit_ms, g->merge, g->ai);
 		if (top + g->nparents > *cap) {
 			size_t nc = (*cap + g->nparents) * 2;
 			uint32_t *st = orgmri_reallocarray(*stack, nc, sizeof(*st));
@@ -751,6 +760,114 @@ static int take_branch(git_run *r, uint32_t m, change_sum *s,
 			(*stack)[top++] = g->parents[p];
 	}
 	return 0;
+}
+
+/* The head ref its platform keeps for change `ch`, if it has one:
+ * GitHub's refs/pull/N/head, GitLab's refs/merge-requests/N/head. */
+static int pull_ref_name(const git_change_ref *ch, char *buf, size_t size)
+{
+	if (ch->style == GIT_CHANGE_SQUASH)
+		snprintf(buf, size, "refs/pull/%lld/head", ch->number);
+	else if (ch->style == GIT_CHANGE_GITLAB)
+		snprintf(buf, size, "refs/merge-requests/%lld/head", ch->number);
+	else
+		return 0;
+	return ch->number > 0;
+}
+
+/*
+ * A squash merge replaces a pull request's commits with one new commit,
+ * authored when it merged (GitHub), so the first-parent line shows no
+ * coding for it.  A repository that holds the platform's head refs (a
+ * mirror clone, or a clone that fetched them: docs/git.md) still has the
+ * pull request's own commits: those its head reaches and the merge's
+ * parents do not.  Give them to the change `m` and emit the ones no pass read (without
+ * line counts: the squash commit carries the lines).  Commits committed
+ * after the merge (pushed to the ref later) and commits another change
+ * took are left alone; so is a change whose ref is absent.
+ */
+static int take_pull(git_run *r, uint32_t m, const git_change_ref *ch,
+                     change_sum *s)
+{
+	char name[64];
+	git_oid tip, id;
+	if (!r->pull_refs || !pull_ref_name(ch, name, sizeof(name)) ||
+	    git_reference_name_to_id(&tip, r->repo, name) < 0)
+		return 0;
+	const gcommit *mc = &r->commits[m];
+	git_revwalk *w = NULL;
+	if (git_revwalk_new(&w, r->repo) < 0)
+		return git_fail(r, ORGMRI_EIO, "cannot walk history");
+	int rc = 0;
+	if (git_revwalk_push(w, &tip) < 0) {
+		/* A ref to something that is not a commit is not ours. */
+		git_revwalk_free(w);
+		return 0;
+	}
+	/* By id from the commit itself: a parent read by an earlier run is
+	 * not in r->commits. */
+	git_commit *mcommit;
+	if (git_commit_lookup(&mcommit, r->repo,
+	                      (const git_oid *)r->oids.names[m]) < 0) {
+		git_revwalk_free(w);
+		return git_fail(r, ORGMRI_ECORRUPT, "cannot read a merge commit");
+	}
+	/* A parent that cannot be hidden (absent from a shallow clone) would
+	 * let the walk run down to the root: leave the change as it is. */
+	int hidden = 1;
+	for (unsigned p = 0; p < git_commit_parentcount(mcommit) && hidden; p++)
+		hidden = git_revwalk_hide(w, git_commit_parent_id(mcommit, p)) == 0;
+	git_commit_free(mcommit);
+	if (!hidden) {
+		git_revwalk_free(w);
+		return 0;
+	}
+	int g = GIT_ITEROVER;
+	while (!rc && (g = git_revwalk_next(&id, w)) == 0) {
+		uint32_t i = index_of(r, &id);
+		if (i != NO_INDEX) { /* read by pass 1: emitted already */
+			gcommit *c = &r->commits[i];
+			if (c->owner != NO_INDEX || c->commit_ms > mc->commit_ms)
+				continue;
+			c->owner = m;
+			sum_commit(s, c->author_ms, c->commit_ms, c->merge, c->ai);
+			if (rel_add_commit(r, &id))
+				rc = oom(r);
+			continue;
+		}
+		if (orgmri_intern_find(&r->pulled, (const char *)id.id,
+		                       GIT_OID_RAWSZ) != NO_INDEX)
+			continue;
+		git_commit *c;
+		if (git_commit_lookup(&c, r->repo, &id) < 0) {
+			rc = git_fail(r, ORGMRI_ECORRUPT,
+			              "cannot read a pull request's commit");
+			break;
+		}
+		gcommit pc = { 0 };
+		pc.author_ms = sig_ms(git_commit_author(c));
+		pc.commit_ms = sig_ms(git_commit_committer(c));
+		pc.nparents = git_commit_parentcount(c);
+		pc.merge = pc.nparents > 1;
+		if (pc.commit_ms <= mc->commit_ms) {
+			static const git_commit_diff none = { .have = 0 };
+			if (orgmri_intern_add(&r->pulled, (const char *)id.id,
+			                      GIT_OID_RAWSZ) < 0 ||
+			    rel_add_commit(r, &id))
+				rc = oom(r);
+			if (!rc)
+				rc = emit_commit(r, c, &pc, &none);
+			if (!rc)
+				sum_commit(s, pc.author_ms, pc.commit_ms, pc.merge,
+				           pc.ai);
+		}
+		git_commit_free(c);
+	}
+	if (!rc && g != GIT_ITEROVER && g != 0)
+		rc = git_fail(r, ORGMRI_ECORRUPT,
+		              "cannot walk a pull request's commits");
+	git_revwalk_free(w);
+	return rc;
 }
 
 static int emit_change(git_run *r, uint32_t m, const change_sum *s,
@@ -847,6 +964,8 @@ static int changes(git_run *r)
 		} else if ((rc = take_branch(r, m, &s, &stack, &stack_cap))) {
 			goto done;
 		}
+		if ((rc = take_pull(r, m, &ch, &s)))
+			goto done;
 		if ((rc = emit_change(r, m, &s, &ch)))
 			goto done;
 	}
@@ -1351,6 +1470,7 @@ static int setup(git_run *r)
 	                            GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		return git_fail(r, ORGMRI_EIO, "not a git repository");
 	repo_name(r);
+	r->pull_refs = orgmri_config_bool(r->ctx->config, "git.pull-refs", 1);
 	int rc = orgmri_git_ai_load(&r->ai, r->ctx->config, r->err);
 	if (rc)
 		return rc;
@@ -1432,6 +1552,7 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 	r.err = err;
 	orgmri_intern_init(&r.oids);
 	orgmri_intern_init(&r.reach);
+	orgmri_intern_init(&r.pulled);
 	orgmri_arena_init(&r.arena, 256 * 1024);
 	git_libgit2_init();
 	tune_libgit2(1);
@@ -1462,6 +1583,7 @@ static int run(orgmri_adapter_ctx *ctx, orgmri_error *err)
 	orgmri_arena_free(&r.arena);
 	orgmri_intern_free(&r.oids);
 	orgmri_intern_free(&r.reach);
+	orgmri_intern_free(&r.pulled);
 	orgmri_git_ai_free(&r.ai);
 	if (r.have_re)
 		regfree(&r.tag_re);
