@@ -122,7 +122,9 @@ enum { ORGMRI_SIM_EMPIRICAL = 0, ORGMRI_SIM_EXPONENTIAL };
 enum { ORGMRI_SIM_FIFO = 0, ORGMRI_SIM_PRIORITY };  /* smallest first */
 
 typedef struct orgmri_sim_stage {
-	int servers;             /* capacity: people working in parallel */
+	int servers;             /* capacity: people working in parallel;
+	                            0 = a delay (no capacity known): every
+	                            item starts at once */
 	int dist;                /* ORGMRI_SIM_EMPIRICAL or _EXPONENTIAL */
 	double mean;             /* hours, for EXPONENTIAL */
 	const double *samples;   /* hours, for EMPIRICAL (resampled) */
@@ -361,14 +363,22 @@ typedef struct orgmri_sim_backtest {
 	double *releases;
 	size_t nreleases;
 	double release_age;
+	/* The merge -> production waits (hours) of the changes merged from
+	 * from - warmup until to and deployed (at any time), owned: the
+	 * release behaviour that was actually followed, for
+	 * ORGMRI_SIM_RELEASES_ACTUAL_WAITS. */
+	double *waits;
+	size_t nwaits;
 } orgmri_sim_backtest;
 
 /* How a simulated merged change reaches production (--releases). */
 enum {
 	ORGMRI_SIM_RELEASES_WAITS = 0,   /* its own resampled observed wait */
 	ORGMRI_SIM_RELEASES_TRAIN,       /* the next train; calibrated cadence */
-	ORGMRI_SIM_RELEASES_ACTUAL       /* the next of the backtest period's
+	ORGMRI_SIM_RELEASES_ACTUAL,      /* the next of the backtest period's
 	                                    actual releases */
+	ORGMRI_SIM_RELEASES_ACTUAL_WAITS /* its own wait resampled from the
+	                                    backtest period's actual waits */
 };
 
 /*
@@ -390,8 +400,10 @@ void orgmri_sim_backtest_apply(const orgmri_sim_backtest *bt,
  * TRAIN: the calibrated train, its first interval conditioned on the
  * time since the last release (bt->release_age; bt may be NULL, then
  * 0).  ACTUAL (needs bt): trains leave at bt->releases (borrowed), then
- * at calibrated intervals.  Returns ORGMRI_EINVAL for ACTUAL without a
- * backtest or a release in it. */
+ * at calibrated intervals.  ACTUAL_WAITS (needs bt): each merged change
+ * waits one of bt->waits (borrowed), as with WAITS.  Returns
+ * ORGMRI_EINVAL for ACTUAL or ACTUAL_WAITS without a backtest or a
+ * release (a wait) in it. */
 int orgmri_sim_releases_apply(const orgmri_sim_backtest *bt, int mode,
                               orgmri_sim_model *m, orgmri_error *err);
 void orgmri_sim_backtest_free(orgmri_sim_backtest *bt);

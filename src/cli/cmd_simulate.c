@@ -48,7 +48,9 @@ typedef struct sim_args {
 } sim_args;
 
 /* --releases names, indexed by ORGMRI_SIM_RELEASES_*. */
-static const char *const release_modes[] = { "waits", "train", "actual" };
+static const char *const release_modes[] = { "waits", "train", "actual",
+                                              "actual-waits" };
+#define NRELEASE_MODES (sizeof(release_modes) / sizeof(release_modes[0]))
 
 static int parse_long(cli_ctx *ctx, const char *name, const char *arg,
                       long lo, long hi, long *out)
@@ -78,13 +80,13 @@ static int on_option(cli_ctx *ctx, int opt, const char *arg, void *st)
 		return 0;
 	case OPT_SCENARIOS: a->scenario_file = arg; return 0;
 	case OPT_RELEASES:
-		for (int i = 0; i < 3; i++)
+		for (size_t i = 0; i < NRELEASE_MODES; i++)
 			if (strcmp(arg, release_modes[i]) == 0) {
-				a->releases = i;
+				a->releases = (int)i;
 				return 0;
 			}
-		return cli_usage_error(ctx, "--releases: expected waits, train or "
-		                       "actual, got \"%s\"", arg);
+		return cli_usage_error(ctx, "--releases: expected waits, train, "
+		                       "actual or actual-waits, got \"%s\"", arg);
 	case OPT_BACKTEST:
 		if (cli_parse_time(arg, &a->backtest))
 			return cli_usage_error(ctx, "--backtest: expected a date "
@@ -130,13 +132,17 @@ static void print_calibration_text(FILE *fp, const orgmri_sim_calibration *c)
 			        c->deploy_wait_p85);
 			continue;
 		}
-		fprintf(fp, "%-9s %6zu %6.2f %7d %8.1fh %8.1fh %8.1fh %8.1fh "
+		char people[16] = "-";
+		if (m->stage[s].servers > 0)
+			snprintf(people, sizeof(people), "%d", m->stage[s].servers);
+		fprintf(fp, "%-9s %6zu %6.2f %7s %8.1fh %8.1fh %8.1fh %8.1fh "
 		        "%7.1fh\n", orgmri_sim_stage_name(s), f->visits, f->share,
-		        m->stage[s].servers, f->span_p50, f->span_p85, f->work_p50,
+		        people, f->span_p50, f->span_p85, f->work_p50,
 		        f->work_p85, f->wait_mean);
 	}
 	fprintf(fp, "people = median distinct people ending the stage per "
-	        "active week; work = span minus estimated queueing\n");
+	        "active week (- = no one recorded: a delay, no queue); work = "
+	        "span minus estimated queueing\n");
 	fprintf(fp, "coding       %zu of %zu visits unobserved (0 h: first "
 	        "commit = merge, e.g. squash; %.2f), left out of its fit\n",
 	        c->coding_unobserved, c->fit[ORGMRI_STAGE_CODING].visits,
@@ -178,7 +184,9 @@ static json_t *calibration_json(const orgmri_sim_calibration *c)
 		json_object_set_new(x, "items", json_integer((json_int_t)f->visits));
 		json_object_set_new(x, "share", json_real(f->share));
 		if (s != ORGMRI_STAGE_DEPLOY) {
-			json_object_set_new(x, "people", json_integer(m->stage[s].servers));
+			json_object_set_new(x, "people", m->stage[s].servers > 0 ?
+			                    json_integer(m->stage[s].servers) :
+			                    json_null());
 			json_object_set_new(x, "people_weeks",
 			                    json_integer((json_int_t)f->capacity_weeks));
 			json_object_set_new(x, "span_p50_hours", json_real(f->span_p50));
@@ -281,7 +289,7 @@ static void print_run_text(FILE *fp, const run_out *r)
 	        "utilisation", "wait h", "work h");
 	for (int s = 0; s < ORGMRI_SIM_NSTAGES; s++) {
 		char people[16];
-		if (s == ORGMRI_STAGE_DEPLOY)
+		if (s == ORGMRI_STAGE_DEPLOY || r->model.stage[s].servers == 0)
 			snprintf(people, sizeof(people), "-");
 		else
 			snprintf(people, sizeof(people), "%d", r->model.stage[s].servers);
@@ -337,8 +345,9 @@ static json_t *run_json(const run_out *r)
 	for (int s = 0; s < ORGMRI_SIM_NSTAGES; s++) {
 		json_t *y = json_object();
 		json_object_set_new(y, "stage", json_string(orgmri_sim_stage_name(s)));
-		json_object_set_new(y, "people", s == ORGMRI_STAGE_DEPLOY ?
-		                    json_null() : json_integer(r->model.stage[s].servers));
+		json_object_set_new(y, "people", s == ORGMRI_STAGE_DEPLOY ||
+		                    r->model.stage[s].servers == 0 ? json_null() :
+		                    json_integer(r->model.stage[s].servers));
 		json_object_set_new(y, "utilisation", stat_json(x->util[s]));
 		json_object_set_new(y, "wait_hours", stat_json(x->wait[s]));
 		json_object_set_new(y, "work_hours", stat_json(x->work[s]));
@@ -454,6 +463,9 @@ static void print_backtest_text(FILE *fp, const backtest_out *b,
 	else if (b->releases == ORGMRI_SIM_RELEASES_TRAIN)
 		fprintf(fp, ": calibrated cadence, last release %.0f h before the "
 		        "warm-up", b->bt.release_age);
+	else if (b->releases == ORGMRI_SIM_RELEASES_ACTUAL_WAITS)
+		fprintf(fp, ": each change a wait of the %zu changes merged from "
+		        "the warm-up on", b->bt.nwaits);
 	else
 		fprintf(fp, ": each change its own calibrated release wait");
 	fputc('\n', fp);
@@ -482,6 +494,8 @@ static json_t *backtest_json(const backtest_out *b, const run_out *r)
 	json_object_set_new(o, "actual_releases",
 	                    json_integer((json_int_t)b->bt.nreleases));
 	json_object_set_new(o, "release_age_hours", json_real(b->bt.release_age));
+	json_object_set_new(o, "actual_waits",
+	                    json_integer((json_int_t)b->bt.nwaits));
 	json_object_set_new(o, "arrivals", json_integer((json_int_t)b->bt.narrivals));
 	json_object_set_new(o, "arrivals_coding_unobserved",
 	                    json_integer((json_int_t)b->bt.nunobserved));
@@ -665,9 +679,11 @@ static int run(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "--backtest DATE needs --until before "
 		                       "DATE (calibrate before --until, predict "
 		                       "[--until, DATE))");
-	if (a.releases == ORGMRI_SIM_RELEASES_ACTUAL && !a.backtest)
-		return cli_usage_error(ctx, "--releases actual needs --backtest "
-		                       "(the releases of the predicted period)");
+	if ((a.releases == ORGMRI_SIM_RELEASES_ACTUAL ||
+	     a.releases == ORGMRI_SIM_RELEASES_ACTUAL_WAITS) && !a.backtest)
+		return cli_usage_error(ctx, "--releases %s needs --backtest (the "
+		                       "releases of the predicted period)",
+		                       release_modes[a.releases]);
 	if (a.backtest && (a.weeks || a.trend || a.calibration ||
 	                   a.nscenario_text || a.scenario_file))
 		return cli_usage_error(ctx, "--backtest runs the baseline on the "
@@ -729,7 +745,7 @@ const cli_command cmd_simulate = {
 	"                       [--scenarios FILE] [--replications N] [--weeks N]\n"
 	"                       [--warmup N] [--seed N] [--threads N]\n"
 	"                       [--migrate N] [--trend] [--backtest DATE]\n"
-	"                       [--releases waits|train|actual]\n"
+	"                       [--releases waits|train|actual|actual-waits]\n"
 	"                       [--format text|json]\n"
 	"                       [--since DATE] [--until DATE] [--db PATH] [-o FILE]\n"
 	"\n"
@@ -768,6 +784,10 @@ const cli_command cmd_simulate = {
 	"                     --backtest: the releases that actually shipped a\n"
 	"                     change in the predicted period, a trace-driven\n"
 	"                     release schedule; then the calibrated cadence)\n"
+	"                     or actual-waits (with --backtest: its own wait\n"
+	"                     resampled from the waits of the changes merged\n"
+	"                     in the predicted period, trace-driven release\n"
+	"                     behaviour)\n"
 	"\n"
 	"Scenario terms: STAGE.time*X, STAGE.capacity+N|-N|=N,\n"
 	"STAGE.skip=low|medium|high|none, STAGE.queue=fifo|priority, arrivals*X,\n"

@@ -26,7 +26,15 @@
  *    those at or after from - warmup, i.e. the release policy that was
  *    actually followed, while the calibrated train (--releases train)
  *    only takes from them the time since the last release before
- *    from - warmup (the phase of the train, known at --until).
+ *    from - warmup (the phase of the train, known at --until);
+ *  - the actual waits are the merge -> production waits (deploy stage
+ *    spans) of the changes merged in [from - warmup, to), whenever they
+ *    were deployed: how long merged work actually waited for a release
+ *    then.  The other trace-driven variant (--releases actual-waits)
+ *    resamples them, as the default resamples the calibrated waits: it
+ *    takes the release behaviour as given rather than the release dates,
+ *    which is what is kept when releases follow the merges (the dates
+ *    would move with them; docs/simulation.md, section 7, item 6).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -104,9 +112,10 @@ int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
 	size_t n = all->nitems ? all->nitems : 1;
 	bt->arrivals = malloc(n * sizeof(double));
 	bt->unobserved = malloc(n);
+	bt->waits = malloc(n * sizeof(double));
 	double *leads = malloc(n * sizeof(double));
 	arrival *arr = malloc(n * sizeof(*arr));
-	if (!bt->arrivals || !bt->unobserved || !leads || !arr) {
+	if (!bt->arrivals || !bt->unobserved || !bt->waits || !leads || !arr) {
 		free(leads);
 		free(arr);
 		orgmri_sim_backtest_free(bt);
@@ -122,6 +131,13 @@ int orgmri_sim_backtest_prepare(const orgmri_sim_input *all, int64_t from,
 	}
 	for (size_t i = 0; i < all->nitems; i++) {
 		const orgmri_sim_item *it = &all->items[i];
+		int64_t dend = it->end[ORGMRI_STAGE_DEPLOY];
+		double dspan = it->span[ORGMRI_STAGE_DEPLOY];
+		if (dend && dspan >= 0) {
+			int64_t merged = dend - (int64_t)llround(dspan * MS_PER_HOUR);
+			if (merged >= start && merged < to)
+				bt->waits[bt->nwaits++] = dspan;
+		}
 		if (it->arrival < start || it->arrival >= to)
 			continue;
 		uint8_t u = (uint8_t)orgmri_sim_coding_unobserved(it);
@@ -209,6 +225,15 @@ int orgmri_sim_releases_apply(const orgmri_sim_backtest *bt, int mode,
 		m->deploy_times = bt->releases;
 		m->ndeploy_times = bt->nreleases;
 		return 0;
+	case ORGMRI_SIM_RELEASES_ACTUAL_WAITS:
+		if (!bt || !bt->nwaits)
+			return orgmri_seterr(err, ORGMRI_EINVAL, "actual waits: no "
+			                     "change merged in the backtest period "
+			                     "was released");
+		m->deploy_train = 0;
+		m->deploy_waits = bt->waits;
+		m->ndeploy_waits = bt->nwaits;
+		return 0;
 	}
 	return orgmri_seterr(err, ORGMRI_EINVAL, "unknown release mode %d", mode);
 }
@@ -220,5 +245,6 @@ void orgmri_sim_backtest_free(orgmri_sim_backtest *bt)
 	free(bt->arrivals);
 	free(bt->unobserved);
 	free(bt->releases);
+	free(bt->waits);
 	memset(bt, 0, sizeof(*bt));
 }

@@ -6,16 +6,23 @@
  *  - arrivals: items per week over the input window; the mean rate, and a
  *    least-squares line rate = a + b * week over the whole weeks;
  *  - capacity per stage: the number of distinct people who ended the
- *    stage in a week, median over the weeks with any; when no actor is
- *    known, 1 + the mean number of items in the stage (Little's law);
+ *    stage in a week, median over the weeks with any.  When no actor is
+ *    known (coding of a change seen only in git: no opener) there is no
+ *    capacity to learn and the stage is a delay (servers = 0): each item
+ *    takes its own resampled time, with no queue.  (It was 1 + the mean
+ *    number of items in the stage, by Little's law, with the c-th rule
+ *    below; that reads merges made in batches, e.g. just before a
+ *    release, as queueing: docs/simulation.md, section 2);
  *  - work time per stage: the observed stage interval minus the part of
  *    it explained by queueing.  A person works on one item at a time, so
  *    an item ended by actor A cannot have been started before A ended the
  *    previous item: work_i = end_i - max(start_i, previous end by A).
- *    Items with no known actor use the stage's c people instead: ordered
- *    by end, item i cannot have started before the c-th earlier end, so
+ *    Items with no known actor in a stage whose capacity is known from
+ *    the others use the stage's c people instead: ordered by end, item i
+ *    cannot have started before the c-th earlier end, so
  *    work_i = end_i - max(start_i, end_{i-c}).  Both are exact for FIFO
- *    servers that are the actors (c = 1 for the second).  The review
+ *    servers that are the actors (c = 1 for the second).  In a delay the
+ *    work is the whole interval.  The review
  *    stage's work is further divided over its passes:
  *    (work - rework hours) / (loops + 1);
  *  - coding unobserved: a coding visit of exactly 0 hours (the first
@@ -166,7 +173,7 @@ done:
 }
 
 /* Fit one station stage: capacity, work samples and the report. */
-static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
+static int fit_stage(const orgmri_sim_input *in, int s,
                      orgmri_sim_calibration *cal, owned *own)
 {
 	orgmri_sim_stage_fit *fit = &cal->fit[s];
@@ -176,7 +183,6 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 	double *work = malloc((in->nitems ? in->nitems : 1) * sizeof(*work));
 	int fail = 0;
 	size_t n = 0, unobserved = 0;
-	double span_sum = 0;
 	if (!v || !spans || !work)
 		goto oom;
 	for (size_t i = 0; i < in->nitems; i++) {
@@ -191,7 +197,6 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 		v[n] = (visit){ it->end[s] - len, it->end[s], it->actor[s],
 		                (uint32_t)i };
 		spans[n] = it->span[s];
-		span_sum += it->span[s];
 		n++;
 	}
 	fit->visits = n + unobserved;
@@ -205,11 +210,13 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 	double cap = weekly_capacity(v, n, in->start, &fit->capacity_weeks, &fail);
 	if (fail)
 		goto oom;
-	if (cap < 0)   /* no actors: Little's law, L = lambda * W */
-		cap = 1 + ceil(weeks > 0 ? (double)n / weeks * (span_sum / (double)
-		               (n ? n : 1)) / ORGMRI_SIM_HOURS_PER_WEEK : 0);
-	fit->capacity = cap;
-	st->servers = cap < 1 ? 1 : (int)lround(cap);
+	if (cap < 0) {   /* no actor known: no capacity to learn, a delay */
+		fit->capacity = 0;
+		st->servers = 0;
+	} else {
+		fit->capacity = cap;
+		st->servers = cap < 1 ? 1 : (int)lround(cap);
+	}
 	/* person by person: an actor works on one item at a time */
 	qsort(v, n, sizeof(*v), cmp_actor_end);
 	double wait_sum = 0;
@@ -218,9 +225,12 @@ static int fit_stage(const orgmri_sim_input *in, int s, double weeks,
 		if (v[i].actor)
 			free_at = i > 0 && v[i - 1].actor == v[i].actor ?
 			          v[i - 1].end : INT64_MIN;
-		else   /* unknown actors sort first, by end: the c-th rule */
+		else if (st->servers > 0)   /* unknown actors sort first, by
+		                               end: the c-th rule */
 			free_at = i >= (size_t)st->servers ?
 			          v[i - (size_t)st->servers].end : INT64_MIN;
+		else   /* a delay: nothing to queue behind */
+			free_at = INT64_MIN;
 		int64_t begin = v[i].start > free_at ? v[i].start : free_at;
 		double w = (double)(v[i].end - begin) / MS_PER_HOUR;
 		double span = (double)(v[i].end - v[i].start) / MS_PER_HOUR;
@@ -516,7 +526,7 @@ int orgmri_sim_calibrate(const orgmri_sim_input *in,
 		m->stage[s].dist = ORGMRI_SIM_EMPIRICAL;
 		m->stage[s].servers = 1;
 		if (s != ORGMRI_STAGE_DEPLOY)
-			rc = fit_stage(in, s, weeks, cal, own);
+			rc = fit_stage(in, s, cal, own);
 		else
 			cal->fit[s].visits = 0;
 	}

@@ -4,7 +4,9 @@
  * One replication simulates work items flowing through the stages in route
  * order (coding, pickup, review, security, qa, merge, deploy).  Every stage
  * but deploy is a station: `servers` people working in parallel and one
- * queue, FIFO or smallest-change-first.  An item's work time at a station
+ * queue, FIFO or smallest-change-first; or, with servers = 0 (no capacity
+ * known), a delay: every item starts at once (its utilisation is 0, so it
+ * is never the constraint).  An item's work time at a station
  * is drawn from the stage's empirical sample (or an exponential, for
  * queueing checks) and scaled by the scenario.  After review an item with
  * rework loops left goes back to coding for one rework period and then
@@ -369,7 +371,8 @@ HOT void enter_station(rep_state *s, uint32_t id, int st, double t)
 {
 	item *it = &s->w->items[id];
 	it->enter = t;
-	if (s->busy[st] < s->m->stage[st].servers) {
+	int c = s->m->stage[st].servers;
+	if (c == 0 || s->busy[st] < c) {   /* 0: a delay, never a queue */
 		start_service(s, id, st, t);
 		return;
 	}
@@ -799,10 +802,11 @@ static int check_model(const orgmri_sim_model *m, orgmri_error *err)
 		return orgmri_seterr(err, ORGMRI_ELIMIT,
 		                     "simulation: horizon above 520 weeks");
 	for (int st = 0; st < NSTATIONS; st++)
-		if (m->stage[st].servers < 1 || m->stage[st].servers > 100000)
+		if (m->stage[st].servers < 0 || m->stage[st].servers > 100000)
 			return orgmri_seterr(err, ORGMRI_EINVAL,
-			                     "simulation: stage %s needs 1..100000 "
-			                     "servers", orgmri_sim_stage_name(st));
+			                     "simulation: stage %s needs 0..100000 "
+			                     "servers (0 = a delay)",
+			                     orgmri_sim_stage_name(st));
 	return 0;
 }
 

@@ -43,7 +43,9 @@
  * its first commit to the merge (and it is unknown before its merge).
  * A squash merge's one commit is authored at its merge, so its coding
  * lasts exactly 0: its coding is unobserved (orgmri_sim_coding_unobserved)
- * and it arrives at its merge; calibrate.c and des.c treat it so.
+ * and it arrives at its merge; calibrate.c and des.c treat it so.  (Not
+ * when the git adapter found its pull request's commits under
+ * refs/pull/N/head: they are among its commits, and its coding is seen.)
  */
 #include <stdlib.h>
 #include <string.h>

@@ -261,6 +261,12 @@ int orgmri_sim_scenario_apply(const orgmri_sim_scenario *sc,
 		case K_TIME: st->time_scale = apply_op(st->time_scale, c->op, c->value);
 			break;
 		case K_CAPACITY:
+			if (st->servers == 0)
+				return orgmri_seterr(err, ORGMRI_EINVAL, "scenario '%s': "
+				                     "%s has no known capacity (no one "
+				                     "is recorded doing it), so it "
+				                     "cannot change", sc->name,
+				                     orgmri_sim_stage_name(c->target));
 			x = apply_op(st->servers, c->op, c->value);
 			if (x < 1)
 				return orgmri_seterr(err, ORGMRI_EINVAL, "scenario '%s': "
