@@ -188,13 +188,20 @@ json.dump({
                   sum(1 for c in ch if start <= c["m"] < to),
 }, open(T + "/exp2.json", "w"))
 PY
+# backtest_modes DB PREFIX MODE...: the backtest's JSON for each release
+# mode, in $T/PREFIX_MODE.json
+backtest_modes() {
+	local db=$1 prefix=$2 mode
+	shift 2
+	for mode in "$@"; do
+		expect_status 0 "$ORGMRI" --db "$db" simulate --until "$U" \
+			--backtest "$B" --releases "$mode" --replications 60 \
+			--migrate 0 --format json
+		cp "$T/out" "$T/${prefix}_$mode.json"
+	done
+}
 "$ORGMRI" --db "$T/h2.db" -q ingest "$T/h2.jsonl" >/dev/null
-for mode in waits train actual actual-waits; do
-	expect_status 0 "$ORGMRI" --db "$T/h2.db" simulate --until "$U" \
-		--backtest "$B" --releases $mode --replications 60 --migrate 0 \
-		--format json
-	cp "$T/out" "$T/r_$mode.json"
-done
+backtest_modes "$T/h2.db" r waits train actual actual-waits
 if python3 - "$T" <<'PY'; then ok; else fail "--releases"; fi
 import json, sys
 T = sys.argv[1]
@@ -294,12 +301,7 @@ with open(T + "/h4.jsonl", "w") as f:
         f.write(json.dumps(e) + "\n")
 PY
 "$ORGMRI" --db "$T/h4.db" -q ingest "$T/h4.jsonl" >/dev/null
-for mode in actual actual-waits; do
-	expect_status 0 "$ORGMRI" --db "$T/h4.db" simulate --until "$U" \
-		--backtest "$B" --releases $mode --replications 60 --migrate 0 \
-		--format json
-	cp "$T/out" "$T/r4_$mode.json"
-done
+backtest_modes "$T/h4.db" r4 actual actual-waits
 if python3 - "$T" <<'PY'; then ok; else fail "releases that follow merges"; fi
 import json, sys
 T = sys.argv[1]
