@@ -17,7 +17,8 @@
 #  - GitLab !5, squashed on its branch and merged: takes its MR's commit;
 #  - the expected commit sets come from `git rev-list`, not from orgmri;
 #  - git.pull-refs = false gives what a repository without the refs gives;
-#  - an incremental run (up to #10, then all) stores row for row what one
+#  - an incremental run (up to #9, then all: #10 in the second run,
+#    #8 in the first) stores row for row what one
 #    full run stores; ingesting again adds nothing;
 #  - with --all and #8's branch kept, its commits are read by pass 1 and
 #    stored once;
@@ -63,9 +64,9 @@ git checkout -q pr9
 commit "Late C2" 2026-03-06T09:00:00Z Dave
 git update-ref refs/pull/9/head pr9
 LATE=$(git rev-parse pr9)
+HALF=$S9
 squash pr10 "Add B (#10)" 2026-03-07T10:00:00Z
 S10=$(git rev-parse HEAD)
-HALF=$S10
 commit "Direct (#11)" 2026-03-08T10:00:00Z
 S11=$(git rev-parse HEAD)
 git checkout -q -b pr12 "$S10"
@@ -181,9 +182,9 @@ expect_eq "$(store_dump "$T/off.db" | md5sum)" "$(store_dump "$T/noref.db" | md5
 	"git.pull-refs = false"
 expect_eq "$(contains "$T/off.db" 8)" "$S8 " "#8 without refs"
 
-# Incremental: the history up to #10, then all of it.  (Not split
-# between #8 and #10: a run that reads #10 without #8 cannot tell that
-# #8 took the commits #10's head still holds; docs/git.md says so.)
+# Incremental: the history up to #9, then all of it.  The second run
+# reads #10, stacked on #8, which the first run read: it must still
+# leave #8's commits to #8.
 HALFR=$T/half
 git clone -q --mirror --no-local "$R" "$HALFR"
 git -C "$HALFR" update-ref refs/heads/main "$HALF"
