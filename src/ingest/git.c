@@ -344,15 +344,18 @@ static int start_walk(git_run *r, git_revwalk **out)
 	     git_revwalk_push_glob(w, "refs/tags") < 0 ||
 	     git_revwalk_push_glob(w, "refs/remotes") < 0))
 		rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read the refs");
+	/* The last run's release tags were read then; what only they reach
+	 * is not read again.  They are not hidden either: a commit one of
+	 * them brought in that HEAD now reaches (the tag was ahead of the
+	 * branch, or on a release branch merged since) is read again, so that
+	 * pass 2 can give it to the change that merged it (the store keeps
+	 * the events it already has). */
 	for (size_t i = 0; !rc && i < r->ntags; i++)
-		if (git_revwalk_push(w, &r->tags[i].target) < 0)
+		if ((r->tags[i].is_new || !r->have_old_head) &&
+		    git_revwalk_push(w, &r->tags[i].target) < 0)
 			rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read a tag's commit");
 	if (!rc && r->have_old_head && git_revwalk_hide(w, &r->old_head) < 0)
 		rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read the last run's head");
-	/* What the last run's release tags reach was read then too. */
-	for (size_t i = 0; !rc && r->have_old_head && i < r->ntags; i++)
-		if (!r->tags[i].is_new && git_revwalk_hide(w, &r->tags[i].target) < 0)
-			rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read a tag's commit");
 	if (rc) {
 		git_revwalk_free(w);
 		return rc;
