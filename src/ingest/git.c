@@ -89,10 +89,10 @@ typedef struct git_run {
 	release_tag *tags;
 	size_t ntags;
 	orgmri_intern reach;    /* commits reachable from tags[0..reach_upto) */
+	size_t reach_upto;
 	orgmri_intern pulled;   /* commits taken from pull request heads */
 	int pull_refs;          /* read them (config git.pull-refs) */
 	int pull_primed;        /* prime_pulled has run */
-	size_t reach_upto;
 	char codeowners[GIT_OID_HEXSZ + 64]; /* "BLOB-SHA PATH" emitted now */
 	const char *owners_meta; /* the last run's git:REPO:codeowners */
 	orgmri_buf rel;         /* related object keys, NUL-separated */
