@@ -779,18 +779,28 @@ static int pull_ref_name(const git_change_ref *ch, char *buf, size_t size)
 	return ch->number > 0;
 }
 
-/* Start a walk of what change `ch`, merged by `merge`, brought in
- * through its pull request's ref: the commits the ref reaches and the
- * merge's parents do not.  *out = NULL when there is nothing to walk (no
- * ref, or a parent that cannot be hidden: absent from a shallow clone,
- * it would let the walk run down to the root). */
-static int pull_walk_start(git_run *r, const git_change_ref *ch,
-                           const git_commit *merge, git_revwalk **out)
+/* The error for a commit of pull request ref `name` that cannot be read
+ * (a damaged repository): names the ref; libgit2 names the object. */
+static int pull_fail(git_run *r, const char *name)
 {
-	char name[64];
+	char what[160];
+	snprintf(what, sizeof(what), "cannot read the commits of %s "
+	         "(damaged repository? git.pull-refs = false skips them)", name);
+	return git_fail(r, ORGMRI_ECORRUPT, what);
+}
+
+/* Start a walk of what change `ch`, merged by `merge`, brought in
+ * through its pull request's ref (its name into `name`): the commits the
+ * ref reaches and the merge's parents do not.  *out = NULL when there is
+ * nothing to walk (no ref, or a parent that cannot be hidden: absent from
+ * a shallow clone, it would let the walk run down to the root). */
+static int pull_walk_start(git_run *r, const git_change_ref *ch,
+                           const git_commit *merge, git_revwalk **out,
+                           char name[64])
+{
 	git_oid tip;
 	*out = NULL;
-	if (!r->pull_refs || !pull_ref_name(ch, name, sizeof(name)) ||
+	if (!r->pull_refs || !pull_ref_name(ch, name, 64) ||
 	    git_reference_name_to_id(&tip, r->repo, name) < 0)
 		return 0;
 	git_revwalk *w = NULL;
@@ -843,7 +853,8 @@ static int prime_pulled(git_run *r)
 		if (more)
 			git_oid_cpy(&id, git_commit_parent_id(c, 0));
 		git_revwalk *w = NULL;
-		rc = pull_walk_start(r, &ch, c, &w);
+		char name[64];
+		rc = pull_walk_start(r, &ch, c, &w, name);
 		git_commit_free(c);
 		git_oid pid;
 		int g = 0;
@@ -852,8 +863,7 @@ static int prime_pulled(git_run *r)
 				continue;
 			git_commit *pc;
 			if (git_commit_lookup(&pc, r->repo, &pid) < 0) {
-				rc = git_fail(r, ORGMRI_ECORRUPT,
-				              "cannot read a pull request's commit");
+				rc = pull_fail(r, name);
 				break;
 			}
 			int64_t t = sig_ms(git_commit_committer(pc));
@@ -864,8 +874,7 @@ static int prime_pulled(git_run *r)
 				rc = oom(r);
 		}
 		if (!rc && w && g != GIT_ITEROVER && g != 0)
-			rc = git_fail(r, ORGMRI_ECORRUPT,
-			              "cannot walk a pull request's commits");
+			rc = pull_fail(r, name);
 		git_revwalk_free(w);
 		if (rc || !more)
 			break;
@@ -897,7 +906,8 @@ static int take_pull(git_run *r, uint32_t m, const git_change_ref *ch,
 	                      (const git_oid *)r->oids.names[m]) < 0)
 		return git_fail(r, ORGMRI_ECORRUPT, "cannot read a merge commit");
 	git_revwalk *w = NULL;
-	int rc = pull_walk_start(r, ch, mcommit, &w);
+	char name[64];
+	int rc = pull_walk_start(r, ch, mcommit, &w, name);
 	git_commit_free(mcommit);
 	if (!rc && w && r->have_old_head && !r->pull_primed)
 		rc = prime_pulled(r);
@@ -919,8 +929,7 @@ static int take_pull(git_run *r, uint32_t m, const git_change_ref *ch,
 		}
 		git_commit *c;
 		if (git_commit_lookup(&c, r->repo, &id) < 0) {
-			rc = git_fail(r, ORGMRI_ECORRUPT,
-			              "cannot read a pull request's commit");
+			rc = pull_fail(r, name);
 			break;
 		}
 		gcommit pc = { 0 };
@@ -943,8 +952,7 @@ static int take_pull(git_run *r, uint32_t m, const git_change_ref *ch,
 		git_commit_free(c);
 	}
 	if (!rc && w && g != GIT_ITEROVER && g != 0)
-		rc = git_fail(r, ORGMRI_ECORRUPT,
-		              "cannot walk a pull request's commits");
+		rc = pull_fail(r, name);
 	git_revwalk_free(w);
 	return rc;
 }

@@ -15,6 +15,8 @@
 #  - #12: its head merged main in: the merge commit is taken (marked as a
 #    merge, not counted), main's commits are not;
 #  - GitLab !5, squashed on its branch and merged: takes its MR's commit;
+#  - a damaged pull request: a clear error naming its ref, the store
+#    as it was; git.pull-refs = false reads the rest;
 #  - the expected commit sets come from `git rev-list`, not from orgmri;
 #  - git.pull-refs = false gives what a repository without the refs gives;
 #  - an incremental run (up to #9, then all: #10 in the second run,
@@ -205,6 +207,25 @@ expect_eq "$(sqlite3 "$T/all.db" "select count(*) from (select e.object_id from 
 	  join activities a on a.id = e.activity_id where a.name = 'authored'
 	  group by e.object_id having count(*) > 1)")" 0 "--all: authored once"
 git branch -q -D keep8
+
+# A damaged pull request: a commit its ref reaches is gone.  The ingest
+# fails naming the ref, and what the store held stays (as for any damaged
+# object: docs/git.md, "Errors").
+BROKEN=$T/broken.git
+cp -r "$R/.git" "$BROKEN"   # loose objects, as the commits wrote them
+A1=$(git rev-parse refs/pull/8/head~1)
+rm -f "$BROKEN/objects/${A1:0:2}/${A1:2}"
+git -C "$BROKEN" cat-file -e "$A1" 2>/dev/null && fail "the object is still there"
+kept="select o.key, e.time, e.activity_id, e.attrs from events e
+  join objects o on o.id = e.object_id where o.key not like '%broken%'
+  order by 1, 2, 3, 4"
+before=$(sqlite3 "$T/off.db" "$kept" | md5sum)
+printf '[repo]\n\tname = broken\n' >"$T/broken.cfg"
+expect_status 1 "$ORGMRI" ingest -q --db "$T/off.db" --config "$T/broken.cfg" "$BROKEN"
+expect_grep "$T/err" "cannot read the commits of refs/pull/8/head"
+expect_eq "$(sqlite3 "$T/off.db" "$kept" | md5sum)" "$before" "a failed ingest keeps what was stored"
+printf '[repo]\n\tname = broken\n[git]\n\tpull-refs = false\n' >"$T/broken-off.cfg"
+expect_status 0 "$ORGMRI" ingest -q --db "$T/off.db" --config "$T/broken-off.cfg" "$BROKEN"
 
 # The simulation's calibration: every squash change with a ref shows
 # coding; #11 (no ref) is the one unobserved.
