@@ -3,7 +3,9 @@
 # repository: commits, merges, release tags, reverts, first-parent merges
 # (changes), and lines added/deleted/files and the `paths` of EVERY commit
 # (merges against their first parent), over the same refs (HEAD and the
-# release tags).  Exits 1 when anything differs.
+# release tags).  Exits 1 when anything differs.  Pull request refs are
+# not read here (git.pull-refs = false: they add commits beyond those
+# refs); bench/git_pulls_compare.py checks them.
 #
 # usage: bench/git_compare.sh REPO [ORGMRI]
 set -euo pipefail
@@ -13,7 +15,8 @@ O=${2:-$here/build-rel/orgmri}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 DB=$T/cmp.db
-"$O" ingest -q --db "$DB" "$R"
+printf '[git]\n\tpull-refs = false\n' >"$T/cfg"
+"$O" ingest -q --db "$DB" --config "$T/cfg" "$R"
 q() { sqlite3 "$DB" "$1"; }
 tags=$(git -C "$R" tag | grep -E '^[vV]?[0-9]+(\.[0-9]+)+$' || true)
 refs=(HEAD $tags)
