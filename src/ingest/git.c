@@ -711,6 +711,13 @@ typedef struct change_sum {
 	int ai;
 } change_sum;
 
+/* The change, if any, that commit c merged (read from its message). */
+static void commit_change(const git_commit *c, git_change_ref *ch)
+{
+	const char *msg = git_commit_message(c);
+	orgmri_git_parse_change(msg ? msg : "", git_commit_parentcount(c), ch);
+}
+
 /* Count a commit the change brought in (merges only for the AI flag). */
 static void sum_commit(change_sum *s, int64_t author_ms, int64_t commit_ms,
                        int merge, int ai)
@@ -823,64 +830,7 @@ static int pulled_already(git_run *r, const git_oid *id)
 	                          GIT_OID_RAWSZ) != NO_INDEX;
 }
 
-/*
- * An incremental run must give a change what a full run would.  A full
- * run reads the first-parent line oldest first, so a pull request's
- * commits already taken by an older change (a pull request stacked on
- * one merged before it still holds the older one's commits) are skipped.
- * Before the first change of this run that has a ref, mark as taken what
- * the changes on the part of the line the last run read took: walk that
- * part from the last run's head and repeat their pull request walks
- * (marking only: their events are stored).  Runs once, and only when a
- * new change has a ref (cli/cli: about 0.2 s).
- */
-static int prime_pulled(git_run *r)
-{
-	r->pull_primed = 1;
-	git_oid id;
-	git_oid_cpy(&id, &r->old_head);
-	int rc = 0;
-	for (;;) {
-		git_commit *c;
-		if (git_commit_lookup(&c, r->repo, &id) < 0)
-			break;   /* a shallow clone's end: nothing older known */
-		const char *msg = git_commit_message(c);
-		git_change_ref ch;
-		orgmri_git_parse_change(msg ? msg : "", git_commit_parentcount(c),
-		                        &ch);
-		int64_t merged = sig_ms(git_commit_committer(c));
-		int more = git_commit_parentcount(c) > 0;
-		if (more)
-			git_oid_cpy(&id, git_commit_parent_id(c, 0));
-		git_revwalk *w = NULL;
-		char name[64];
-		rc = pull_walk_start(r, &ch, c, &w, name);
-		git_commit_free(c);
-		git_oid pid;
-		int g = 0;
-		while (!rc && w && (g = git_revwalk_next(&pid, w)) == 0) {
-			if (pulled_already(r, &pid))
-				continue;
-			git_commit *pc;
-			if (git_commit_lookup(&pc, r->repo, &pid) < 0) {
-				rc = pull_fail(r, name);
-				break;
-			}
-			int64_t t = sig_ms(git_commit_committer(pc));
-			git_commit_free(pc);
-			if (t <= merged && orgmri_intern_add(&r->pulled,
-			                                     (const char *)pid.id,
-			                                     GIT_OID_RAWSZ) < 0)
-				rc = oom(r);
-		}
-		if (!rc && w && g != GIT_ITEROVER && g != 0)
-			rc = pull_fail(r, name);
-		git_revwalk_free(w);
-		if (rc || !more)
-			break;
-	}
-	return rc;
-}
+static int prime_pulled(git_run *r);
 
 /*
  * A squash merge replaces a pull request's commits with one new commit,
@@ -888,28 +838,25 @@ static int prime_pulled(git_run *r)
  * coding for it.  A repository that holds the platform's head refs (a
  * mirror clone, or a clone that fetched them: docs/git.md) still has the
  * pull request's own commits: those its head reaches and the merge's
- * parents do not.  Give them to the change `m` and emit the ones no pass
- * read (without line counts: the squash commit carries the lines).
- * Commits committed after the merge (pushed to the ref later) and
- * commits an older change took are left alone; so is a change whose ref
- * is absent.
+ * parents do not.  Give them to change `m`, merged by `merge`, and emit
+ * the ones no pass read (without line counts: the squash commit carries
+ * the lines).  Commits committed after the merge (pushed to the ref
+ * later) and commits an older change took are left alone; so is a
+ * change whose ref is absent.  With m = NO_INDEX (prime_pulled) the
+ * commits are only marked as taken.
  */
-static int take_pull(git_run *r, uint32_t m, const git_change_ref *ch,
-                     change_sum *s)
+static int take_pull(git_run *r, uint32_t m, const git_commit *merge,
+                     const git_change_ref *ch, change_sum *s)
 {
-	const gcommit *mc = &r->commits[m];
-	git_commit *mcommit;
+	int take = m != NO_INDEX;
 	if (!r->pull_refs || (ch->style != GIT_CHANGE_SQUASH &&
 	                      ch->style != GIT_CHANGE_GITLAB))
 		return 0;
-	if (git_commit_lookup(&mcommit, r->repo,
-	                      (const git_oid *)r->oids.names[m]) < 0)
-		return git_fail(r, ORGMRI_ECORRUPT, "cannot read a merge commit");
+	int64_t merged = sig_ms(git_commit_committer(merge));
 	git_revwalk *w = NULL;
 	char name[64];
-	int rc = pull_walk_start(r, ch, mcommit, &w, name);
-	git_commit_free(mcommit);
-	if (!rc && w && r->have_old_head && !r->pull_primed)
+	int rc = pull_walk_start(r, ch, merge, &w, name);
+	if (!rc && w && take && r->have_old_head && !r->pull_primed)
 		rc = prime_pulled(r);
 	git_oid id;
 	int g = GIT_ITEROVER;
@@ -917,9 +864,9 @@ static int take_pull(git_run *r, uint32_t m, const git_change_ref *ch,
 		if (pulled_already(r, &id))
 			continue;
 		uint32_t i = index_of(r, &id);
-		if (i != NO_INDEX) { /* read by pass 1: emitted already */
+		if (take && i != NO_INDEX) { /* read by pass 1: emitted already */
 			gcommit *c = &r->commits[i];
-			if (c->owner != NO_INDEX || c->commit_ms > mc->commit_ms)
+			if (c->owner != NO_INDEX || c->commit_ms > merged)
 				continue;
 			c->owner = m;
 			sum_commit(s, c->author_ms, c->commit_ms, c->merge, c->ai);
@@ -937,15 +884,15 @@ static int take_pull(git_run *r, uint32_t m, const git_change_ref *ch,
 		pc.commit_ms = sig_ms(git_commit_committer(c));
 		pc.nparents = git_commit_parentcount(c);
 		pc.merge = pc.nparents > 1;
-		if (pc.commit_ms <= mc->commit_ms) {
+		if (pc.commit_ms <= merged) {
 			static const git_commit_diff none = { .have = 0 };
 			if (orgmri_intern_add(&r->pulled, (const char *)id.id,
 			                      GIT_OID_RAWSZ) < 0 ||
-			    rel_add_commit(r, &id))
+			    (take && rel_add_commit(r, &id)))
 				rc = oom(r);
-			if (!rc)
+			if (!rc && take)
 				rc = emit_commit(r, c, &pc, &none);
-			if (!rc)
+			if (!rc && take)
 				sum_commit(s, pc.author_ms, pc.commit_ms, pc.merge,
 				           pc.ai);
 		}
@@ -957,13 +904,42 @@ static int take_pull(git_run *r, uint32_t m, const git_change_ref *ch,
 	return rc;
 }
 
-static int emit_change(git_run *r, uint32_t m, const change_sum *s,
-                       const git_change_ref *ch)
+/*
+ * An incremental run must give a change what a full run would.  A full
+ * run reads the first-parent line oldest first, so a pull request's
+ * commits already taken by an older change (a pull request stacked on
+ * one merged before it still holds the older one's commits) are skipped.
+ * Before the first change of this run that has a ref, mark as taken what
+ * the changes on the part of the line the last run read took: walk that
+ * part from the last run's head and repeat their pull request walks
+ * (marking only: their events are stored).  Runs once, and only when a
+ * new change has a ref (cli/cli: about 0.2 s).
+ */
+static int prime_pulled(git_run *r)
+{
+	r->pull_primed = 1;
+	git_oid id;
+	git_oid_cpy(&id, &r->old_head);
+	int rc = 0, more = 1;
+	while (!rc && more) {
+		git_commit *c;
+		if (git_commit_lookup(&c, r->repo, &id) < 0)
+			break;   /* a shallow clone's end: nothing older known */
+		git_change_ref ch;
+		commit_change(c, &ch);
+		rc = take_pull(r, NO_INDEX, c, &ch, NULL);
+		more = git_commit_parentcount(c) > 0;
+		if (more)
+			git_oid_cpy(&id, git_commit_parent_id(c, 0));
+		git_commit_free(c);
+	}
+	return rc;
+}
+
+static int emit_change(git_run *r, uint32_t m, const git_commit *c,
+                       const change_sum *s, const git_change_ref *ch)
 {
 	const git_oid *id = (const git_oid *)r->oids.names[m];
-	git_commit *c;
-	if (git_commit_lookup(&c, r->repo, id) < 0)
-		return git_fail(r, ORGMRI_ECORRUPT, "cannot read a merge commit");
 	char key[REPO_NAME_MAX + 256], title[TITLE_MAX], hex[GIT_OID_HEXSZ + 1];
 	const char *msg = git_commit_message(c);
 	if (!msg)
@@ -987,23 +963,33 @@ static int emit_change(git_run *r, uint32_t m, const change_sum *s,
 	attr_bool(&a, "ai_assisted", s->ai);
 	size_t n;
 	const char *const *rel = rel_vector(r, &n);
-	int rc = rel ? emit(r, r->commits[m].commit_ms, key, "merged",
-	                    person(git_commit_author(c)), rel, n, &a)
-	             : oom(r);
-	git_commit_free(c);
-	return rc;
+	return rel ? emit(r, r->commits[m].commit_ms, key, "merged",
+	                  person(git_commit_author(c)), rel, n, &a)
+	           : oom(r);
 }
 
-/* The change, if any, that mainline commit m merged. */
-static int mainline_change(git_run *r, uint32_t m, git_change_ref *ch)
+/* Change `ch`, merged by mainline commit m (`c`): the commits it brought
+ * in, then its `merged` event. */
+static int one_change(git_run *r, uint32_t m, const git_commit *c,
+                      const git_change_ref *ch, uint32_t **stack,
+                      size_t *stack_cap)
 {
-	git_commit *c;
-	if (git_commit_lookup(&c, r->repo, (const git_oid *)r->oids.names[m]) < 0)
-		return git_fail(r, ORGMRI_ECORRUPT, "cannot read a commit");
-	const char *msg = git_commit_message(c);
-	orgmri_git_parse_change(msg ? msg : "", git_commit_parentcount(c), ch);
-	git_commit_free(c);
-	return 0;
+	const gcommit *g = &r->commits[m];
+	change_sum s = { 0, INT64_MAX, INT64_MIN, g->ai };
+	int rc;
+	rel_reset(r);
+	if (rel_add_commit(r, (const git_oid *)r->oids.names[m]))
+		return oom(r);
+	if (ch->style == GIT_CHANGE_SQUASH) {
+		s.commits = 1;
+		s.first_authored = g->author_ms;
+		s.last_committed = g->author_ms;
+	} else if ((rc = take_branch(r, m, &s, stack, stack_cap))) {
+		return rc;
+	}
+	if ((rc = take_pull(r, m, c, ch, &s)))
+		return rc;
+	return emit_change(r, m, c, &s, ch);
 }
 
 static int changes(git_run *r)
@@ -1032,28 +1018,19 @@ static int changes(git_run *r)
 		uint32_t m = line[k];
 		gcommit *g = &r->commits[m];
 		git_change_ref ch;
+		git_commit *c;
 		if (g->style == GIT_CHANGE_NONE)
 			continue;
-		if ((rc = mainline_change(r, m, &ch)))
-			goto done;
-		if (ch.style == GIT_CHANGE_NONE)
-			continue;
-		change_sum s = { 0, INT64_MAX, INT64_MIN, g->ai };
-		rel_reset(r);
-		if (rel_add_commit(r, (const git_oid *)r->oids.names[m])) {
-			rc = oom(r);
+		if (git_commit_lookup(&c, r->repo,
+		                      (const git_oid *)r->oids.names[m]) < 0) {
+			rc = git_fail(r, ORGMRI_ECORRUPT, "cannot read a commit");
 			goto done;
 		}
-		if (ch.style == GIT_CHANGE_SQUASH) {
-			s.commits = 1;
-			s.first_authored = g->author_ms;
-			s.last_committed = g->author_ms;
-		} else if ((rc = take_branch(r, m, &s, &stack, &stack_cap))) {
-			goto done;
-		}
-		if ((rc = take_pull(r, m, &ch, &s)))
-			goto done;
-		if ((rc = emit_change(r, m, &s, &ch)))
+		commit_change(c, &ch);
+		if (ch.style != GIT_CHANGE_NONE)
+			rc = one_change(r, m, c, &ch, &stack, &stack_cap);
+		git_commit_free(c);
+		if (rc)
 			goto done;
 	}
 done:
