@@ -52,6 +52,26 @@ static const char *const release_modes[] = { "waits", "train", "actual",
                                               "actual-waits" };
 #define NRELEASE_MODES (sizeof(release_modes) / sizeof(release_modes[0]))
 
+/* A stage's people as printed: none for deploy and for a delay (no one
+ * recorded doing the stage, servers = 0). */
+static int has_people(int stage, int servers)
+{
+	return stage != ORGMRI_STAGE_DEPLOY && servers > 0;
+}
+
+static void people_text(char buf[16], int stage, int servers)
+{
+	if (has_people(stage, servers))
+		snprintf(buf, 16, "%d", servers);
+	else
+		snprintf(buf, 16, "-");
+}
+
+static json_t *people_json(int stage, int servers)
+{
+	return has_people(stage, servers) ? json_integer(servers) : json_null();
+}
+
 static int parse_long(cli_ctx *ctx, const char *name, const char *arg,
                       long lo, long hi, long *out)
 {
@@ -132,9 +152,8 @@ static void print_calibration_text(FILE *fp, const orgmri_sim_calibration *c)
 			        c->deploy_wait_p85);
 			continue;
 		}
-		char people[16] = "-";
-		if (m->stage[s].servers > 0)
-			snprintf(people, sizeof(people), "%d", m->stage[s].servers);
+		char people[16];
+		people_text(people, s, m->stage[s].servers);
 		fprintf(fp, "%-9s %6zu %6.2f %7s %8.1fh %8.1fh %8.1fh %8.1fh "
 		        "%7.1fh\n", orgmri_sim_stage_name(s), f->visits, f->share,
 		        people, f->span_p50, f->span_p85, f->work_p50,
@@ -184,9 +203,8 @@ static json_t *calibration_json(const orgmri_sim_calibration *c)
 		json_object_set_new(x, "items", json_integer((json_int_t)f->visits));
 		json_object_set_new(x, "share", json_real(f->share));
 		if (s != ORGMRI_STAGE_DEPLOY) {
-			json_object_set_new(x, "people", m->stage[s].servers > 0 ?
-			                    json_integer(m->stage[s].servers) :
-			                    json_null());
+			json_object_set_new(x, "people",
+			                    people_json(s, m->stage[s].servers));
 			json_object_set_new(x, "people_weeks",
 			                    json_integer((json_int_t)f->capacity_weeks));
 			json_object_set_new(x, "span_p50_hours", json_real(f->span_p50));
@@ -289,10 +307,7 @@ static void print_run_text(FILE *fp, const run_out *r)
 	        "utilisation", "wait h", "work h");
 	for (int s = 0; s < ORGMRI_SIM_NSTAGES; s++) {
 		char people[16];
-		if (s == ORGMRI_STAGE_DEPLOY || r->model.stage[s].servers == 0)
-			snprintf(people, sizeof(people), "-");
-		else
-			snprintf(people, sizeof(people), "%d", r->model.stage[s].servers);
+		people_text(people, s, r->model.stage[s].servers);
 		fprintf(fp, "  %-9s %6s %5.2f [%.2f,%.2f] %10.1f %9.1f%s\n",
 		        orgmri_sim_stage_name(s), people, x->util[s].mean,
 		        x->util[s].lo, x->util[s].hi, x->wait[s].mean,
@@ -345,9 +360,8 @@ static json_t *run_json(const run_out *r)
 	for (int s = 0; s < ORGMRI_SIM_NSTAGES; s++) {
 		json_t *y = json_object();
 		json_object_set_new(y, "stage", json_string(orgmri_sim_stage_name(s)));
-		json_object_set_new(y, "people", s == ORGMRI_STAGE_DEPLOY ||
-		                    r->model.stage[s].servers == 0 ? json_null() :
-		                    json_integer(r->model.stage[s].servers));
+		json_object_set_new(y, "people",
+		                    people_json(s, r->model.stage[s].servers));
 		json_object_set_new(y, "utilisation", stat_json(x->util[s]));
 		json_object_set_new(y, "wait_hours", stat_json(x->wait[s]));
 		json_object_set_new(y, "work_hours", stat_json(x->work[s]));
