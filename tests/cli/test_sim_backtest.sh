@@ -25,39 +25,49 @@
 #  - squash merges (coding unobserved, 0 h): counted by the calibration,
 #    flagged on the trace-driven arrivals, which then skip coding.
 . "$(dirname "$0")/lib.sh"
-python3 - "$T" <<'PY'
-import json, sys, datetime as dt
-T = sys.argv[1]
-t0 = dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)   # a Monday
-def ts(h):
-    return (t0 + dt.timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ")
+# hist.py: the histories below, in the shape the git adapter records.
+cat >"$T/hist.py" <<'PY'
+import datetime as dt, json
+T0 = dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)   # a Monday
 W = 168
+def ts(h):
+    return (T0 + dt.timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ")
+def median(x):                            # type 7, as orgmri
+    x = sorted(x); h = (len(x) - 1) * 0.5; k = int(h)
+    return x[k] + (h - k) * (x[min(k + 1, len(x) - 1)] - x[k])
+def write(path, ch, release="deployment:acme/lib/r%d"):
+    """Each change of ch (i, a = first commit, m = merge, d = release,
+    hours) as its one commit's `authored`, its own `merged`, and one
+    `deployed` per release, shipping its changes' commits."""
+    ev, ship = [], {}
+    for c in ch:
+        cid = "commit:acme/lib@c%d" % c["i"]
+        ev.append({"time": ts(c["a"]), "object": cid, "activity": "authored",
+                   "actor": "dev%d" % (c["i"] % 5)})
+        ev.append({"time": ts(c["m"]), "object": "change:acme/lib#%d" % c["i"],
+                   "activity": "merged", "actor": "maint", "related": [cid]})
+        ship.setdefault(c["d"], []).append(cid)
+    for d in sorted(ship):
+        ev.append({"time": ts(d), "object": release % d,
+                   "activity": "deployed", "actor": "ci", "related": ship[d]})
+    with open(path, "w") as f:
+        for e in ev:
+            f.write(json.dumps(e) + "\n")
+PY
+export PYTHONPATH=$T
+python3 - "$T" <<'PY'
+import json, sys
+from hist import W, ts, median, write
+T = sys.argv[1]
 ch = []
 for i in range(300):                      # about 24 weeks
     a = 7 + 13.0 * i + (i * 5 % 7)        # first commit, hours
     ch.append({"i": i, "a": a, "m": a + 10 + (i * 7 % 30)})
 deps = [48 * k + 20 for k in range(1, 90)]
-ev = []
 for c in ch:
     c["d"] = next(d for d in deps if d >= c["m"])
-    cid = "commit:acme/lib@c%d" % c["i"]
-    ev.append({"time": ts(c["a"]), "object": cid, "activity": "authored",
-               "actor": "dev%d" % (c["i"] % 5)})
-    ev.append({"time": ts(c["m"]), "object": "change:acme/lib#%d" % c["i"],
-               "activity": "merged", "actor": "maint", "related": [cid]})
-for d in deps:
-    ship = ["commit:acme/lib@c%d" % c["i"] for c in ch if c["d"] == d]
-    if ship:
-        ev.append({"time": ts(d), "object": "deployment:acme/lib/release/%d" % d,
-                   "activity": "deployed", "actor": "ci", "related": ship})
-with open(T + "/h.jsonl", "w") as f:
-    for e in ev:
-        f.write(json.dumps(e) + "\n")
+write(T + "/h.jsonl", ch, "deployment:acme/lib/release/%d")
 until, to = 12 * W, 20 * W
-shipped = [c for c in ch if any(c["d"] == d for d in deps)]
-def median(x):                            # type 7, as orgmri
-    x = sorted(x); h = (len(x) - 1) * 0.5; k = int(h)
-    return x[k] + (h - k) * (x[min(k + 1, len(x) - 1)] - x[k])
 # known at --until: a change seen only in git history is known from its
 # merge, so one still being coded then is not yet a change
 before = [c for c in ch if c["a"] < until and c["m"] < until]
@@ -135,12 +145,9 @@ PY
 # releases (trace-driven) must bring it within 15%.  Expected figures
 # are computed here from the list of changes and releases.
 python3 - "$T" <<'PY'
-import json, sys, datetime as dt
+import json, sys
+from hist import W, write
 T = sys.argv[1]
-t0 = dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)
-def ts(h):
-    return (t0 + dt.timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ")
-W = 168
 until, to = 12 * W, 20 * W
 start = until - W                          # one warm-up week
 ch = []
@@ -149,22 +156,9 @@ for i in range(300):
     ch.append({"i": i, "a": a, "m": a + 10 + (i * 7 % 30)})
 deps = [48 * k + 20 for k in range(1, 60) if 48 * k + 20 < until] + \
        [until + 100 + 144 * j for j in range(40)]
-ev = []
 for c in ch:
     c["d"] = next(d for d in deps if d >= c["m"])
-    cid = "commit:acme/lib@c%d" % c["i"]
-    ev.append({"time": ts(c["a"]), "object": cid, "activity": "authored",
-               "actor": "dev%d" % (c["i"] % 5)})
-    ev.append({"time": ts(c["m"]), "object": "change:acme/lib#%d" % c["i"],
-               "activity": "merged", "actor": "maint", "related": [cid]})
-for d in deps:
-    ship = ["commit:acme/lib@c%d" % c["i"] for c in ch if c["d"] == d]
-    if ship:
-        ev.append({"time": ts(d), "object": "deployment:acme/lib/r%d" % d,
-                   "activity": "deployed", "actor": "ci", "related": ship})
-with open(T + "/h2.jsonl", "w") as f:
-    for e in ev:
-        f.write(json.dumps(e) + "\n")
+write(T + "/h2.jsonl", ch)
 shipped = sorted(set(c["d"] for c in ch))
 # the calibrated train: releases that shipped a change known at --until
 # (merged and released before it), with the gaps from the window's start
@@ -272,33 +266,20 @@ expect_grep "$T/out" "--releases MODE"
 # coding without actors was a delay, the c-th rule of calibrate.c read
 # the batched merges as queueing and actual waits gave -73%.)
 python3 - "$T" <<'PY'
-import json, sys, datetime as dt
+import sys
+from hist import W, write
 T = sys.argv[1]
-t0 = dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)
-def ts(h):
-    return (t0 + dt.timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ")
-W = 168
 sessions, t, k = [], 30, 0
 while t < 40 * W:
     sessions.append(t)
     t += 48 if k % 2 == 0 else 288
     k += 1
-ev, ship = [], {}
+ch = []
 for i in range(300):
     a = 7 + 13.0 * i + (i * 5 % 7)
     m = next(s for s in sessions if s >= a + 10 + (i * 7 % 30))
-    cid = "commit:acme/lib@c%d" % i
-    ev.append({"time": ts(a), "object": cid, "activity": "authored",
-               "actor": "dev%d" % (i % 5)})
-    ev.append({"time": ts(m), "object": "change:acme/lib#%d" % i,
-               "activity": "merged", "actor": "maint", "related": [cid]})
-    ship.setdefault(m, []).append(cid)
-for m, cids in ship.items():   # the release 2 h after the session
-    ev.append({"time": ts(m + 2), "object": "deployment:acme/lib/r%d" % m,
-               "activity": "deployed", "actor": "ci", "related": cids})
-with open(T + "/h4.jsonl", "w") as f:
-    for e in ev:
-        f.write(json.dumps(e) + "\n")
+    ch.append({"i": i, "a": a, "m": m, "d": m + 2})   # released 2 h later
+write(T + "/h4.jsonl", ch)
 PY
 "$ORGMRI" --db "$T/h4.db" -q ingest "$T/h4.jsonl" >/dev/null
 backtest_modes "$T/h4.db" r4 actual actual-waits
@@ -331,12 +312,9 @@ PY
 # before this handling (every arrival drew a coding time) 47.1 h (+96.1%).
 for shift in 0 1; do
 python3 - "$T" $shift <<'PY'
-import json, sys, datetime as dt
+import json, sys
+from hist import W, median, write
 T, shift = sys.argv[1], int(sys.argv[2])
-t0 = dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)
-def ts(h):
-    return (t0 + dt.timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ")
-W = 168
 until, to = 12 * W, 20 * W
 ch = []
 for i in range(300):
@@ -345,25 +323,9 @@ for i in range(300):
     a = m - shift / 3600.0 if squash else m - 10 - (i * 7 % 30)
     ch.append({"i": i, "a": a, "m": m, "sq": squash})
 deps = [48 * k + 20 for k in range(1, 90)]
-ev = []
 for c in ch:
     c["d"] = next(d for d in deps if d >= c["m"])
-    cid = "commit:acme/lib@c%d" % c["i"]
-    ev.append({"time": ts(c["a"]), "object": cid, "activity": "authored",
-               "actor": "dev%d" % (c["i"] % 5)})
-    ev.append({"time": ts(c["m"]), "object": "change:acme/lib#%d" % c["i"],
-               "activity": "merged", "actor": "maint", "related": [cid]})
-for d in deps:
-    ship = ["commit:acme/lib@c%d" % c["i"] for c in ch if c["d"] == d]
-    if ship:
-        ev.append({"time": ts(d), "object": "deployment:acme/lib/r%d" % d,
-                   "activity": "deployed", "actor": "ci", "related": ship})
-with open("%s/h3_%d.jsonl" % (T, shift), "w") as f:
-    for e in ev:
-        f.write(json.dumps(e) + "\n")
-def median(x):                            # type 7, as orgmri
-    x = sorted(x); h = (len(x) - 1) * 0.5; k = int(h)
-    return x[k] + (h - k) * (x[min(k + 1, len(x) - 1)] - x[k])
+write("%s/h3_%d.jsonl" % (T, shift), ch)
 before = [c for c in ch if c["m"] < until]
 pred = [c for c in ch if until <= c["a"] < to]
 json.dump({
