@@ -291,6 +291,18 @@ static orgmri_sim_item window_item(double arrival, double coded, double done)
 	return it;
 }
 
+/* The input of `n` items over the window [0, 100 h). */
+static orgmri_sim_input window_input(orgmri_sim_item *items, size_t n)
+{
+	orgmri_sim_input in;
+	memset(&in, 0, sizeof(in));
+	in.items = items;
+	in.nitems = n;
+	in.start = 0;
+	in.end = (int64_t)(100 * MS_H);
+	return in;
+}
+
 /* Coding unobserved (a squash merge: coding of exactly 0 h).  The
  * calibration counts such a visit but keeps it out of coding's sample
  * and sets p_unobserved; the engine skips coding for a flagged
@@ -302,12 +314,7 @@ static void test_coding_unobserved(void **state)
 		window_item(0, 10, 20), window_item(5, 9, 20),
 		window_item(30, 30, 50), window_item(60, 60, 70),
 	};
-	orgmri_sim_input in;
-	memset(&in, 0, sizeof(in));
-	in.items = items;
-	in.nitems = 4;
-	in.start = 0;
-	in.end = (int64_t)(100 * MS_H);
+	orgmri_sim_input in = window_input(items, 4);
 	assert_int_equal(orgmri_sim_coding_unobserved(&items[1]), 0);
 	assert_int_equal(orgmri_sim_coding_unobserved(&items[2]), 1);
 	orgmri_sim_calibration cal;
@@ -374,16 +381,11 @@ static void test_release_calibration(void **state)
 	static const double dep_h[4] = { 20, 35, 50, 80 };   /* 35, 80 empty */
 	for (int i = 0; i < 4; i++)
 		deploys[i] = (int64_t)(dep_h[i] * MS_H);
-	orgmri_sim_input in;
-	memset(&in, 0, sizeof(in));
-	in.items = items;
-	in.nitems = 4;
+	orgmri_sim_input in = window_input(items, 4);
 	in.deploys = deploys;
 	in.ndeploys = 4;
 	in.incidents = incidents;
 	in.nincidents = 1;
-	in.start = 0;
-	in.end = (int64_t)(100 * MS_H);
 	orgmri_sim_calibration cal;
 	assert_int_equal(orgmri_sim_calibrate(&in, &cal, NULL), 0);
 	assert_int_equal(cal.nreleases, 2);
@@ -423,12 +425,7 @@ static void test_calibration_window(void **state)
 		window_item(-50, 20, 30),   /* arrived before it */
 		window_item(40, 60, 0),     /* unfinished */
 	};
-	orgmri_sim_input in;
-	memset(&in, 0, sizeof(in));
-	in.items = items;
-	in.nitems = 4;
-	in.start = 0;
-	in.end = (int64_t)(100 * MS_H);
+	orgmri_sim_input in = window_input(items, 4);
 	orgmri_sim_calibration cal;
 	assert_int_equal(orgmri_sim_calibrate(&in, &cal, NULL), 0);
 	assert_int_equal(cal.narrivals, 3);
