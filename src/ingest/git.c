@@ -849,9 +849,6 @@ static int take_pull(git_run *r, uint32_t m, const git_commit *merge,
                      const git_change_ref *ch, change_sum *s)
 {
 	int take = m != NO_INDEX;
-	if (!r->pull_refs || (ch->style != GIT_CHANGE_SQUASH &&
-	                      ch->style != GIT_CHANGE_GITLAB))
-		return 0;
 	int64_t merged = sig_ms(git_commit_committer(merge));
 	git_revwalk *w = NULL;
 	char name[64];
